@@ -1,0 +1,35 @@
+// The `nabo` command. Each subcommand lives in commands/<name>.ts and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { readPackageVersion } from './package-info.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from './output.js';
+
+export function buildProgram(): Command {
+  const program = new Command('nabo')
+    .description('Edge gateway for Positive Energy Blocks: read meters, trade energy with the neighbours, sync upstream.')
+    .version(readPackageVersion(), '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addHelpText('after', '\nExample:\n  $ nabo config check deploy/examples/building.yaml\n');
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`nabo: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`nabo: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT_FAILED;
+  }
+}

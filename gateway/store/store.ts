@@ -1,0 +1,30 @@
+// The gateway's store: one SQLite file in WAL mode, opened once per process.
+import { openDatabase, type Db, type OpenOptions } from './database.js';
+import { Outbox } from './outbox.js';
+import { ReadingStore } from './readings.js';
+import { prune, type PruneResult, type RetentionPolicy } from './retention.js';
+
+export class Store {
+  readonly readings: ReadingStore;
+  readonly outbox: Outbox;
+
+  private constructor(readonly db: Db) {
+    this.readings = new ReadingStore(db);
+    this.outbox = new Outbox(db);
+  }
+
+  static open(file: string, options?: OpenOptions): Store {
+    return new Store(openDatabase(file, options));
+  }
+
+  prune(nowMs: number, policy: RetentionPolicy): PruneResult {
+    return prune(this.db, nowMs, policy);
+  }
+
+  /** Flushes buffered readings and closes the file. */
+  close(): void {
+    if (!this.db.open) return;
+    this.readings.flush();
+    this.db.close();
+  }
+}
