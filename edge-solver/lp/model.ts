@@ -86,8 +86,11 @@ export interface LpSolution {
   /** Primal values by variable index. */
   values: Float64Array;
   /**
-   * Row duals by row index (∂objective/∂row bound, in the model's sense), when the backend
-   * gives them; undefined for backends without duals.
+   * Row duals by row index, when the backend gives them; undefined for backends without duals.
+   * Sign convention (the same for every backend): the dual of a row is ∂objective/∂(its active
+   * bound), with the objective in the model's sense. Minimising, raising the lower bound of a
+   * binding `≥` row by one raises the objective by the dual (dual ≥ 0); maximising, the same
+   * row has dual ≤ 0. A row with no active bound has dual 0.
    */
   duals?: Float64Array;
   /** Human-readable detail for non-optimal statuses. */
