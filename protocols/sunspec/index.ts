@@ -8,3 +8,4 @@ export * from './discovery.js';
 export * from './normalise.js';
 export * from './read-device.js';
 export * from './image.js';
+export * from './writes.js';
