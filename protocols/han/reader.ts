@@ -1,0 +1,98 @@
+// A HAN port end to end: chunks in, one Result per frame (or per rejected run of bytes) out.
+// Joins segmented HDLC frames (segmentation bit set on all but the last) before decoding.
+import { fail, type Result } from '../result.js';
+import { decodeHanInformation, type HanDecodeOptions } from './decode.js';
+import type { HanErrorKind, HanFrame } from './han-frame.js';
+import { parseHdlcFrame } from './hdlc.js';
+import { createHanSplitter, type HanSplitter } from './splitter.js';
+import type { SplitterStats } from '../stream/splitter.js';
+
+export interface HanReadout {
+  result: Result<HanFrame, HanErrorKind>;
+  /** The frame (or the discarded bytes, or the last segment) this result is about. */
+  bytes: Uint8Array;
+}
+
+export interface HanReaderOptions extends HanDecodeOptions {
+  maxBufferBytes?: number;
+  /** Upper bound on a reassembled message. Default 65 536 bytes. */
+  maxMessageBytes?: number;
+}
+
+export interface HanReader {
+  push(chunk: Uint8Array): HanReadout[];
+  /** End of input: reports what is still held as rejected. */
+  flush(): HanReadout[];
+  readonly stats: SplitterStats;
+}
+
+export function createHanReader(options: HanReaderOptions = {}): HanReader {
+  const out: HanReadout[] = [];
+  const splitter: HanSplitter = createHanSplitter({
+    maxBufferBytes: options.maxBufferBytes,
+    byteStuffing: options.byteStuffing,
+    onReject: (r) => out.push({ result: fail(r.kind, `${r.byteCount} bytes discarded: ${r.detail}`), bytes: r.bytes }),
+  });
+  const maxMessage = options.maxMessageBytes ?? 65_536;
+  const decodeOptions: HanDecodeOptions = { ...options, byteStuffing: false };
+  let pending: { key: string; parts: Uint8Array[]; size: number } | undefined;
+
+  const handle = (frame: Uint8Array): void => {
+    const hdlc = parseHdlcFrame(frame);
+    if (!hdlc.ok) {
+      out.push({ result: hdlc, bytes: frame });
+      return;
+    }
+    const f = hdlc.value;
+    const key = `${f.destination}/${f.source}`;
+    if (pending && pending.key !== key) {
+      out.push({ result: fail('segment', 'segmented message cut off by a frame from another address'), bytes: frame });
+      pending = undefined;
+    }
+    if (f.segmented || pending) {
+      pending ??= { key, parts: [], size: 0 };
+      pending.parts.push(f.information);
+      pending.size += f.information.length;
+      if (pending.size > maxMessage) {
+        out.push({ result: fail('segment', `segmented message exceeds ${maxMessage} bytes`), bytes: frame });
+        pending = undefined;
+        return;
+      }
+      if (f.segmented) return;
+      const whole = new Uint8Array(pending.size);
+      let at = 0;
+      for (const part of pending.parts) {
+        whole.set(part, at);
+        at += part.length;
+      }
+      pending = undefined;
+      out.push({ result: decodeHanInformation(whole, decodeOptions), bytes: frame });
+      return;
+    }
+    if (f.information.length === 0) {
+      out.push({ result: fail('empty', 'frame without an information field'), bytes: frame });
+      return;
+    }
+    out.push({ result: decodeHanInformation(f.information, decodeOptions), bytes: frame });
+  };
+
+  const drain = (): HanReadout[] => out.splice(0, out.length);
+
+  return {
+    push(chunk) {
+      for (const frame of splitter.push(chunk)) handle(frame);
+      return drain();
+    },
+    flush() {
+      for (const frame of splitter.flush()) handle(frame);
+      if (pending) {
+        out.push({ result: fail('segment', 'input ended inside a segmented message'), bytes: pending.parts[pending.parts.length - 1] ?? new Uint8Array(0) });
+        pending = undefined;
+      }
+      return drain();
+    },
+    get stats() {
+      return splitter.stats;
+    },
+  };
+}
