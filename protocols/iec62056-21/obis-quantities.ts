@@ -1,0 +1,176 @@
+// OBIS value groups C.D.E → normalised quantities, shared by IEC 62056-21 readouts and DSMR P1
+// (a profile of the same data-set syntax). Net values are built from the two directions meters
+// report (1.7.0 import − 2.7.0 export); energy totals use x.8.0 when present, else the sum of
+// the tariff registers x.8.1, x.8.2, …, which are kept separately too.
+import type { Quantity, QuantityValues } from '../quantities.js';
+import { parseDecimal } from './decimal.js';
+
+type Dimension = 'power' | 'energy' | 'reactive-power' | 'reactive-energy' | 'voltage' | 'current' | 'frequency' | 'ratio';
+
+/** Decimal exponent from a printed unit to the base unit of each dimension (lower-cased). */
+const UNITS: Record<Dimension, Record<string, number>> = {
+  power: { w: 0, kw: 3, mw: 6 },
+  energy: { wh: 0, kwh: 3, mwh: 6 },
+  'reactive-power': { var: 0, kvar: 3, mvar: 6 },
+  'reactive-energy': { varh: 0, kvarh: 3, mvarh: 6 },
+  voltage: { v: 0, kv: 3 },
+  current: { a: 0, ma: -3 },
+  frequency: { hz: 0 },
+  ratio: {},
+};
+
+/** Unit assumed when a value has none: the unit meters print for it (kWh, kW). */
+const DEFAULT_SHIFT: Record<Dimension, number> = {
+  power: 3,
+  energy: 3,
+  'reactive-power': 3,
+  'reactive-energy': 3,
+  voltage: 0,
+  current: 0,
+  frequency: 0,
+  ratio: 0,
+};
+
+/** Dimension of C.D.E, or undefined when we do not map it. Per-phase blocks repeat every 20: L1 = 20 + x, L2 = 40 + x, L3 = 60 + x. */
+function dimensionOf(c: number, d: number): Dimension | undefined {
+  if (d !== 7 && d !== 8) return undefined;
+  const base = c >= 1 && c <= 80 ? ((c - 1) % 20) + 1 : c === 91 ? 11 : 0;
+  if (base === 1 || base === 2 || base === 15 || base === 16) return d === 7 ? 'power' : 'energy';
+  if (base === 3 || base === 4) return d === 7 ? 'reactive-power' : 'reactive-energy';
+  if (d !== 7) return undefined;
+  if (base === 11) return 'current';
+  if (base === 12) return 'voltage';
+  if (base === 13) return 'ratio';
+  if (base === 14 && c === 14) return 'frequency';
+  return undefined;
+}
+
+export interface ObisNumber {
+  /** Normalised C.D.E, e.g. '1.8.1'. */
+  key: string;
+  text: string;
+  unit?: string;
+}
+
+export interface MappedObis {
+  values: QuantityValues;
+  /** Tariff registers in Wh: import['1'] is 1.8.1, export['2'] is 2.8.2. */
+  energyByTariffWh: { import: Record<string, number>; export: Record<string, number> };
+}
+
+/** A data set whose key we map but whose unit or number does not fit. */
+export interface ObisProblem {
+  problem: 'unit' | 'value';
+  key: string;
+  value: string;
+  unit?: string;
+}
+
+/** True for keys of power and energy (active or reactive), which meters print in kilo units. */
+export function isPowerOrEnergyKey(key: string): boolean {
+  const [c, d] = key.split('.').map(Number) as [number, number];
+  const dim = dimensionOf(c, d);
+  return dim === 'power' || dim === 'energy' || dim === 'reactive-power' || dim === 'reactive-energy';
+}
+
+/** True when C.D.E (normalised) maps onto a quantity, so its value must be a number. */
+export function isMappedKey(key: string): boolean {
+  const [c, d] = key.split('.').map(Number) as [number, number];
+  return dimensionOf(c, d) !== undefined;
+}
+
+/** Base-unit value of one data set; undefined when its key is not mapped. */
+export function scaledValue(item: ObisNumber): number | ObisProblem | undefined {
+  const [c, d] = item.key.split('.').map(Number) as [number, number];
+  const dim = dimensionOf(c, d);
+  if (dim === undefined) return undefined;
+  let shift = DEFAULT_SHIFT[dim];
+  if (item.unit !== undefined && item.unit !== '') {
+    const s = UNITS[dim][item.unit.toLowerCase()];
+    if (s === undefined) return { problem: 'unit', key: item.key, unit: item.unit, value: item.text };
+    shift = s;
+  }
+  const v = parseDecimal(item.text, shift);
+  return v === undefined ? { problem: 'value', key: item.key, value: item.text } : v;
+}
+
+const DIRECT: Record<string, Quantity> = {
+  '1.7.0': 'powerImportW',
+  '2.7.0': 'powerExportW',
+  '16.7.0': 'powerW',
+  '3.7.0': 'reactivePowerImportVar',
+  '4.7.0': 'reactivePowerExportVar',
+  '32.7.0': 'voltageL1V',
+  '52.7.0': 'voltageL2V',
+  '72.7.0': 'voltageL3V',
+  '31.7.0': 'currentL1A',
+  '51.7.0': 'currentL2A',
+  '71.7.0': 'currentL3A',
+  '91.7.0': 'currentNA',
+  '14.7.0': 'frequencyHz',
+  '13.7.0': 'powerFactor',
+};
+
+/** Net quantity = plus − minus, over the keys present. */
+const NET: Array<[Quantity, string, string]> = [
+  ['powerW', '1.7.0', '2.7.0'],
+  ['reactivePowerVar', '3.7.0', '4.7.0'],
+  ['powerL1W', '21.7.0', '22.7.0'],
+  ['powerL2W', '41.7.0', '42.7.0'],
+  ['powerL3W', '61.7.0', '62.7.0'],
+  ['reactivePowerL1Var', '23.7.0', '24.7.0'],
+  ['reactivePowerL2Var', '43.7.0', '44.7.0'],
+  ['reactivePowerL3Var', '63.7.0', '64.7.0'],
+];
+
+const TOTALS: Array<[Quantity, string]> = [
+  ['energyImportWh', '1.8'],
+  ['energyExportWh', '2.8'],
+  ['reactiveEnergyImportVarh', '3.8'],
+  ['reactiveEnergyExportVarh', '4.8'],
+];
+
+/** Rounds away binary noise from sums of decimals (0.1 + 0.2). */
+function clean(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** Maps data sets onto quantities; the first unit or number that does not fit its quantity is an error. */
+export function mapObisNumbers(items: ObisNumber[]): MappedObis | ObisProblem {
+  const byKey = new Map<string, number>();
+  for (const item of items) {
+    if (byKey.has(item.key)) continue; // first occurrence wins, as meters list current values first
+    const v = scaledValue(item);
+    if (v === undefined) continue;
+    if (typeof v !== 'number') return v;
+    byKey.set(item.key, v);
+  }
+  const values: QuantityValues = {};
+  for (const [key, q] of Object.entries(DIRECT)) {
+    const v = byKey.get(key);
+    if (v !== undefined) values[q] = v;
+  }
+  for (const [q, plus, minus] of NET) {
+    if (values[q] !== undefined) continue;
+    const p = byKey.get(plus);
+    const m = byKey.get(minus);
+    if (p === undefined && m === undefined) continue;
+    values[q] = clean((p ?? 0) - (m ?? 0));
+  }
+  const energyByTariffWh: MappedObis['energyByTariffWh'] = { import: {}, export: {} };
+  for (const [q, prefix] of TOTALS) {
+    const total = byKey.get(`${prefix}.0`);
+    let sum = 0;
+    let any = false;
+    for (const [key, v] of byKey) {
+      if (!key.startsWith(`${prefix}.`) || key === `${prefix}.0`) continue;
+      sum += v;
+      any = true;
+      if (prefix === '1.8') energyByTariffWh.import[key.slice(4)] = v;
+      if (prefix === '2.8') energyByTariffWh.export[key.slice(4)] = v;
+    }
+    if (total !== undefined) values[q] = total;
+    else if (any) values[q] = clean(sum);
+  }
+  return { values, energyByTariffWh };
+}
