@@ -66,6 +66,7 @@ function checkQuantity(f: HanFixture, frame: HanFrame, e: Expected): void {
     return;
   }
   const factor = TO_BASE[e.unit as string];
+  if (typeof e.value !== 'number') throw new Error(`${f.id}: ${e.name} is not a number`);
   if (factor === undefined) throw new Error(`${f.id}: unit ${e.unit}`);
   expect(Math.abs((frame.values[q] as number) - e.value * factor), `${f.id} ${e.name}`).toBeLessThanOrEqual(tolerance(f, e.unit as string) * factor);
 }
