@@ -1,0 +1,246 @@
+// One building's physics stepped through time: load, PV and battery powers held constant over
+// cells of `stepMs` on a fixed grid (so the result does not depend on when anyone looks), the
+// battery following the setpoint written to it (or covering the net load on its own in
+// 'auto'), and the meters integrating each piece exactly. A setpoint takes effect at the very
+// instant it is written; the rest of the cell uses it.
+import type { QuantityValues } from '../../protocols/quantities.js';
+import { batteryLimits, feasiblePowerW, initialStoredWh, socPercent, storedAfter, type BatteryLimits, type BatterySpec } from './battery.js';
+import { EnergyCounter } from './energy-counter.js';
+import { gridFrequencyHz, gridMeterInstant, phaseValues } from './grid-connection.js';
+import { loadPower, type LoadSpec } from './load.js';
+import { pvOutputFrom, type PvArraySpec } from './pv.js';
+import type { SiteWeather } from './weather.js';
+
+export interface BuildingPhysicsSpec {
+  id: string;
+  /** Seeds the building's own randomness (its load); weather comes from the block. */
+  seed: number;
+  load: LoadSpec;
+  pv?: PvArraySpec;
+  battery?: BatterySpec;
+  /** Share of the load per phase; defaults to an uneven split. */
+  phaseWeights?: [number, number, number];
+  loadPowerFactor?: number;
+}
+
+export interface BuildingPhysicsOptions {
+  weather: SiteWeather;
+  /** Seeds what every building on the grid shares (frequency). */
+  gridSeed: number;
+  startMs: number;
+  /** Length of the cells in which powers are held constant, ms. */
+  stepMs?: number;
+}
+
+export type BatteryCommand = { mode: 'auto' } | { mode: 'setpoint'; powerW: number };
+
+/** Instantaneous powers (W) and integrated energies of a building. */
+export interface BuildingTruth {
+  atMs: number;
+  loadW: number;
+  pvAcW: number;
+  pvDcW: number;
+  /** Generator convention: positive discharging. */
+  batteryW: number;
+  /** At the grid connection, import positive: load − PV − battery. */
+  netW: number;
+  outdoorTemperatureC: number;
+  poaWm2: number;
+  battery?: { socPercent: number; storedWh: number; command: BatteryCommand };
+  energy: {
+    gridImportWh: number;
+    gridExportWh: number;
+    pvWh: number;
+    loadWh: number;
+    batteryChargeWh: number;
+    batteryDischargeWh: number;
+  };
+  /** Same counters with the carried fraction, for comparisons finer than a watt-hour. */
+  exactEnergy: BuildingTruth['energy'];
+}
+
+interface Cell {
+  loadW: number;
+  pvAcW: number;
+  pvDcW: number;
+  poaWm2: number;
+  temperatureC: number;
+  grid: QuantityValues;
+  reactiveVar: number;
+  batteryW: number;
+}
+
+export class BuildingPhysics {
+  readonly stepMs: number;
+  private lastMs: number;
+  private cell!: Cell;
+  private storedWh: number;
+  private command: BatteryCommand = { mode: 'auto' };
+  private readonly limits: BatteryLimits | undefined;
+  private readonly phaseWeights: [number, number, number];
+  private readonly counters = {
+    gridImport: new EnergyCounter(),
+    gridExport: new EnergyCounter(),
+    pv: new EnergyCounter(),
+    load: new EnergyCounter(),
+    batteryCharge: new EnergyCounter(),
+    batteryDischarge: new EnergyCounter(),
+    reactiveImport: new EnergyCounter(),
+  };
+
+  constructor(
+    readonly spec: BuildingPhysicsSpec,
+    private readonly options: BuildingPhysicsOptions,
+  ) {
+    this.stepMs = options.stepMs ?? 1000;
+    if (!(Number.isInteger(this.stepMs) && this.stepMs > 0)) throw new Error('BuildingPhysics: stepMs must be a positive integer');
+    this.limits = spec.battery ? batteryLimits(spec.battery) : undefined;
+    this.storedWh = spec.battery ? initialStoredWh(spec.battery) : 0;
+    this.phaseWeights = spec.phaseWeights ?? [0.42, 0.33, 0.25];
+    this.lastMs = options.startMs;
+    this.evaluateCell(options.startMs);
+  }
+
+  get nowMs(): number {
+    return this.lastMs;
+  }
+
+  /** Integrates up to `atMs`; asking for an earlier instant changes nothing. */
+  advanceTo(atMs: number): void {
+    while (this.lastMs < atMs) {
+      const cellEnd = (Math.floor(this.lastMs / this.stepMs) + 1) * this.stepMs;
+      const segmentEnd = Math.min(cellEnd, atMs);
+      this.integrate(segmentEnd - this.lastMs);
+      this.lastMs = segmentEnd;
+      if (segmentEnd === cellEnd) this.evaluateCell(cellEnd);
+    }
+  }
+
+  /** A battery setpoint (or 'auto') written at `atMs`; applies from that instant. */
+  commandBattery(atMs: number, command: BatteryCommand): void {
+    if (!this.limits) return;
+    this.advanceTo(atMs);
+    this.command = command.mode === 'setpoint' ? { mode: 'setpoint', powerW: Number.isFinite(command.powerW) ? command.powerW : 0 } : { mode: 'auto' };
+    this.cell.batteryW = this.batteryPowerFor(this.cell.loadW, this.cell.pvAcW, this.cellEndAfter(this.lastMs) - this.lastMs);
+    this.refreshGrid(this.lastMs);
+  }
+
+  truth(): BuildingTruth {
+    const c = this.cell;
+    const k = this.counters;
+    const energy = (exact: boolean): BuildingTruth['energy'] => {
+      const v = (e: EnergyCounter): number => (exact ? e.exactWh : e.wh);
+      return { gridImportWh: v(k.gridImport), gridExportWh: v(k.gridExport), pvWh: v(k.pv), loadWh: v(k.load), batteryChargeWh: v(k.batteryCharge), batteryDischargeWh: v(k.batteryDischarge) };
+    };
+    const out: BuildingTruth = {
+      atMs: this.lastMs,
+      loadW: c.loadW,
+      pvAcW: c.pvAcW,
+      pvDcW: c.pvDcW,
+      batteryW: c.batteryW,
+      netW: c.loadW - c.pvAcW - c.batteryW,
+      outdoorTemperatureC: c.temperatureC,
+      poaWm2: c.poaWm2,
+      energy: energy(false),
+      exactEnergy: energy(true),
+    };
+    if (this.spec.battery) out.battery = { socPercent: socPercent(this.spec.battery, this.storedWh), storedWh: this.storedWh, command: { ...this.command } };
+    return out;
+  }
+
+  /** What the meter at the grid connection shows. */
+  gridMeterValues(): QuantityValues {
+    return {
+      ...this.cell.grid,
+      energyImportWh: this.counters.gridImport.wh,
+      energyExportWh: this.counters.gridExport.wh,
+      reactiveEnergyImportVarh: this.counters.reactiveImport.wh,
+      reactiveEnergyExportVarh: 0,
+    };
+  }
+
+  /** What the PV inverter reports (AC side three-phase at the connection's voltages). */
+  pvInverterValues(): QuantityValues {
+    const c = this.cell;
+    const g = c.grid;
+    const phaseA = (v: number | undefined): number => (v ? c.pvAcW / 3 / v : 0);
+    return {
+      pvAcPowerW: c.pvAcW,
+      pvDcPowerW: c.pvDcW,
+      pvEnergyWh: this.counters.pv.wh,
+      voltageL1V: g.voltageL1V,
+      voltageL2V: g.voltageL2V,
+      voltageL3V: g.voltageL3V,
+      currentL1A: phaseA(g.voltageL1V),
+      currentL2A: phaseA(g.voltageL2V),
+      currentL3A: phaseA(g.voltageL3V),
+      frequencyHz: g.frequencyHz,
+      // The cabinet runs some kelvin above the air when it works.
+      temperatureC: c.temperatureC + 5 + (c.pvAcW / Math.max(1, (this.spec.pv?.kWp ?? 1) * 1000)) * 15,
+    };
+  }
+
+  batteryValues(): QuantityValues {
+    if (!this.spec.battery) return {};
+    return {
+      batteryPowerW: this.cell.batteryW,
+      socPercent: socPercent(this.spec.battery, this.storedWh),
+      batteryCapacityWh: this.spec.battery.capacityWh,
+      energyImportWh: this.counters.batteryCharge.wh,
+      energyExportWh: this.counters.batteryDischarge.wh,
+      frequencyHz: this.cell.grid.frequencyHz,
+    };
+  }
+
+  private cellEndAfter(atMs: number): number {
+    return (Math.floor(atMs / this.stepMs) + 1) * this.stepMs;
+  }
+
+  private integrate(durationMs: number): void {
+    if (durationMs <= 0) return;
+    const c = this.cell;
+    const k = this.counters;
+    const netW = c.loadW - c.pvAcW - c.batteryW;
+    k.load.addPower(c.loadW, durationMs);
+    k.pv.addPower(c.pvAcW, durationMs);
+    k.reactiveImport.addPower(Math.max(0, c.reactiveVar), durationMs);
+    if (netW >= 0) k.gridImport.addPower(netW, durationMs);
+    else k.gridExport.addPower(-netW, durationMs);
+    if (this.limits) {
+      if (c.batteryW >= 0) k.batteryDischarge.addPower(c.batteryW, durationMs);
+      else k.batteryCharge.addPower(-c.batteryW, durationMs);
+      this.storedWh = storedAfter(this.limits, this.storedWh, c.batteryW, durationMs);
+    }
+  }
+
+  private batteryPowerFor(loadW: number, pvAcW: number, durationMs: number): number {
+    if (!this.limits) return 0;
+    const requestW = this.command.mode === 'auto' ? loadW - pvAcW : this.command.powerW;
+    return feasiblePowerW(this.limits, this.storedWh, requestW, durationMs);
+  }
+
+  private evaluateCell(atMs: number): void {
+    const w = this.options.weather.sample(atMs);
+    const load = loadPower(this.spec.load, this.spec.seed, this.options.weather, atMs);
+    const pv = this.spec.pv ? pvOutputFrom(this.spec.pv, w) : { acPowerW: 0, dcPowerW: 0, poaWm2: 0 };
+    this.cell = {
+      loadW: load.totalW,
+      pvAcW: pv.acPowerW,
+      pvDcW: pv.dcPowerW,
+      poaWm2: pv.poaWm2,
+      temperatureC: w.temperatureC,
+      grid: {},
+      reactiveVar: 0,
+      batteryW: 0,
+    };
+    this.cell.batteryW = this.batteryPowerFor(load.totalW, pv.acPowerW, this.cellEndAfter(atMs) - atMs);
+    this.refreshGrid(atMs);
+  }
+
+  private refreshGrid(atMs: number): void {
+    const c = this.cell;
+    const phases = phaseValues({ loadW: c.loadW, loadPowerFactor: this.spec.loadPowerFactor ?? 0.97, pvW: c.pvAcW, batteryW: c.batteryW, phaseWeights: this.phaseWeights }, this.spec.seed, atMs);
+    c.grid = gridMeterInstant(phases, gridFrequencyHz(this.options.gridSeed, atMs));
+    c.reactiveVar = (c.grid.reactivePowerVar as number) ?? 0;
+  }
+}
