@@ -36,6 +36,8 @@ export interface DecodedModel {
   absent: string[];
   /** Instances of the repeating group (160 modules), in order. */
   groups: Array<Record<string, PointValue>>;
+  /** Name of the repeating group, when the model has one. */
+  groupName?: string;
   problems: ModelProblem[];
 }
 
@@ -81,6 +83,7 @@ export function decodeWithDef(def: ModelDef, block: ArrayLike<number>, address?:
   decodePoints(def.points, block, 0, fixedAvailable, scaleOf, out.points, out.absent, '');
 
   const group = def.repeating;
+  if (group) out.groupName = group.name;
   if (group && length > def.fixedLength) {
     const extra = length - def.fixedLength;
     const repeats = Math.floor(extra / group.length);

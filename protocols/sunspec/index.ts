@@ -9,3 +9,4 @@ export * from './normalise.js';
 export * from './read-device.js';
 export * from './image.js';
 export * from './writes.js';
+export * from './dump.js';
