@@ -66,10 +66,13 @@ export function parseDataNotification(apdu: Uint8Array): Result<DataNotification
   return ok(out);
 }
 
-/** Builds LLC + data-notification bytes (header date-time as 0C + 12 bytes, or absent). */
-export function encodeDataNotification(n: { invokeId: number; dateTime?: Uint8Array; body: DlmsData }): Uint8Array {
+/**
+ * Builds LLC + data-notification bytes. The header date-time goes as 0C + 12 bytes (Kamstrup),
+ * as a tagged octet-string 09 0C + 12 bytes (`taggedDateTime`, Kaifa), or is absent (00, Aidon).
+ */
+export function encodeDataNotification(n: { invokeId: number; dateTime?: Uint8Array; taggedDateTime?: boolean; body: DlmsData }): Uint8Array {
   const out: number[] = [...LLC_HEADER, DATA_NOTIFICATION, (n.invokeId >>> 24) & 0xff, (n.invokeId >>> 16) & 0xff, (n.invokeId >>> 8) & 0xff, n.invokeId & 0xff];
-  if (n.dateTime) out.push(0x0c, ...n.dateTime);
+  if (n.dateTime) out.push(...(n.taggedDateTime ? [0x09, 0x0c] : [0x0c]), ...n.dateTime);
   else out.push(0x00);
   writeData(n.body, out);
   return Uint8Array.from(out);

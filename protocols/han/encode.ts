@@ -48,7 +48,7 @@ export function encodeHanFrame(options: HanEncodeOptions): Uint8Array {
       body = encodeKamstrupBody(input, dateTime);
       break;
   }
-  let information = encodeDataNotification({ invokeId: hdlc.invokeId, dateTime, body });
+  let information = encodeDataNotification({ invokeId: hdlc.invokeId, dateTime, taggedDateTime: options.layout === 'kaifa', body });
   if (options.encryption) {
     const e = options.encryption;
     const apdu = encryptGlo({ ...e, plaintext: information.subarray(3), securityControl: 0x30 });
