@@ -121,7 +121,13 @@ export function encodeRaw(def: RegisterDef, value: RawValue, out: { [i: number]:
     default: {
       const [lo, hi] = INT_RANGE[def.type]!;
       const r = Number.isFinite(x) ? Math.min(hi, Math.max(lo, Math.round(x))) : 0;
-      let big = BigInt.asUintN(16 * n, BigInt(r));
+      // 64-bit limits are not exact doubles: clamp again in BigInt so 2^64 stays all-ones.
+      let big = BigInt(r);
+      if (n === 4) {
+        const [bl, bh] = def.type === 'i64' ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
+        big = big < bl ? bl : big > bh ? bh : big;
+      }
+      big = BigInt.asUintN(16 * n, big);
       for (let i = n - 1; i >= 0; i--) {
         w[i] = Number(big & 0xffffn);
         big >>= 16n;

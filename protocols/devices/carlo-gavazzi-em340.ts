@@ -1,0 +1,65 @@
+// Carlo Gavazzi EM340 (EM300 series): three-phase meter, scaled INT32 low word first.
+import { scaled } from './builders.js';
+import type { DeviceDefinition } from '../modbus/registers.js';
+
+const i32 = { wordOrder: 'low-first' as const };
+
+export const carloGavazziEm340: DeviceDefinition = {
+  id: 'carlo-gavazzi-em340',
+  manufacturer: 'Carlo Gavazzi',
+  model: 'EM340',
+  description: 'Three-phase DIN-rail energy meter, 65 A direct, MID, bidirectional, RS-485 Modbus RTU.',
+  source: {
+    document: 'Carlo Gavazzi EM300 Series and ET300 Series Communication Protocol (§2.4 instantaneous variables and meters)',
+    version: 'Version 2 Revision 17 (2021-07-05); Version 2 Revision 9 transcription',
+    crossChecks: [
+      'volkszaehler/mbmd meters/rs485/carlogavazzi-ex3x0.go @097c9ca',
+      'martgras/esphome-modbus em340/EM340.yaml @e6b9f22 (S_DWORD_R = low word first)',
+    ],
+    notes: [
+      'Request limit 50 registers: the EM300-series read limit as we understand it; not confirmed in the excerpts we could read, so kept conservative.',
+      'W and kWh scale by 1/10, A by 1/1000, PF by 1/1000, Hz by 1/10.',
+      'No identification signature: the identification code register was not confirmed for this series.',
+    ],
+  },
+  transports: ['rtu'],
+  serialDefaults: { baudRate: 9600, parity: 'none', stopBits: 1 },
+  defaultUnitId: 1,
+  limits: { maxRegistersPerRequest: 50, forbidden: [] },
+  registers: [
+    scaled('voltageL1', 0x00, 'i32', 'V', 'fast', 'V L1-N', 'voltageL1V', { ...i32, divisor: 10 }),
+    scaled('voltageL2', 0x02, 'i32', 'V', 'fast', 'V L2-N', 'voltageL2V', { ...i32, divisor: 10 }),
+    scaled('voltageL3', 0x04, 'i32', 'V', 'fast', 'V L3-N', 'voltageL3V', { ...i32, divisor: 10 }),
+    scaled('voltageL1L2', 0x06, 'i32', 'V', 'slow', 'V L1-L2', undefined, { ...i32, divisor: 10 }),
+    scaled('voltageL2L3', 0x08, 'i32', 'V', 'slow', 'V L2-L3', undefined, { ...i32, divisor: 10 }),
+    scaled('voltageL3L1', 0x0a, 'i32', 'V', 'slow', 'V L3-L1', undefined, { ...i32, divisor: 10 }),
+    scaled('currentL1', 0x0c, 'i32', 'A', 'fast', 'A L1', 'currentL1A', { ...i32, divisor: 1000 }),
+    scaled('currentL2', 0x0e, 'i32', 'A', 'fast', 'A L2', 'currentL2A', { ...i32, divisor: 1000 }),
+    scaled('currentL3', 0x10, 'i32', 'A', 'fast', 'A L3', 'currentL3A', { ...i32, divisor: 1000 }),
+    scaled('powerL1', 0x12, 'i32', 'W', 'fast', 'W L1', 'powerL1W', { ...i32, divisor: 10 }),
+    scaled('powerL2', 0x14, 'i32', 'W', 'fast', 'W L2', 'powerL2W', { ...i32, divisor: 10 }),
+    scaled('powerL3', 0x16, 'i32', 'W', 'fast', 'W L3', 'powerL3W', { ...i32, divisor: 10 }),
+    scaled('apparentPowerL1', 0x18, 'i32', 'VA', 'slow', 'VA L1', undefined, { ...i32, divisor: 10 }),
+    scaled('apparentPowerL2', 0x1a, 'i32', 'VA', 'slow', 'VA L2', undefined, { ...i32, divisor: 10 }),
+    scaled('apparentPowerL3', 0x1c, 'i32', 'VA', 'slow', 'VA L3', undefined, { ...i32, divisor: 10 }),
+    scaled('reactivePowerL1', 0x1e, 'i32', 'var', 'fast', 'var L1', 'reactivePowerL1Var', { ...i32, divisor: 10 }),
+    scaled('reactivePowerL2', 0x20, 'i32', 'var', 'fast', 'var L2', 'reactivePowerL2Var', { ...i32, divisor: 10 }),
+    scaled('reactivePowerL3', 0x22, 'i32', 'var', 'fast', 'var L3', 'reactivePowerL3Var', { ...i32, divisor: 10 }),
+    scaled('voltageLnSystem', 0x24, 'i32', 'V', 'slow', 'V L-N system', undefined, { ...i32, divisor: 10 }),
+    scaled('voltageLlSystem', 0x26, 'i32', 'V', 'slow', 'V L-L system', undefined, { ...i32, divisor: 10 }),
+    scaled('power', 0x28, 'i32', 'W', 'fast', 'W system', 'powerW', { ...i32, divisor: 10 }),
+    scaled('apparentPower', 0x2a, 'i32', 'VA', 'fast', 'VA system', 'apparentPowerVA', { ...i32, divisor: 10 }),
+    scaled('reactivePower', 0x2c, 'i32', 'var', 'fast', 'var system', 'reactivePowerVar', { ...i32, divisor: 10 }),
+    scaled('powerFactorL1', 0x2e, 'i16', '', 'slow', 'PF L1', undefined, { divisor: 1000 }),
+    scaled('powerFactorL2', 0x2f, 'i16', '', 'slow', 'PF L2', undefined, { divisor: 1000 }),
+    scaled('powerFactorL3', 0x30, 'i16', '', 'slow', 'PF L3', undefined, { divisor: 1000 }),
+    scaled('powerFactor', 0x31, 'i16', '', 'fast', 'PF system', 'powerFactor', { divisor: 1000 }),
+    scaled('phaseSequence', 0x32, 'i16', '', 'slow', 'Phase sequence: 0 = L1-L2-L3, -1 = L1-L3-L2', undefined, {}),
+    scaled('frequency', 0x33, 'i16', 'Hz', 'fast', 'Hz', 'frequencyHz', { divisor: 10 }),
+    scaled('energyImport', 0x34, 'i32', 'kWh', 'slow', 'kWh (+) TOT', 'energyImportWh', { ...i32, divisor: 10 }),
+    scaled('energyImportL1', 0x40, 'i32', 'kWh', 'slow', 'kWh (+) L1', undefined, { ...i32, divisor: 10 }),
+    scaled('energyImportL2', 0x42, 'i32', 'kWh', 'slow', 'kWh (+) L2', undefined, { ...i32, divisor: 10 }),
+    scaled('energyImportL3', 0x44, 'i32', 'kWh', 'slow', 'kWh (+) L3', undefined, { ...i32, divisor: 10 }),
+    scaled('energyExport', 0x4e, 'i32', 'kWh', 'slow', 'kWh (-) TOT', 'energyExportWh', { ...i32, divisor: 10 }),
+  ],
+};

@@ -1,0 +1,57 @@
+// Eastron SDM120-Modbus: single-phase MID meter, float32 registers like the SDM630.
+import { holdingFloat, input } from './builders.js';
+import type { DeviceDefinition } from '../modbus/registers.js';
+
+export const eastronSdm120: DeviceDefinition = {
+  id: 'eastron-sdm120',
+  manufacturer: 'Eastron',
+  model: 'SDM120-Modbus',
+  description: 'Single-phase two-wire DIN-rail energy meter, 45 A direct, MID, bidirectional.',
+  source: {
+    document: 'Eastron SDM120-Modbus Smart Meter Modbus Protocol Implementation (input and holding register tables)',
+    version: 'V2.x, as mirrored with the SDM120-Modbus user manual',
+    crossChecks: [
+      'nmakel/sdm_modbus src/sdm_modbus/sdm.py @0f2c9dc (test/fixtures/conformance/modbus-registers.json map-eastron-sdm120)',
+      'volkszaehler/mbmd meters/rs485/sdm120.go',
+      'Victron community Eastron modules: meter code 32 at holding 0xFC02',
+    ],
+    notes: [
+      'Same family limit as the SDM630: at most 40 parameters (80 registers) per request.',
+      'Active power is signed, positive on import: it maps onto powerW.',
+    ],
+  },
+  transports: ['rtu'],
+  serialDefaults: { baudRate: 2400, parity: 'none', stopBits: 1 },
+  defaultUnitId: 1,
+  limits: { maxRegistersPerRequest: 80, forbidden: [] },
+  registers: [
+    input('voltage', 0, 'V', 'fast', 'Voltage', 'voltageL1V'),
+    input('current', 6, 'A', 'fast', 'Current', 'currentL1A'),
+    input('powerActive', 12, 'W', 'fast', 'Power (Active)', 'powerW'),
+    input('powerApparent', 18, 'VA', 'fast', 'Power (Apparent)', 'apparentPowerVA'),
+    input('powerReactive', 24, 'VAr', 'fast', 'Power (Reactive)', 'reactivePowerVar'),
+    input('powerFactor', 30, '', 'fast', 'Power Factor', 'powerFactor'),
+    input('phaseAngle', 36, '°', 'slow', 'Phase Angle'),
+    input('frequency', 70, 'Hz', 'fast', 'Frequency', 'frequencyHz'),
+    input('importEnergyActive', 72, 'kWh', 'slow', 'Imported Energy (Active)', 'energyImportWh'),
+    input('exportEnergyActive', 74, 'kWh', 'slow', 'Exported Energy (Active)', 'energyExportWh'),
+    input('importEnergyReactive', 76, 'kVArh', 'slow', 'Imported Energy (Reactive)', 'reactiveEnergyImportVarh'),
+    input('exportEnergyReactive', 78, 'kVArh', 'slow', 'Exported Energy (Reactive)', 'reactiveEnergyExportVarh'),
+    input('totalDemandPowerActive', 84, 'W', 'slow', 'Total Demand Power (Active)'),
+    input('maximumTotalDemandPowerActive', 86, 'W', 'slow', 'Maximum Total Demand Power (Active)'),
+    input('importDemandPowerActive', 88, 'W', 'slow', 'Import Demand Power (Active)'),
+    input('maximumImportDemandPowerActive', 90, 'W', 'slow', 'Maximum Import Demand Power (Active)'),
+    input('exportDemandPowerActive', 92, 'W', 'slow', 'Export Demand Power (Active)'),
+    input('maximumExportDemandPowerActive', 94, 'W', 'slow', 'Maximum Export Demand Power (Active)'),
+    input('totalDemandCurrent', 258, 'A', 'slow', 'Total Demand Current'),
+    input('maximumTotalDemandCurrent', 264, 'A', 'slow', 'Maximum Total Demand Current'),
+    input('totalEnergyActive', 342, 'kWh', 'slow', 'Total Energy (Active)'),
+    input('totalEnergyReactive', 344, 'kVArh', 'slow', 'Total Energy (Reactive)'),
+    holdingFloat('networkParityStop', 18, '', 'Parity and stop bits: 0 = N1, 1 = E1, 2 = O1, 3 = N2'),
+    holdingFloat('meterId', 20, '', 'Modbus address'),
+    holdingFloat('baudRate', 28, '', 'Baud rate: 0 = 2400, 1 = 4800, 2 = 9600, 5 = 1200'),
+    { name: 'serialNumber', address: 0xfc00, functionCode: 3, type: 'u32', poll: 'identity', description: 'Serial number' },
+    { name: 'meterCode', address: 0xfc02, functionCode: 3, type: 'u16', poll: 'identity', description: 'Meter model code' },
+  ],
+  identification: [{ register: 'meterCode', anyOf: [32] }],
+};
