@@ -1,0 +1,63 @@
+// Interval clearing: the public API. clearInterval runs the welfare LP on any network of
+// blocks; clearMeritOrder is the single-block fast path. Both end in the same written price
+// and tie rules, so where both apply they give the byte-identical result.
+import { BACKENDS, type BackendName } from '../lp/index.js';
+import type { LpBackend } from '../lp/model.js';
+import { allocate } from './allocation.js';
+import { buildClearingModel, primalFromValues } from './lp-model.js';
+import { solveMeritOrder } from './merit-order.js';
+import { validateOrderBook, type OrderBook } from './order-book.js';
+import { pricesByRule, priceSet, type PriceRule } from './price-interval.js';
+import { buildProblem, type ClearingProblem, type Primal } from './problem.js';
+import { assembleResult, type ClearingResult } from './result.js';
+
+export interface ClearingOptions {
+  /** LP backend by name or instance (default highs); the block's configuration fixes it. */
+  backend?: BackendName | LpBackend;
+  priceRule?: PriceRule;
+}
+
+export type ClearingErrorKind = 'infeasible' | 'solver' | 'not-single-block';
+
+/** Clearing could not produce a result: the book cannot be balanced, or the solver failed. */
+export class ClearingError extends Error {
+  constructor(
+    readonly kind: ClearingErrorKind,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'ClearingError';
+  }
+}
+
+/** Prices and tie rules on an optimal primal: the part both paths share. */
+export function finishClearing(problem: ClearingProblem, primal: Primal, rule: PriceRule): ClearingResult {
+  const set = priceSet(problem, primal);
+  const allocationPrices = pricesByRule(set, 'midpoint');
+  const allocation = allocate(problem, primal, allocationPrices);
+  const prices = rule === 'midpoint' ? allocationPrices : pricesByRule(set, rule);
+  return assembleResult(problem, allocation, prices, set, rule);
+}
+
+export async function clearInterval(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingResult> {
+  const backend = typeof options.backend === 'object' ? options.backend : BACKENDS[options.backend ?? 'highs'];
+  const problem = buildProblem(book);
+  const solution = await backend.solve(buildClearingModel(problem));
+  if (solution.status === 'infeasible') throw new ClearingError('infeasible', 'the book cannot be balanced within the connection caps and line capacities');
+  if (solution.status !== 'optimal') throw new ClearingError('solver', `${backend.name}: ${solution.status}${solution.detail ? ` (${solution.detail})` : ''}`);
+  return finishClearing(problem, primalFromValues(problem, solution.values), options.priceRule ?? 'midpoint');
+}
+
+export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 'priceRule'> = {}): ClearingResult {
+  if (book.blocks.length !== 1 || book.lines.length !== 0) throw new ClearingError('not-single-block', 'the merit order clears exactly one block without lines');
+  const problem = buildProblem(book);
+  const outcome = solveMeritOrder(problem);
+  if (!outcome.feasible) throw new ClearingError('infeasible', outcome.detail);
+  return finishClearing(problem, outcome.primal, options.priceRule ?? 'midpoint');
+}
+
+export { validateOrderBook, buildProblem, buildClearingModel };
+export type { OrderBook, ClearingResult, PriceRule, ClearingProblem };
+export type { OrderBookInput, Order, Block, Line } from './order-book.js';
+export type { BlockResult, LineResult, OrderResult } from './result.js';
+export { PRICE_RULES } from './price-interval.js';
