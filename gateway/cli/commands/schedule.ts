@@ -1,6 +1,145 @@
+// `nabo schedule <case.csv>`: the day-ahead community LP on a case file, printed as JSON (or a
+// KPI table for people). Bad files and flags exit 2 naming the line, column or flag.
 import type { Command } from 'commander';
-import { registerNotYet } from './not-yet.js';
+import { readFileSync } from 'node:fs';
+import { BACKEND_NAMES, BACKENDS, isBackendName } from '../../../edge-solver/lp/index.js';
+import { parseCaseCsv, solveSchedule, type BatterySpec, type ScheduleCase, type ScheduleOptions } from '../../../edge-solver/schedule/index.js';
+import { EXIT_FAILED, EXIT_OK, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
+
+interface ScheduleFlags {
+  p2p: boolean;
+  batteries?: string;
+  batteryKwh: string;
+  batteryKw: string;
+  efficiency: string;
+  gridCharging: boolean;
+  loss: string;
+  backend: string;
+  stepHours: string;
+  poolHub?: boolean;
+  export: boolean;
+  capacityTariff?: string;
+  terminalSoc?: string;
+  compareAlone: boolean;
+  format?: string;
+}
+
+function number(flag: string, text: string, check: (x: number) => boolean, want: string): number {
+  const x = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isFinite(x) || !check(x)) throw new UsageError(`${flag}: ${JSON.stringify(text)} is not ${want}`);
+  return x;
+}
+
+function readCase(file: string, stepHours: number): ScheduleCase {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const parsed = parseCaseCsv(text, { stepHours });
+  if (!parsed.ok) {
+    const e = parsed.error;
+    throw new UsageError(`${file}:${e.line}${e.column ? ` column ${e.column}` : ''}: ${e.detail} (${e.kind})`);
+  }
+  return parsed.value;
+}
+
+/** Puts the battery on the listed houses, or pools them into one hub for the Pool Hub design. */
+function withBatteries(c: ScheduleCase, houses: string[], spec: BatterySpec, poolHub: boolean): ScheduleCase {
+  const known = new Set(c.buildings.map((b) => b.id));
+  const seen = new Set<string>();
+  for (const h of houses) {
+    if (!known.has(h)) throw new UsageError(`--batteries: no house ${JSON.stringify(h)} in the case (houses ${c.buildings[0]?.id}..${c.buildings.at(-1)?.id})`);
+    if (seen.has(h)) throw new UsageError(`--batteries: house ${h} listed twice`);
+    seen.add(h);
+  }
+  if (houses.length === 0) return c;
+  if (poolHub) {
+    const n = houses.length;
+    const hub: BatterySpec = { ...spec, capacityKWh: n * spec.capacityKWh, chargePowerKW: n * spec.chargePowerKW, dischargePowerKW: n * spec.dischargePowerKW, terminalSocKWh: n * (spec.terminalSocKWh ?? 0) };
+    return { ...c, blocks: c.blocks.map((b) => ({ ...b, hubBattery: hub })) };
+  }
+  return { ...c, buildings: c.buildings.map((b) => (seen.has(b.id) ? { ...b, battery: spec } : b)) };
+}
+
+const round = (x: number | null, digits = 6): number | null => (x === null ? null : Number(x.toFixed(digits)));
 
 export function register(program: Command): void {
-  registerNotYet(program, 'schedule', 'solve the day-ahead community LP on a case', 6);
+  program
+    .command('schedule')
+    .description('solve the day-ahead community LP (Lüth et al. 2018) on a case CSV and print objective, KPIs and schedules')
+    .argument('<case.csv>', 'case in the format of test/fixtures/market-cases (step, house, demand, PV, wind, prices)')
+    .option('--no-p2p', 'no trade between houses (each house alone)')
+    .option('--batteries <houses>', 'comma-separated houses with a battery, e.g. 5,15,23')
+    .option('--battery-kwh <kWh>', 'battery capacity', '4')
+    .option('--battery-kw <kW>', 'battery charge and discharge power', '2.5')
+    .option('--efficiency <share>', 'charge and (separately) discharge efficiency', '0.9408')
+    .option('--no-grid-charging', 'batteries charge only from the own surplus (hub: from the houses\' surplus)')
+    .option('--loss <share>', 'share of P2P energy lost (Lüth: 0.076)', '0.076')
+    .option('--backend <name>', `LP backend: ${BACKEND_NAMES.join(', ')}`, 'highs')
+    .option('--step-hours <h>', 'hours per step of the case', '0.5')
+    .option('--pool-hub', 'Pool Hub design: the listed batteries become one shared battery of the block')
+    .option('--no-export', 'no feed-in: surplus that nobody uses is curtailed (as in the PCDG app)')
+    .option('--capacity-tariff <price per kW>', 'add price × mean of the 3 highest daily import peaks per house')
+    .option('--terminal-soc <kWh>', 'each battery ends the horizon with at least this energy', '0')
+    .option('--no-compare-alone', 'skip solving each house alone (no savings KPI)')
+    .option('--format <format>', 'json or table (default: json when stdout is not a terminal)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ nabo schedule test/fixtures/market-cases/pcdg-25-houses-day.csv --no-p2p\n' +
+        '  $ nabo schedule test/fixtures/market-cases/pcdg-25-houses-day.csv --batteries 5,15,23 --no-grid-charging --format table\n',
+    )
+    .action(async (file: string, flags: ScheduleFlags) => {
+      if (!isBackendName(flags.backend)) throw new UsageError(`--backend: ${JSON.stringify(flags.backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
+      const format = resolveFormat(flags.format);
+      if (flags.format !== undefined && flags.format !== format) throw new UsageError(`--format: ${JSON.stringify(flags.format)} is not json or table`);
+      const stepHours = number('--step-hours', flags.stepHours, (x) => x > 0 && x <= 24, 'a step length in hours (0, 24]');
+      const capacityKWh = number('--battery-kwh', flags.batteryKwh, (x) => x >= 0, 'an energy ≥ 0');
+      const spec: BatterySpec = {
+        capacityKWh,
+        chargePowerKW: number('--battery-kw', flags.batteryKw, (x) => x >= 0, 'a power ≥ 0'),
+        dischargePowerKW: number('--battery-kw', flags.batteryKw, (x) => x >= 0, 'a power ≥ 0'),
+        chargeEfficiency: number('--efficiency', flags.efficiency, (x) => x > 0 && x <= 1, 'a share in (0, 1]'),
+        dischargeEfficiency: number('--efficiency', flags.efficiency, (x) => x > 0 && x <= 1, 'a share in (0, 1]'),
+        terminalSocKWh: number('--terminal-soc', flags.terminalSoc ?? '0', (x) => x >= 0 && x <= capacityKWh, `an energy in [0, ${capacityKWh}] kWh`),
+      };
+      const houses = flags.batteries === undefined ? [] : flags.batteries.split(',').map((h) => h.trim());
+      if (houses.some((h) => h === '')) throw new UsageError(`--batteries: ${JSON.stringify(flags.batteries)} has an empty house id`);
+      if (flags.poolHub && !flags.p2p) throw new UsageError('--pool-hub needs P2P (the hub sits on the pool); drop --no-p2p');
+      const options: ScheduleOptions = {
+        p2p: flags.p2p,
+        lossShare: number('--loss', flags.loss, (x) => x >= 0 && x < 1, 'a share in [0, 1)'),
+        design: flags.poolHub ? 'pool-hub' : 'flexi-user',
+        gridCharging: flags.gridCharging,
+        exportAllowed: flags.export,
+        compareAlone: flags.compareAlone,
+        ...(flags.capacityTariff === undefined ? {} : { capacityTariff: { pricePerKW: number('--capacity-tariff', flags.capacityTariff, (x) => x >= 0, 'a price ≥ 0') } }),
+      };
+      const scheduleCase = withBatteries(readCase(file, stepHours), houses, spec, flags.poolHub === true);
+      const result = await solveSchedule(scheduleCase, options, BACKENDS[flags.backend]);
+      if (!result.ok) {
+        process.stderr.write(`nabo schedule: ${result.error.kind}: ${result.error.detail}\n`);
+        process.exitCode = EXIT_FAILED;
+        return;
+      }
+      const r = result.value;
+      if (format === 'json') {
+        printJson({ case: file, batteries: houses, ...r });
+      } else {
+        const k = r.kpis;
+        process.stdout.write(`${file}: objective ${round(r.objective)} (${r.backend}, ${r.model.variables} variables, ${r.model.rows} rows)\n`);
+        const rows: Array<[string, number | null]> = [
+          ['cost', k.costTotal], ['cost of each house alone', k.costAlone], ['savings', k.savingsVsAlone],
+          ['demand kWh', k.demandKWh], ['generation kWh', k.generationKWh], ['grid import kWh', k.importKWh], ['grid export kWh', k.exportKWh],
+          ['P2P bought kWh', k.p2pPurchasedKWh], ['P2P loss kWh', k.p2pLossKWh], ['curtailed kWh', k.curtailedKWh],
+          ['self-sufficiency', k.selfSufficiency], ['self-consumption', k.selfConsumption], ['peak import kW', k.peakImportKW],
+        ];
+        process.stdout.write(formatTable(['KPI', 'value'], rows.map(([n, v]) => [n, round(v)])));
+        process.stdout.write(formatTable(['house', 'import kWh', 'sold kWh', 'bought kWh', 'cost', 'alone'], r.buildings.map((b) => [
+          b.id, round(b.importKWh.reduce((s, x) => s + x, 0), 3), round(b.saleKWh.reduce((s, x) => s + x, 0), 3), round(b.purchaseKWh.reduce((s, x) => s + x, 0), 3), round(b.costInCommunity, 3), round(b.costAlone, 3),
+        ])));
+      }
+      process.exitCode = EXIT_OK;
+    });
 }
