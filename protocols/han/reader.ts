@@ -28,11 +28,26 @@ export interface HanReader {
 
 export function createHanReader(options: HanReaderOptions = {}): HanReader {
   const out: HanReadout[] = [];
+  // Rejections arrive by callback during a push, frames as its return value: each rejection
+  // remembers how many frames came before it so the results keep stream order.
+  const rejected: Array<{ before: number; readout: HanReadout }> = [];
+  let framesSeen = 0;
   const splitter: HanSplitter = createHanSplitter({
     maxBufferBytes: options.maxBufferBytes,
     byteStuffing: options.byteStuffing,
-    onReject: (r) => out.push({ result: fail(r.kind, `${r.byteCount} bytes discarded: ${r.detail}`), bytes: r.bytes }),
+    onReject: (r) => rejected.push({ before: splitter.stats.frames, readout: { result: fail(r.kind, `${r.byteCount} bytes discarded: ${r.detail}`), bytes: r.bytes } }),
   });
+  const releaseRejected = (upTo: number): void => {
+    while (rejected.length > 0 && (rejected[0] as { before: number }).before <= upTo) out.push((rejected.shift() as { readout: HanReadout }).readout);
+  };
+  const handleAll = (frames: Uint8Array[]): void => {
+    for (const frame of frames) {
+      releaseRejected(framesSeen);
+      handle(frame);
+      framesSeen++;
+    }
+    releaseRejected(Number.POSITIVE_INFINITY);
+  };
   const maxMessage = options.maxMessageBytes ?? 65_536;
   const decodeOptions: HanDecodeOptions = { ...options, byteStuffing: false };
   let pending: { key: string; parts: Uint8Array[]; size: number } | undefined;
@@ -80,11 +95,11 @@ export function createHanReader(options: HanReaderOptions = {}): HanReader {
 
   return {
     push(chunk) {
-      for (const frame of splitter.push(chunk)) handle(frame);
+      handleAll(splitter.push(chunk));
       return drain();
     },
     flush() {
-      for (const frame of splitter.flush()) handle(frame);
+      handleAll(splitter.flush());
       if (pending) {
         out.push({ result: fail('segment', 'input ended inside a segmented message'), bytes: pending.parts[pending.parts.length - 1] ?? new Uint8Array(0) });
         pending = undefined;
