@@ -27,9 +27,13 @@ export interface P1EncodeInput {
   activeTariff?: 1 | 2;
 }
 
-/** `n` (an integer count of 10^-decimals units) as fixed-point text with at least `intDigits` digits. */
-function fixed(value: number, scale: number, intDigits: number, decimals: number): string {
-  const n = Math.round(Math.abs(value) * scale);
+/**
+ * |value| × 10^-shift as fixed-point text (W with shift 3 → kW). Rounds in the integer domain
+ * where it can (1005 W → 1.01 kW), so halves go up instead of following binary noise.
+ */
+function fixed(value: number, shift: number, intDigits: number, decimals: number): string {
+  const e = decimals - shift;
+  const n = e >= 0 ? Math.round(Math.abs(value) * 10 ** e) : Math.round(Math.abs(value) / 10 ** -e);
   const s = String(n).padStart(decimals + 1, '0');
   const int = decimals === 0 ? s : s.slice(0, -decimals);
   return int.padStart(intDigits, '0') + (decimals === 0 ? '' : `.${s.slice(-decimals)}`);
@@ -52,10 +56,10 @@ const FORMATS: Record<P1EncodeVersion, Formats> = {
 export function encodeP1Telegram(input: P1EncodeInput): string {
   const { version, values: v } = input;
   const f = FORMATS[version];
-  const kWh = (wh: number): string => `${fixed(wh / 1000, 1000, f.energy[0], f.energy[1])}*kWh`;
-  const kW = (w: number): string => `${fixed(Math.max(0, w) / 1000, 10 ** f.power[1], f.power[0], f.power[1])}*kW`;
-  const volt = (x: number): string => `${fixed(x, 10 ** f.voltage[1], f.voltage[0], f.voltage[1])}*V`;
-  const amp = (x: number): string => `${fixed(x, 10 ** f.current[1], f.current[0], f.current[1])}*A`;
+  const kWh = (wh: number): string => `${fixed(wh, 3, f.energy[0], f.energy[1])}*kWh`;
+  const kW = (w: number): string => `${fixed(Math.max(0, w), 3, f.power[0], f.power[1])}*kW`;
+  const volt = (x: number): string => `${fixed(x, 0, f.voltage[0], f.voltage[1])}*V`;
+  const amp = (x: number): string => `${fixed(x, 0, f.current[0], f.current[1])}*A`;
   const stamp = (ms: number): string => formatDsmrTimestamp(ms, input.timeZone);
   const lines: string[] = [`/${input.header}`, ''];
   const add = (obis: string, ...vals: string[]): void => {
@@ -119,13 +123,13 @@ export function encodeP1Telegram(input: P1EncodeInput): string {
     add(version === 'e-mucs' ? '0-1:96.1.1' : '0-1:96.1.0', gasId);
     if (version === '2.2') {
       add('0-1:24.3.0', formatDsmrTimestamp(gasStamp, input.timeZone, false), '00', '60', '1', '0-1:24.2.1', 'm3');
-      lines.push(`(${fixed(gas, 1000, 5, 3)})`);
+      lines.push(`(${fixed(gas, 0, 5, 3)})`);
       add('0-1:24.4.0', '1');
     } else if (version === 'e-mucs') {
       add('0-1:24.4.0', '1');
-      add('0-1:24.2.3', stamp(gasStamp), `${fixed(gas, 1000, 5, 3)}*m3`);
+      add('0-1:24.2.3', stamp(gasStamp), `${fixed(gas, 0, 5, 3)}*m3`);
     } else {
-      add('0-1:24.2.1', stamp(gasStamp), `${fixed(gas, 1000, 5, 3)}*m3`);
+      add('0-1:24.2.1', stamp(gasStamp), `${fixed(gas, 0, 5, 3)}*m3`);
     }
   }
   const body = `${lines.join('\r\n')}\r\n!`;

@@ -50,7 +50,8 @@ const HEAT = [4, 12];
 const WATER = 7;
 
 function first(objects: P1Object[], obis: string): P1Value | undefined {
-  return objects.find((o) => o.obis === obis)?.values[0];
+  for (const o of objects) if (o.obis === obis) return o.values[0];
+  return undefined;
 }
 
 function intOf(v: P1Value | undefined): number | undefined {
@@ -68,10 +69,10 @@ function mbusReadings(objects: P1Object[], zone: string): P1MbusReading[] {
   const channels = new Map<number, P1MbusReading>();
   const meta = new Map<number, { deviceType?: number; equipmentId?: string }>();
   for (const o of objects) {
-    const m = /^0-([1-9]):(\d+\.\d+\.\d+)$/.exec(o.obis);
-    if (!m) continue;
-    const ch = Number(m[1]);
-    const cde = m[2] as string;
+    // 0-B:C.D.E with B the M-Bus channel 1..9.
+    const ch = o.obis.charCodeAt(2) - 0x30;
+    if (!o.obis.startsWith('0-') || o.obis[3] !== ':' || ch < 1 || ch > 9) continue;
+    const cde = o.obis.slice(4);
     const info = meta.get(ch) ?? {};
     meta.set(ch, info);
     if (cde === '24.1.0') info.deviceType = intOf(o.values[0]);
@@ -144,11 +145,10 @@ function powerFailureLog(objects: P1Object[], zone: string): P1PowerFailure[] {
 export function interpretObjects(objects: P1Object[], hasCrc: boolean, zone: string): P1Interpretation | ObisProblem {
   const electric = [];
   for (const o of objects) {
-    const m = /^1-0:(\d+\.\d+\.\d+)$/.exec(o.obis);
     const v = o.values[o.values.length - 1];
-    if (!m || v === undefined) continue;
+    if (!o.obis.startsWith('1-0:') || v === undefined) continue;
     const star = v.unit !== undefined ? v.text.lastIndexOf('*') : -1;
-    electric.push({ key: m[1] as string, text: star >= 0 ? v.text.slice(0, star) : v.text, ...(v.unit !== undefined ? { unit: v.unit } : {}) });
+    electric.push({ key: o.obis.slice(4), text: star >= 0 ? v.text.slice(0, star) : v.text, ...(v.unit !== undefined ? { unit: v.unit } : {}) });
   }
   // Every P1 format prints power and energy in kW, kWh, kvar(h) with decimals (and m3 with
   // decimals). A value that lost its point or its 'k' cannot be told apart otherwise in 2.2/3.0,

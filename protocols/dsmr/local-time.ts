@@ -16,8 +16,22 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const offsets = new Map<string, number>();
+const QUARTER_HOUR_MS = 900_000;
+
 /** UTC offset of `zone` at the instant `utcMs`, in minutes (CEST → 120). */
 export function zoneOffsetMinutes(zone: string, utcMs: number): number {
+  // Intl is slow (tens of µs); offsets only change on quarter hours, so remember them per quarter.
+  const key = `${zone}|${Math.floor(utcMs / QUARTER_HOUR_MS)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  if (offsets.size > 50_000) offsets.clear();
+  const v = intlOffsetMinutes(zone, utcMs);
+  offsets.set(key, v);
+  return v;
+}
+
+function intlOffsetMinutes(zone: string, utcMs: number): number {
   const name = formatter(zone)
     .formatToParts(utcMs)
     .find((p) => p.type === 'timeZoneName')?.value;

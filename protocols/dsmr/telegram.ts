@@ -78,9 +78,7 @@ function toBytes(input: string | Uint8Array): Uint8Array | undefined {
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i += 4096) s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
-  return s;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
 }
 
 function isHexDigit(b: number): boolean {
