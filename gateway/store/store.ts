@@ -2,15 +2,18 @@
 import { openDatabase, type Db, type OpenOptions } from './database.js';
 import { Outbox } from './outbox.js';
 import { ReadingStore } from './readings.js';
+import { IntervalStore } from './intervals.js';
 import { prune, type PruneResult, type RetentionPolicy } from './retention.js';
 
 export class Store {
   readonly readings: ReadingStore;
   readonly outbox: Outbox;
+  readonly intervals: IntervalStore;
 
   private constructor(readonly db: Db) {
     this.readings = new ReadingStore(db);
     this.outbox = new Outbox(db);
+    this.intervals = new IntervalStore(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

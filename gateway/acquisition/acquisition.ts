@@ -1,0 +1,132 @@
+// Acquisition: every configured device = a definition + a transport + poll periods. Polls run
+// on the shared clock; each result is sanity-checked, counted in health, and buffered for the
+// store, which flushes on its own period. Push devices (HAN, P1) feed the same path.
+import type { Quantity, QuantityValues } from '../../protocols/quantities.js';
+import { unitOf } from '../../protocols/quantities.js';
+import type { PollGroup } from '../../protocols/modbus/registers.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import { BusError } from '../bus/request-queue.js';
+import type { PolledDevice, DeviceReadResult } from './device-reader.js';
+import { HealthRegistry } from './health.js';
+import { checkValues, type SanityLimits, type SanityState } from './sanity.js';
+
+export interface PolledEntry {
+  device: PolledDevice;
+  fastMs: number;
+  slowMs: number;
+  limits: SanityLimits;
+}
+
+export interface LatestReading {
+  deviceId: string;
+  atMs: number;
+  values: QuantityValues;
+  meterId?: string;
+  model?: string;
+}
+
+export class Acquisition {
+  readonly health = new HealthRegistry();
+  private readonly timers: TimerHandle[] = [];
+  private readonly running = new Set<string>();
+  private readonly sanity = new Map<string, SanityState>();
+  private readonly latest = new Map<string, LatestReading>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  latestReadings(): LatestReading[] {
+    return [...this.latest.values()];
+  }
+
+  /** Starts polling a device: a fast and a slow group, each on its own period. */
+  addPolled(entry: PolledEntry): void {
+    const { device } = entry;
+    this.health.device(device.deviceId, device.busId);
+    const poll = (group: PollGroup): void => {
+      const key = `${device.deviceId}/${group}`;
+      if (this.stopped) return;
+      if (this.running.has(key)) {
+        this.health.bus(device.busId).cycleOverruns++;
+        return;
+      }
+      this.running.add(key);
+      const p = this.pollOnce(entry, group).finally(() => {
+        this.running.delete(key);
+        this.inFlight.delete(p);
+      });
+      this.inFlight.add(p);
+    };
+    this.timers.push(this.clock.setInterval(() => poll('fast'), entry.fastMs));
+    this.timers.push(this.clock.setInterval(() => poll('slow'), entry.slowMs));
+    // First reads at once, slow first so counters are there from the start.
+    this.clock.setTimeout(() => poll('slow'), 0);
+    this.clock.setTimeout(() => poll('fast'), 0);
+  }
+
+  async pollOnce(entry: PolledEntry, group: PollGroup): Promise<DeviceReadResult | undefined> {
+    const { device } = entry;
+    const started = performance.now();
+    try {
+      const result = await device.read(group);
+      const atMs = this.clock.now();
+      this.health.recordSuccess(device.deviceId, device.busId, atMs, performance.now() - started);
+      for (const r of result.rejections) {
+        if (r.reason === 'not-implemented') continue;
+        this.health.recordRejection(device.deviceId, device.busId, r.reason);
+      }
+      this.accept(device.deviceId, device.busId, atMs, result, entry.limits);
+      return result;
+    } catch (err) {
+      const kind = err instanceof BusError ? err.kind : 'error';
+      const atMs = this.clock.now();
+      const message = (err as Error).message;
+      const health = this.health.device(device.deviceId, device.busId);
+      // Log the first failure and every hundredth, so a dead device does not flood the log.
+      const total = Object.values(health.errorsByKind).reduce((a, b) => a + b, 0);
+      this.health.recordError(device.deviceId, device.busId, atMs, kind, message);
+      if (total % 100 === 0 && kind !== 'backed-off') this.log.warn({ deviceId: device.deviceId, busId: device.busId, kind, group }, `read failed: ${message}`);
+      return undefined;
+    }
+  }
+
+  /** Sanity-checks values and buffers the accepted ones for the store. */
+  accept(deviceId: string, busId: string, atMs: number, frame: { values: QuantityValues; meterTimeMs?: number; meterId?: string; model?: string }, limits: SanityLimits): void {
+    let state = this.sanity.get(deviceId);
+    if (!state) {
+      state = { lastCounters: {} };
+      this.sanity.set(deviceId, state);
+    }
+    const timing = frame.meterTimeMs !== undefined ? { nowMs: atMs, meterTimeMs: frame.meterTimeMs } : undefined;
+    const { accepted, rejected } = checkValues(frame.values, state, limits, timing);
+    for (const r of rejected) {
+      this.health.recordRejection(deviceId, busId, r.reason);
+      this.log.warn({ deviceId, quantity: r.quantity, reason: r.reason }, `value rejected: ${r.detail}`);
+    }
+    for (const [q, value] of Object.entries(accepted) as Array<[Quantity, number]>) {
+      this.store.readings.add({ deviceId, quantity: q, unit: unitOf(q), atMs, value });
+    }
+    const prev = this.latest.get(deviceId);
+    const latest: LatestReading = { deviceId, atMs, values: { ...(prev?.values ?? {}), ...accepted } };
+    const meterId = frame.meterId ?? prev?.meterId;
+    const model = frame.model ?? prev?.model;
+    if (meterId !== undefined) latest.meterId = meterId;
+    if (model !== undefined) latest.model = model;
+    this.latest.set(deviceId, latest);
+  }
+
+  /** Stops polling and waits (bounded by the requests' own timeouts) for reads on the wire. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) this.clock.clear(t);
+    this.timers.length = 0;
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

@@ -1,0 +1,154 @@
+// From a validated config to live buses and devices: one owner (port + queue) per bus, one
+// reader per device. Used by `nabo run`, `nabo check` and `nabo read`.
+import { findDefinition } from '../../protocols/devices/index.js';
+import { rtuLine, tcpLine, type LineModel, type SerialFraming } from '../../protocols/modbus/line-time.js';
+import type { Clock } from '../clock/clock.js';
+import { RealClock } from '../clock/clock.js';
+import type { BusConfig, DeviceConfig, NaboConfig } from '../config/schema.js';
+import type { ModbusPort } from '../bus/modbus-port.js';
+import { ModbusRtuPort } from '../bus/modbus-rtu-port.js';
+import { ModbusTcpPort } from '../bus/modbus-tcp-port.js';
+import { PushPort, type PushedFrame } from '../bus/push-port.js';
+import { RequestQueue } from '../bus/request-queue.js';
+import type { PolledDevice } from './device-reader.js';
+import type { HealthRegistry } from './health.js';
+import { ModbusDevice } from './modbus-device.js';
+import { hanDecoder, p1Decoder } from './push-decoders.js';
+import { SunSpecDevice } from './sunspec-device.js';
+
+export interface ModbusBus {
+  kind: 'modbus';
+  config: BusConfig;
+  port: ModbusPort;
+  queue: RequestQueue;
+  line: LineModel;
+}
+
+export interface PushBus {
+  kind: 'push';
+  config: BusConfig;
+  port: PushPort;
+  deviceId: string | undefined;
+}
+
+export type LiveBus = ModbusBus | PushBus;
+
+export interface BuiltGateway {
+  buses: Map<string, LiveBus>;
+  polled: Array<{ device: PolledDevice; config: DeviceConfig }>;
+  /** Devices the gateway cannot read yet, with the reason (reported, never silently skipped). */
+  unsupported: Array<{ deviceId: string; reason: string }>;
+}
+
+export interface BuildOptions {
+  /** Real time for I/O timeouts and reconnects, whatever clock drives the polls. */
+  ioClock?: Clock;
+  health: HealthRegistry;
+  /** Receives frames pushed by HAN and P1 meters. */
+  onPushed(deviceId: string, busId: string, frame: PushedFrame): void;
+}
+
+function framing(bus: { dataBits?: number; parity?: string; stopBits?: number }): SerialFraming {
+  const p = bus.parity === 'even' ? 'E' : bus.parity === 'odd' ? 'O' : 'N';
+  if (p === 'N' && bus.stopBits === 2) return '8N2';
+  return `8${p}1` as SerialFraming;
+}
+
+function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): LiveBus | { unsupported: string } {
+  const ioClock = options.ioClock ?? new RealClock();
+  const health = options.health;
+  const onReject = (kind: string): void => {
+    health.bus(bus.id);
+    for (const d of config.devices.filter((x) => x.bus === bus.id)) health.recordRejection(d.id, bus.id, `frame-${kind}`);
+  };
+  switch (bus.kind) {
+    case 'modbus-tcp': {
+      const port = new ModbusTcpPort({ id: bus.id, host: bus.host, port: bus.port, rtuOverTcp: bus.rtuOverTcp, clock: ioClock, onReject });
+      return { kind: 'modbus', config: bus, port, queue: new RequestQueue({ clock: ioClock }), line: tcpLine(1) };
+    }
+    case 'modbus-rtu': {
+      const port = new ModbusRtuPort({ id: bus.id, path: bus.path, baudRate: bus.baudRate, dataBits: bus.dataBits, parity: bus.parity, stopBits: bus.stopBits, interFrameDelayMs: bus.interFrameDelayMs, clock: ioClock, onReject });
+      return { kind: 'modbus', config: bus, port, queue: new RequestQueue({ clock: ioClock }), line: rtuLine(bus.baudRate, framing(bus)) };
+    }
+    case 'han':
+    case 'dsmr-p1': {
+      const device = config.devices.find((d) => d.bus === bus.id);
+      const key = (hex: string | undefined): Uint8Array | undefined => (hex ? Uint8Array.from(Buffer.from(hex, 'hex')) : undefined);
+      const keys: { encryptionKey?: Uint8Array; authenticationKey?: Uint8Array } = {};
+      const enc = key(device?.encryptionKey);
+      const auth = key(device?.authenticationKey);
+      if (enc) keys.encryptionKey = enc;
+      if (auth) keys.authenticationKey = auth;
+      const decoder = bus.kind === 'han' ? hanDecoder(keys) : p1Decoder();
+      const port = new PushPort({
+        id: bus.id,
+        path: bus.path,
+        baudRate: bus.baudRate,
+        dataBits: bus.dataBits,
+        parity: bus.parity,
+        stopBits: bus.stopBits,
+        decoder,
+        clock: ioClock,
+        onFrame: (frame) => {
+          if (device) options.onPushed(device.id, bus.id, frame);
+        },
+        onReject: (kind) => {
+          if (device) health.recordRejection(device.id, bus.id, `frame-${kind}`);
+        },
+      });
+      return { kind: 'push', config: bus, port, deviceId: device?.id };
+    }
+    case 'iec62056-21':
+      return { unsupported: 'IEC 62056-21 pull readout is not wired into the gateway yet' };
+    case 'firmata':
+      return { unsupported: 'Firmata S0 pulse boards are not wired into the gateway yet' };
+  }
+}
+
+export function buildGateway(config: NaboConfig, options: BuildOptions): BuiltGateway {
+  const built: BuiltGateway = { buses: new Map(), polled: [], unsupported: [] };
+  const unsupportedBus = new Map<string, string>();
+  for (const bus of config.buses) {
+    const live = buildBus(bus, config, options);
+    if ('unsupported' in live) unsupportedBus.set(bus.id, live.unsupported);
+    else built.buses.set(bus.id, live);
+  }
+  for (const d of config.devices) {
+    const why = unsupportedBus.get(d.bus);
+    if (why) {
+      built.unsupported.push({ deviceId: d.id, reason: why });
+      continue;
+    }
+    const bus = built.buses.get(d.bus);
+    if (!bus || bus.kind === 'push') continue;
+    const common = { deviceId: d.id, busId: d.bus, unitId: d.unitId ?? 1, port: bus.port, queue: bus.queue, line: bus.line, timeoutMs: bus.config.timeoutMs };
+    if (d.model === 'sunspec') {
+      built.polled.push({ device: new SunSpecDevice(common), config: d });
+      continue;
+    }
+    const definition = findDefinition(d.model);
+    if (!definition) {
+      built.unsupported.push({ deviceId: d.id, reason: `unknown device model '${d.model}' (see docs/devices.md)` });
+      continue;
+    }
+    built.polled.push({ device: new ModbusDevice({ ...common, definition }), config: d });
+  }
+  return built;
+}
+
+export async function openBuses(built: BuiltGateway): Promise<Array<{ busId: string; error: string }>> {
+  const failures: Array<{ busId: string; error: string }> = [];
+  await Promise.all(
+    [...built.buses.values()].map((b) =>
+      b.port.open().catch((err: Error) => {
+        failures.push({ busId: b.config.id, error: err.message });
+      }),
+    ),
+  );
+  return failures;
+}
+
+export async function closeBuses(built: BuiltGateway): Promise<void> {
+  for (const b of built.buses.values()) if (b.kind === 'modbus') b.queue.close();
+  await Promise.all([...built.buses.values()].map((b) => b.port.close()));
+}

@@ -1,0 +1,119 @@
+// Interop: the gateway reads a Modbus server that nabo did not write — Debian's python3-pymodbus
+// serving an SDM630 register image — over TCP and over RTU on a socat pty pair.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eastronSdm630 } from '../../../protocols/devices/eastron-sdm630.js';
+import { buildRegisterImage } from '../../../protocols/modbus/image.js';
+import { rtuLine, tcpLine } from '../../../protocols/modbus/line-time.js';
+import type { QuantityValues } from '../../../protocols/quantities.js';
+import { ModbusDevice } from '../../../gateway/acquisition/modbus-device.js';
+import { ModbusRtuPort } from '../../../gateway/bus/modbus-rtu-port.js';
+import { ModbusTcpPort } from '../../../gateway/bus/modbus-tcp-port.js';
+import { RequestQueue } from '../../../gateway/bus/request-queue.js';
+import { openPtyPair, type PtyPair } from '../../../device-sim/transports/pty-pair.js';
+
+const PYTHON = '/usr/bin/python3';
+const TRUTH: QuantityValues = {
+  voltageL1V: 231.4,
+  voltageL2V: 229.8,
+  voltageL3V: 233.1,
+  currentL1A: 5.25,
+  powerW: 3456.5,
+  frequencyHz: 49.98,
+  energyImportWh: 12_345_678,
+  energyExportWh: 2_345_600,
+};
+
+function requirePymodbus(): void {
+  const r = spawnSync(PYTHON, ['-c', 'import pymodbus'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python3-pymodbus is missing (apt-get install -y python3-pymodbus): ${r.stderr || r.error}`);
+}
+
+function imageJson(dir: string, extra: Record<string, unknown>): string {
+  const image = buildRegisterImage(eastronSdm630, TRUTH);
+  const top = (fc: 3 | 4): number => Math.max(...eastronSdm630.registers.filter((r) => r.functionCode === fc).map((r) => r.address + 4));
+  const file = join(dir, 'image.json');
+  writeFileSync(file, JSON.stringify({ ...extra, units: { '7': { input: Array.from(image.input.subarray(0, top(4))), holding: Array.from(image.holding.subarray(0, top(3))) } } }));
+  return file;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(specFile: string): Promise<ChildProcess> {
+  const child = spawn(PYTHON, ['test/gateway/interop/pymodbus-server.py', specFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => reject(new Error(`pymodbus server did not start: ${stderr}`)), 15_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) {
+        clearTimeout(guard);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`pymodbus server exited ${code}: ${stderr}`)));
+  });
+}
+
+function expectTruth(values: QuantityValues): void {
+  for (const [q, v] of Object.entries(TRUTH)) {
+    const got = values[q as keyof QuantityValues];
+    expect(got, q).toBeDefined();
+    // float32 carries 7 significant digits.
+    expect(Math.abs((got as number) - v) / Math.max(1, Math.abs(v)), q).toBeLessThan(1e-6);
+  }
+}
+
+let child: ChildProcess | undefined;
+let pty: PtyPair | undefined;
+afterEach(async () => {
+  child?.kill('SIGKILL');
+  child = undefined;
+  await pty?.close();
+  pty = undefined;
+});
+
+describe('gateway reads a python3-pymodbus server', () => {
+  it('reads an SDM630 image over Modbus TCP (needs python3-pymodbus)', async () => {
+    requirePymodbus();
+    const dir = mkdtempSync(join(tmpdir(), 'nabo-interop-'));
+    const port = await freePort();
+    child = await startServer(imageJson(dir, { transport: 'tcp', port }));
+    const tcp = new ModbusTcpPort({ id: 'lan', host: '127.0.0.1', port });
+    const device = new ModbusDevice({ deviceId: 'sdm', busId: 'lan', unitId: 7, definition: eastronSdm630, port: tcp, queue: new RequestQueue(), line: tcpLine(1), timeoutMs: 2000 });
+    await tcp.open();
+    const fast = await device.read('fast');
+    const slow = await device.read('slow');
+    await tcp.close();
+    expectTruth({ ...fast.values, ...slow.values });
+  });
+
+  it('reads an SDM630 image over Modbus RTU on a pty (needs python3-pymodbus and socat)', async () => {
+    requirePymodbus();
+    const dir = mkdtempSync(join(tmpdir(), 'nabo-interop-'));
+    pty = await openPtyPair();
+    child = await startServer(imageJson(dir, { transport: 'rtu', path: pty.devicePath, baudRate: 9600 }));
+    const rtu = new ModbusRtuPort({ id: 'rs485', path: pty.clientPath, baudRate: 9600 });
+    const device = new ModbusDevice({ deviceId: 'sdm', busId: 'rs485', unitId: 7, definition: eastronSdm630, port: rtu, queue: new RequestQueue(), line: rtuLine(9600), timeoutMs: 2000 });
+    await rtu.open();
+    const fast = await device.read('fast');
+    const slow = await device.read('slow');
+    await rtu.close();
+    expectTruth({ ...fast.values, ...slow.values });
+  });
+});
