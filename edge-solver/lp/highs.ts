@@ -1,20 +1,31 @@
 // HiGHS (WebAssembly, package `highs`) as an LpBackend. We hand it the model as typed arrays
-// through its stateless `raw.lpCall` (the C API's Highs_lpCall) instead of CPLEX LP text:
-// no names to escape, no text to build or parse, and the row duals come back as an array.
+// (`createModel` + `run`) instead of CPLEX LP text: no names to escape, no text to build or
+// parse, and the row duals come back as an array. Simplex without presolve by default: on the
+// clearing LP (hundreds of columns, a few rows) presolve and the one-shot `lpCall` cost 10–50×
+// the solve itself.
 import { createRequire } from 'node:module';
 import type { LpBackend, LpModel, LpSolution, LpStatus } from './model.js';
 
 interface HighsSolveOutput {
-  modelStatus: number;
   solution: { colValue: Float64Array; rowValue: Float64Array; colDual: Float64Array; rowDual: Float64Array };
+}
+
+interface HighsModel {
+  readonly options: { set(values: Record<string, unknown>): unknown };
+  run(): { modelStatus: number };
+  getSolution(): HighsSolveOutput['solution'];
+  dispose(): void;
 }
 
 interface HighsRuntime {
   readonly infinity: number;
-  readonly raw: {
-    lpCall(model: unknown): { status: -1; value?: never } | { status: 0 | 1; value: HighsSolveOutput };
-  };
+  createModel(model: unknown): HighsModel;
 }
+
+/** HiGHS options (names as in HiGHS) applied to every solve of a backend. */
+export type HighsOptions = Record<string, string | number | boolean>;
+
+const DEFAULT_OPTIONS: HighsOptions = { presolve: 'off', solver: 'simplex' };
 
 // Model status codes of HiGHS (highs.constants.modelStatus).
 const MODEL_OPTIMAL = 7;
@@ -25,7 +36,7 @@ const MODEL_EMPTY = 6;
 
 let runtime: Promise<HighsRuntime> | undefined;
 
-/** Loads the WASM module once per process; every solve reuses it (each call gets a fresh native solver). */
+/** Loads the WASM module once per process; every solve reuses it (each solve gets a fresh native model). */
 export function loadHighs(): Promise<HighsRuntime> {
   if (runtime === undefined) {
     const loader = createRequire(import.meta.url)('highs') as () => Promise<HighsRuntime>;
@@ -98,22 +109,35 @@ function objectiveOf(model: LpModel, values: Float64Array): number {
   return sum;
 }
 
-async function solve(model: LpModel): Promise<LpSolution> {
+async function solveWith(model: LpModel, options: HighsOptions): Promise<LpSolution> {
   const highs = await loadHighs();
   const n = model.variables.length;
-  const result = highs.raw.lpCall(toHighsModel(model, highs.infinity));
-  if (result.status === -1) {
-    return { status: 'error', backend: 'highs', objective: NaN, values: new Float64Array(n), detail: 'HiGHS lpCall returned an error status' };
+  let handle: HighsModel | undefined;
+  try {
+    handle = highs.createModel(toHighsModel(model, highs.infinity));
+    handle.options.set({ output_flag: false, ...options });
+    const code = handle.run().modelStatus;
+    const status = statusOf(code);
+    if (status !== 'optimal') {
+      return { status, backend: 'highs', objective: NaN, values: new Float64Array(n), detail: `HiGHS model status ${code}` };
+    }
+    const solution = handle.getSolution();
+    const values = Float64Array.from(solution.colValue);
+    // HiGHS already reports ∂objective/∂(row bound) in the model's sense, for min and max alike.
+    const duals = Float64Array.from(solution.rowDual);
+    return { status, backend: 'highs', objective: objectiveOf(model, values), values, duals };
+  } catch (err) {
+    // The wrapper throws on native errors (bad option, failed run): report, don't crash the caller.
+    return { status: 'error', backend: 'highs', objective: NaN, values: new Float64Array(n), detail: `HiGHS: ${(err as Error).message}` };
+  } finally {
+    handle?.dispose();
   }
-  const out = result.value;
-  const status = statusOf(out.modelStatus);
-  if (status !== 'optimal') {
-    return { status, backend: 'highs', objective: NaN, values: new Float64Array(n), detail: `HiGHS model status ${out.modelStatus}` };
-  }
-  const values = Float64Array.from(out.solution.colValue);
-  // HiGHS already reports ∂objective/∂(row bound) in the model's sense, for min and max alike.
-  const duals = Float64Array.from(out.solution.rowDual);
-  return { status, backend: 'highs', objective: objectiveOf(model, values), values, duals };
 }
 
-export const highsBackend: LpBackend = { name: 'highs', hasDuals: true, solve };
+/** A HiGHS backend with its own options (e.g. `{ presolve: 'on' }` for large day-ahead models). */
+export function createHighsBackend(options: HighsOptions = {}): LpBackend {
+  const merged = { ...DEFAULT_OPTIONS, ...options };
+  return { name: 'highs', hasDuals: true, solve: (model) => solveWith(model, merged) };
+}
+
+export const highsBackend: LpBackend = createHighsBackend();

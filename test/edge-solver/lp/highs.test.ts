@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highsBackend } from '../../../edge-solver/lp/highs.js';
+import { createHighsBackend, highsBackend } from '../../../edge-solver/lp/highs.js';
 import { LpModel } from '../../../edge-solver/lp/model.js';
 
 // min x + 2y  s.t.  x + y ≥ 3,  x ≤ 1  →  x = 1, y = 2, objective 5.
@@ -38,5 +38,19 @@ describe('highs backend', () => {
     m.addRow('at least 3', [[x, 1]], { lower: 3 });
     m.addRow('at most 1', [[x, 1]], { upper: 1 });
     expect((await highsBackend.solve(m)).status).toBe('infeasible');
+  });
+});
+
+describe('highs backend options', () => {
+  it('gives the same optimum with presolve switched on', async () => {
+    const sol = await createHighsBackend({ presolve: 'on' }).solve(tiny('min'));
+    expect(sol.status).toBe('optimal');
+    expect([...sol.values]).toEqual([1, 2]);
+  });
+
+  it('reports an unknown option as an error status instead of throwing', async () => {
+    const sol = await createHighsBackend({ no_such_option: 1 }).solve(tiny('min'));
+    expect(sol.status).toBe('error');
+    expect(sol.detail).toMatch(/HiGHS/);
   });
 });
