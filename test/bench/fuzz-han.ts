@@ -33,7 +33,7 @@ const KEYS = { encryptionKey: Uint8Array.from({ length: 16 }, (_, i) => i * 17),
 function seedFrames(): Uint8Array[] {
   const path = fileURLToPath(new URL('../fixtures/conformance/han-frames.json', import.meta.url));
   const entries = (JSON.parse(readFileSync(path, 'utf8')) as { entries: Array<{ raw_hex: string }> }).entries;
-  const frames = entries.filter((e) => e.raw_hex.startsWith('7E')).map((e) => new Uint8Array(Buffer.from(e.raw_hex, 'hex')));
+  const frames: Uint8Array[] = entries.filter((e) => e.raw_hex.startsWith('7E')).map((e) => new Uint8Array(Buffer.from(e.raw_hex, 'hex')));
   const values = { powerImportW: 1234, currentL1A: 5.5, voltageL1V: 230.1, energyImportWh: 123456 };
   for (const layout of ['aidon', 'kaifa', 'kamstrup'] as const) {
     frames.push(encodeHanFrame({ layout, list: 3, meterTimeMs: Date.UTC(2024, 0, 1), meterId: '123', meterModel: 'X', values }));
