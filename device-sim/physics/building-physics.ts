@@ -21,6 +21,8 @@ export interface BuildingPhysicsSpec {
   /** Share of the load per phase; defaults to an uneven split. */
   phaseWeights?: [number, number, number];
   loadPowerFactor?: number;
+  /** Where the registers stand at the start (a meter that has been installed for years), Wh. */
+  initialEnergyWh?: Partial<Record<'gridImport' | 'gridExport' | 'pv', number>>;
 }
 
 export interface BuildingPhysicsOptions {
@@ -78,15 +80,7 @@ export class BuildingPhysics {
   private command: BatteryCommand = { mode: 'auto' };
   private readonly limits: BatteryLimits | undefined;
   private readonly phaseWeights: [number, number, number];
-  private readonly counters = {
-    gridImport: new EnergyCounter(),
-    gridExport: new EnergyCounter(),
-    pv: new EnergyCounter(),
-    load: new EnergyCounter(),
-    batteryCharge: new EnergyCounter(),
-    batteryDischarge: new EnergyCounter(),
-    reactiveImport: new EnergyCounter(),
-  };
+  private readonly counters: Record<'gridImport' | 'gridExport' | 'pv' | 'load' | 'batteryCharge' | 'batteryDischarge' | 'reactiveImport', EnergyCounter>;
 
   constructor(
     readonly spec: BuildingPhysicsSpec,
@@ -97,6 +91,16 @@ export class BuildingPhysics {
     this.limits = spec.battery ? batteryLimits(spec.battery) : undefined;
     this.storedWh = spec.battery ? initialStoredWh(spec.battery) : 0;
     this.phaseWeights = spec.phaseWeights ?? [0.42, 0.33, 0.25];
+    const initial = spec.initialEnergyWh ?? {};
+    this.counters = {
+      gridImport: new EnergyCounter(initial.gridImport ?? 0),
+      gridExport: new EnergyCounter(initial.gridExport ?? 0),
+      pv: new EnergyCounter(initial.pv ?? 0),
+      load: new EnergyCounter(),
+      batteryCharge: new EnergyCounter(),
+      batteryDischarge: new EnergyCounter(),
+      reactiveImport: new EnergyCounter(),
+    };
     this.lastMs = options.startMs;
     this.evaluateCell(options.startMs);
   }
