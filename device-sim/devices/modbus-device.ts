@@ -45,6 +45,7 @@ export class ModbusDevice implements SimulatedDevice {
   /** Accepted writes, laid over every rebuilt image so clients read back what they wrote. */
   private readonly written = new Map<number, number>();
   private where: DeviceEndpoint | undefined;
+  private lastSetpoint: string | undefined;
   /** Requests answered (not counting those a fault swallowed). */
   answered = 0;
 
@@ -102,7 +103,7 @@ export class ModbusDevice implements SimulatedDevice {
       case 'read': {
         const table = request.functionCode === 3 ? 'holding' : 'input';
         const words = this.currentImage().read(table, request.address, request.quantity);
-        if (!words) return { kind: 'exception', functionCode: request.functionCode, exceptionCode: ILLEGAL_DATA_ADDRESS };
+        if (typeof words === 'number') return { kind: 'exception', functionCode: request.functionCode, exceptionCode: words };
         return { kind: 'read', functionCode: request.functionCode, registers: words };
       }
       case 'write-single': {
@@ -147,7 +148,13 @@ export class ModbusDevice implements SimulatedDevice {
     const deviceId = this.identity.deviceId;
     const raw: SetpointWrite = { kind: 'register', deviceId, atMs, unitId: this.unitId, address, words: [...words] };
     this.ctx.onSetpoint?.(raw);
-    for (const s of outcome.setpoints) this.ctx.onSetpoint?.({ ...s, deviceId, atMs });
+    for (const s of outcome.setpoints) {
+      // A setpoint re-stated by a follow-up write (rates, then the mode word) is reported once.
+      const key = JSON.stringify(s);
+      if (key === this.lastSetpoint) continue;
+      this.lastSetpoint = key;
+      this.ctx.onSetpoint?.({ ...s, deviceId, atMs });
+    }
     return undefined;
   }
 }

@@ -4,9 +4,27 @@
 
 export type RegisterTable = 'holding' | 'input';
 
-/** Blocks of consecutive words; a read must fall inside one mapped run of words. */
+/** How a device answers reads that touch words it does not map. */
+export interface ReadRules {
+  /**
+   * Unmapped words read as zero (meters such as the SDM630 answer anything outside their
+   * forbidden ranges); by default a read touching an unmapped word gets exception 2.
+   */
+  gapsReadAsZero?: boolean;
+  /** Ranges [start, end) a read must not touch (exception 2). */
+  forbidden?: ReadonlyArray<{ table: RegisterTable; start: number; end: number }>;
+  /** Longer reads get exception 3; the protocol's 125 by default. */
+  maxRegistersPerRequest?: number;
+}
+
+const ILLEGAL_DATA_ADDRESS = 2;
+const ILLEGAL_DATA_VALUE = 3;
+
+/** The words a device maps, in both tables, with its rules for reads. */
 export class RegisterImage {
   private readonly tables: Record<RegisterTable, Map<number, number>> = { holding: new Map(), input: new Map() };
+
+  constructor(readonly rules: ReadRules = {}) {}
 
   /** Places `words` from `address` on in `table` (both tables when `table` is 'both'). */
   set(table: RegisterTable | 'both', address: number, words: ArrayLike<number>): this {
@@ -21,14 +39,20 @@ export class RegisterImage {
     return this;
   }
 
-  /** The words at [address, address + quantity), or undefined when any of them is unmapped. */
-  read(table: RegisterTable, address: number, quantity: number): Uint16Array | undefined {
+  /** The words at [address, address + quantity), or the exception code the device answers instead. */
+  read(table: RegisterTable, address: number, quantity: number): Uint16Array | number {
+    if (quantity > (this.rules.maxRegistersPerRequest ?? 125)) return ILLEGAL_DATA_VALUE;
+    if (address + quantity > 0x10000) return ILLEGAL_DATA_ADDRESS;
+    for (const f of this.rules.forbidden ?? []) {
+      if (f.table === table && address < f.end && address + quantity > f.start) return ILLEGAL_DATA_ADDRESS;
+    }
     const map = this.tables[table];
+    const zeroGaps = this.rules.gapsReadAsZero ?? false;
     const out = new Uint16Array(quantity);
     for (let i = 0; i < quantity; i++) {
       const w = map.get(address + i);
-      if (w === undefined) return undefined;
-      out[i] = w;
+      if (w === undefined && !zeroGaps) return ILLEGAL_DATA_ADDRESS;
+      out[i] = w ?? 0;
     }
     return out;
   }
