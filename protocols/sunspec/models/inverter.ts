@@ -1,7 +1,7 @@
 // Inverter monitoring models: 101/102/103 (single, split, three phase; integers with scale
 // factors, 50 registers) and 111/112/113 (the same points as float32, 60 registers).
-// Sources: sunspec/models json/model_101.json, model_102.json, model_103.json
-//   @ 2136f073c4779b47d21bae4e89cd8278aec8a681 (101; 102/103 share its layout, only ID and label differ)
+// Sources: sunspec/models json/model_101.json @ 2136f073c4779b47d21bae4e89cd8278aec8a681 and
+//   model_103.json @ 241057a11d8cd82ca1c2c7e69a7eb4b210169bb1 (same points; 102 shares them)
 //   json/model_111.json @ 2136f073c4779b47d21bae4e89cd8278aec8a681 (112/113 share its layout)
 import { defineModel, type ModelDef, type PointSpec } from '../types.js';
 

@@ -11,7 +11,8 @@ const records = loadDumps();
 const ALIASES: Record<string, string[]> = {
   'current total/A/B/C': ['A', 'AphA', 'AphB', 'AphC'],
   'voltage LN avg/A/B/C': ['PhV', 'PhVphA', 'PhVphB', 'PhVphC'],
-  'voltage LL avg/AB/BC/CA': ['PPV', 'PPVphAB', 'PPVphBC', 'PPVphCA'],
+  // Model 203 names its line-to-line voltages PhVphAB… (the official json; 201 says PPVphAB…).
+  'voltage LL avg/AB/BC/CA': ['PPV', 'PhVphAB', 'PhVphBC', 'PhVphCA'],
   'active power total/A/B/C': ['W', 'WphA', 'WphB', 'WphC'],
   'apparent power total/A/B/C': ['VA', 'VAphA', 'VAphB', 'VAphC'],
   'reactive power total/A/B/C': ['VAR', 'VARphA', 'VARphB', 'VARphC'],
