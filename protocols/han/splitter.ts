@@ -34,18 +34,21 @@ export interface HanSplitter extends StreamSplitter<Uint8Array> {
 
 const MAX_FRAME = HDLC_MAX_LENGTH + 2;
 
-type Check = { status: 'more' } | { status: 'bad'; kind: HanRejection['kind']; detail: string } | { status: 'frame'; end: number };
+// `depth`: how far a failed candidate got (format, length, HCS, closing flag, FCS); a run of
+// discarded bytes is reported with the reason of its deepest candidate, the likeliest frame.
+type Check = { status: 'more' } | { status: 'bad'; kind: HanRejection['kind']; detail: string; depth?: number } | { status: 'frame'; end: number };
 
 export function createHanSplitter(options: HanSplitterOptions = {}): HanSplitter {
   const max = Math.max(options.maxBufferBytes ?? 8192, MAX_FRAME + 1);
   let buf = new Uint8Array(max);
   let len = 0;
   const stats: SplitterStats = { frames: 0, discardedBytes: 0, overflows: 0 };
-  let run: { kind: HanRejection['kind']; detail: string; count: number; bytes: number[] } | undefined;
+  let run: { kind: HanRejection['kind']; detail: string; depth: number; count: number; bytes: number[] } | undefined;
 
-  const discard = (from: number, to: number, kind: HanRejection['kind'], detail: string): void => {
+  const discard = (from: number, to: number, kind: HanRejection['kind'], detail: string, depth = 0): void => {
     stats.discardedBytes += to - from;
-    if (!run) run = { kind, detail, count: 0, bytes: [] };
+    if (!run) run = { kind, detail, depth, count: 0, bytes: [] };
+    else if (depth > run.depth) Object.assign(run, { kind, detail, depth });
     run.count += to - from;
     for (let i = from; i < to && run.bytes.length < MAX_FRAME; i++) run.bytes.push(buf[i] as number);
   };
@@ -56,23 +59,23 @@ export function createHanSplitter(options: HanSplitterOptions = {}): HanSplitter
 
   // Length-delimited candidate at p (buf[p] is a flag).
   const checkAt = (p: number, final: boolean): Check => {
-    const more = (why: string): Check => (final ? { status: 'bad', kind: 'length', detail: `stream ended inside a frame (${why})` } : { status: 'more' });
+    const more = (why: string): Check => (final ? { status: 'bad', kind: 'length', detail: `stream ended inside a frame (${why})`, depth: 2 } : { status: 'more' });
     if (p + 3 > len) return more('header');
     const f0 = buf[p + 1] as number;
     if (f0 >> 4 !== 0xa) return { status: 'bad', kind: 'framing', detail: `byte 0x${f0.toString(16)} after the flag is not frame format type 3` };
     const length = ((f0 & 7) << 8) | (buf[p + 2] as number);
-    if (length < HDLC_MIN_LENGTH) return { status: 'bad', kind: 'length', detail: `length field ${length} is below the minimum ${HDLC_MIN_LENGTH}` };
+    if (length < HDLC_MIN_LENGTH) return { status: 'bad', kind: 'length', detail: `length field ${length} is below the minimum ${HDLC_MIN_LENGTH}`, depth: 1 };
     const header = hdlcHeaderLength(buf, p, Math.min(len, p + 1 + length));
-    if (header === undefined) return p + 1 + Math.min(length, 10) > len ? more('addresses') : { status: 'bad', kind: 'framing', detail: 'address field without an end bit' };
-    if (header + 2 > length) return { status: 'bad', kind: 'length', detail: 'length field shorter than the header' };
+    if (header === undefined) return p + 1 + Math.min(length, 10) > len ? more('addresses') : { status: 'bad', kind: 'framing', detail: 'address field without an end bit', depth: 1 };
+    if (header + 2 > length) return { status: 'bad', kind: 'length', detail: 'length field shorter than the header', depth: 1 };
     if (header + 2 < length) {
-      if (header + 4 > length - 2) return { status: 'bad', kind: 'length', detail: 'information field shorter than its HCS' };
+      if (header + 4 > length - 2) return { status: 'bad', kind: 'length', detail: 'information field shorter than its HCS', depth: 1 };
       if (p + 1 + header + 2 > len) return more('HCS');
-      if (!crc16X25Matches(buf, p + 1, p + 1 + header)) return { status: 'bad', kind: 'hcs', detail: 'header checksum does not match' };
+      if (!crc16X25Matches(buf, p + 1, p + 1 + header)) return { status: 'bad', kind: 'hcs', detail: 'header checksum does not match', depth: 2 };
     }
     if (p + length + 2 > len) return more(`${length} bytes announced`);
-    if (buf[p + length + 1] !== HDLC_FLAG) return { status: 'bad', kind: 'framing', detail: `no closing flag after the ${length} bytes the length field announces` };
-    if (!crc16X25Matches(buf, p + 1, p + length - 1)) return { status: 'bad', kind: 'fcs', detail: 'frame checksum does not match' };
+    if (buf[p + length + 1] !== HDLC_FLAG) return { status: 'bad', kind: 'framing', detail: `no closing flag after the ${length} bytes the length field announces`, depth: 3 };
+    if (!crc16X25Matches(buf, p + 1, p + length - 1)) return { status: 'bad', kind: 'fcs', detail: 'frame checksum does not match', depth: 4 };
     return { status: 'frame', end: p + length + 2 };
   };
 
@@ -114,10 +117,10 @@ export function createHanSplitter(options: HanSplitterOptions = {}): HanSplitter
         if (options.byteStuffing) {
           const close = buf.indexOf(HDLC_FLAG, p + 1);
           const to = close < 0 || close >= len ? len : close;
-          discard(p, to, c.kind, c.detail);
+          discard(p, to, c.kind, c.detail, c.depth);
           p = to;
         } else {
-          discard(p, p + 1, c.kind, c.detail);
+          discard(p, p + 1, c.kind, c.detail, c.depth);
           p++;
         }
         continue;
