@@ -14,6 +14,7 @@ import { ModbusDevice } from '../../../gateway/acquisition/modbus-device.js';
 import { ModbusRtuPort } from '../../../gateway/bus/modbus-rtu-port.js';
 import { ModbusTcpPort } from '../../../gateway/bus/modbus-tcp-port.js';
 import { RequestQueue } from '../../../gateway/bus/request-queue.js';
+import { configSnippet, scanBus } from '../../../gateway/acquisition/scan.js';
 import { openPtyPair, type PtyPair } from '../../../device-sim/transports/pty-pair.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -115,5 +116,18 @@ describe('gateway reads a python3-pymodbus server', () => {
     const slow = await device.read('slow');
     await rtu.close();
     expectTruth({ ...fast.values, ...slow.values });
+  });
+
+  it('finds the SDM630 by its meter code when scanning unit ids over TCP (needs python3-pymodbus)', async () => {
+    requirePymodbus();
+    const dir = mkdtempSync(join(tmpdir(), 'nabo-interop-'));
+    const port = await freePort();
+    child = await startServer(imageJson(dir, { transport: 'tcp', port }));
+    const tcp = new ModbusTcpPort({ id: 'lan', host: '127.0.0.1', port });
+    await tcp.open();
+    const findings = await scanBus({ port: tcp, line: tcpLine(1), units: [5, 6, 7, 8], timeoutMs: 300 });
+    await tcp.close();
+    expect(findings).toEqual([{ unitId: 7, kind: 'meter', model: 'eastron-sdm630', description: 'Eastron SDM630-Modbus V2' }]);
+    expect(configSnippet('lan', findings)).toContain('model: eastron-sdm630\n    unitId: 7');
   });
 });

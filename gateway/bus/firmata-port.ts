@@ -1,0 +1,116 @@
+// A Firmata board (Arduino running StandardFirmata) through johnny-five: S0 pulse inputs and
+// relay outputs. johnny-five drives the board exactly as it would a real one; the pulse edges
+// it reports are stamped with the gateway's clock and handed on (protocols/s0 turns them into
+// energy and power). The port is reopened with back-off when the board goes away.
+import { createRequire } from 'node:module';
+import { SerialPort } from 'serialport';
+import { RealClock, type Clock } from '../clock/clock.js';
+import { ReconnectingLink } from './reconnecting-link.js';
+
+const require = createRequire(import.meta.url);
+
+// johnny-five and firmata-io ship no types: the few members used here.
+interface FiveBoard {
+  on(event: 'ready' | 'error' | 'close', cb: (arg?: unknown) => void): void;
+}
+interface FiveButton {
+  on(event: 'down' | 'up', cb: () => void): void;
+}
+interface FiveRelay {
+  open(): void;
+  close(): void;
+}
+interface Five {
+  Board: new (options: { io: unknown; repl: boolean; debug: boolean; timeout?: number }) => FiveBoard;
+  Button: new (options: { pin: number; board: FiveBoard; isPullup?: boolean }) => FiveButton;
+  Relay: new (options: { pin: number; board: FiveBoard; type?: 'NO' | 'NC' }) => FiveRelay;
+}
+
+export interface FirmataPortOptions {
+  id: string;
+  path: string;
+  baudRate: number;
+  /** Pins with an S0 output wired to them. */
+  pulsePins: readonly number[];
+  relayPins?: readonly number[];
+  clock?: Clock;
+  /** Called at the falling edge of each pulse (end of the pulse), with its width. */
+  onPulse(pin: number, atMs: number, widthMs: number): void;
+  onError?(message: string): void;
+}
+
+export class FirmataPort {
+  readonly id: string;
+  private readonly clock: Clock;
+  private readonly link: ReconnectingLink;
+  private relays = new Map<number, FiveRelay>();
+  private readyWaiters: Array<() => void> = [];
+  ready = false;
+
+  constructor(private readonly options: FirmataPortOptions) {
+    this.id = options.id;
+    this.clock = options.clock ?? new RealClock();
+    this.link = new ReconnectingLink(
+      (cb) =>
+        new Promise((resolve, reject) => {
+          const five = require('johnny-five') as Five;
+          const { Firmata } = require('firmata-io') as { Firmata: new (port: SerialPort) => unknown };
+          const port = new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: true });
+          port.on('close', () => cb.onLost('port closed'));
+          port.on('error', (err) => cb.onLost(err.message));
+          const board = new five.Board({ io: new Firmata(port), repl: false, debug: false, timeout: 10_000 });
+          board.on('error', (err) => {
+            reject(err instanceof Error ? err : new Error(String(err)));
+            cb.onLost(String(err));
+          });
+          board.on('ready', () => {
+            for (const pin of options.pulsePins) {
+              const button = new five.Button({ pin, board });
+              let downAt: number | undefined;
+              button.on('down', () => {
+                downAt = this.clock.now();
+              });
+              button.on('up', () => {
+                const at = this.clock.now();
+                this.options.onPulse(pin, at, downAt === undefined ? 0 : at - downAt);
+                downAt = undefined;
+              });
+            }
+            this.relays = new Map((options.relayPins ?? []).map((pin) => [pin, new five.Relay({ pin, board })]));
+            this.ready = true;
+            for (const w of this.readyWaiters.splice(0)) w();
+            resolve({
+              write: () => undefined,
+              close: () => {
+                this.ready = false;
+                if (port.isOpen) port.close(() => undefined);
+              },
+            });
+          });
+        }),
+      () => undefined,
+      { clock: new RealClock() },
+    );
+    this.link.on('lost', (reason: string) => options.onError?.(`board lost: ${reason}`));
+  }
+
+  get connected(): boolean {
+    return this.link.connected && this.ready;
+  }
+
+  open(): Promise<void> {
+    return this.link.open();
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+
+  /** Switches a relay output: on = circuit closed. */
+  setRelay(pin: number, on: boolean): void {
+    const relay = this.relays.get(pin);
+    if (!relay) throw new Error(`pin ${pin} is not a configured relay on ${this.id}`);
+    if (on) relay.close();
+    else relay.open();
+  }
+}
