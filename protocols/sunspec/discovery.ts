@@ -109,7 +109,7 @@ function walk(known: KnownRegisters, base: number, maxModels: number): Discovery
       return failed('length-overflow', `the chain reaches address ${address} without an end marker; the address space ends at ${MAX_ADDRESS}`);
     }
     if (known.failed(address) || known.failed(address + 1)) {
-      return failed('unreadable', `the model header at ${address} could not be read`);
+      return failed('unreadable', `the model header at ${address} could not be read (not in the dump, or the device refused the read)`);
     }
     const id = known.word(address);
     const length = known.word(address + 1);

@@ -160,8 +160,10 @@ export function encodeRaw(type: PointType, size: number, raw: number | string | 
 /** Names of the set bits of a bitfield, by the point's symbols (unnamed bits as `bitN`). */
 export function bitNames(point: PointDef, bits: number): string[] {
   const names: string[] = [];
-  for (let b = 0; b < point.size * 16; b++) {
-    if (Math.floor(bits / 2 ** b) % 2 === 1) names.push(point.symbols?.[b] ?? `bit${b}`);
+  // Lowest set bit first; bitfields are at most 32 bits wide.
+  for (let v = bits >>> 0; v !== 0; v = (v & (v - 1)) >>> 0) {
+    const b = 31 - Math.clz32(v & -v);
+    names.push(point.symbols?.[b] ?? `bit${b}`);
   }
   return names;
 }
