@@ -73,10 +73,12 @@ export function buildScheduleModel(c: ScheduleCase, options: ResolvedOptions): S
       dailyPeak: undefined,
       tariffVariables: [],
     };
+    // Without generation or storage a building has nothing to export or sell: no variable, less degeneracy.
+    const stores = b.battery !== undefined && options.design === 'flexi-user';
     for (let t = 0; t < T; t++) {
       const gen = b.generationKWh[t]!;
       idx.import[t] = model.addVariable(`import ${b.id} ${t}`, { cost: block.importPrice[t]! });
-      if (options.exportAllowed) idx.export[t] = model.addVariable(`export ${b.id} ${t}`, { cost: -block.exportPrice[t]! });
+      if (options.exportAllowed && (gen > 0 || stores)) idx.export[t] = model.addVariable(`export ${b.id} ${t}`, { cost: -block.exportPrice[t]! });
       // Curtailing only pays when export is barred or paid negatively; elsewhere it would tie with export.
       if (gen > 0 && (!options.exportAllowed || block.exportPrice[t]! < 0)) {
         idx.curtail[t] = model.addVariable(`curtail ${b.id} ${t}`, { upper: gen });
@@ -91,7 +93,8 @@ export function buildScheduleModel(c: ScheduleCase, options: ResolvedOptions): S
       const terms: Array<[number, number]> = [[idx.import[t]!, 1]];
       if (idx.export[t]! >= 0) terms.push([idx.export[t]!, -1]);
       if (idx.curtail[t]! >= 0) terms.push([idx.curtail[t]!, -1]);
-      if (idx.purchase[t]! >= 0) terms.push([idx.purchase[t]!, 1], [idx.sale[t]!, -1]);
+      if (idx.purchase[t]! >= 0) terms.push([idx.purchase[t]!, 1]);
+      if (idx.sale[t]! >= 0) terms.push([idx.sale[t]!, -1]);
       if (idx.battery) terms.push([idx.battery.discharge[t]!, 1], [idx.battery.charge[t]!, -1]);
       const net = b.demandKWh[t]! - b.generationKWh[t]!;
       idx.balanceRow[t] = model.addRow(`balance ${b.id} ${t}`, terms, { lower: net, upper: net });
@@ -128,7 +131,10 @@ export function buildScheduleModel(c: ScheduleCase, options: ResolvedOptions): S
       const members = c.buildings.map((b, i) => (b.blockId === block.id ? i : -1)).filter((i) => i >= 0);
       for (let t = 0; t < T; t++) {
         const terms: Array<[number, number]> = [];
-        for (const i of members) terms.push([buildings[i]!.sale[t]!, psi], [buildings[i]!.purchase[t]!, -1]);
+        for (const i of members) {
+          if (buildings[i]!.sale[t]! >= 0) terms.push([buildings[i]!.sale[t]!, psi]);
+          terms.push([buildings[i]!.purchase[t]!, -1]);
+        }
         (c.lines ?? []).forEach((l, j) => {
           const into = l.toBlockId === block.id ? 1 : l.fromBlockId === block.id ? -1 : 0;
           if (into !== 0) terms.push([lines[j]!.forward[t]!, into], [lines[j]!.backward[t]!, -into]);
@@ -149,9 +155,10 @@ export function buildScheduleModel(c: ScheduleCase, options: ResolvedOptions): S
  */
 function addTrade(model: LpModel, id: string, generation: readonly number[], idx: BuildingIndex, T: number): void {
   for (let t = 0; t < T; t++) {
+    idx.purchase[t] = model.addVariable(`purchase ${id} ${t}`);
+    if (idx.battery === undefined && generation[t]! === 0) continue;
     const needsRow = idx.battery !== undefined || idx.curtail[t]! >= 0;
     idx.sale[t] = model.addVariable(`sale ${id} ${t}`, needsRow ? {} : { upper: generation[t]! });
-    idx.purchase[t] = model.addVariable(`purchase ${id} ${t}`);
     if (!needsRow) continue;
     const terms: Array<[number, number]> = [[idx.sale[t]!, 1]];
     if (idx.curtail[t]! >= 0) terms.push([idx.curtail[t]!, 1]);
