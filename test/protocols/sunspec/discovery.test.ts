@@ -77,6 +77,20 @@ describe('SunSpec discovery step function', () => {
     if (r.kind === 'failed') expect(['length-overflow', 'unreadable']).toContain(r.error.kind);
   });
 
+  it('ends on a device that mirrors one header at every address (a cyclic chain)', () => {
+    // Some gateways ignore the address: every read returns 'model 103, length 50'.
+    let reads = 0;
+    const mirror = (address: number, count: number): number[] => {
+      reads++;
+      if (address === 40000) return [0x5375, 0x6e53, 103, 50].slice(0, count);
+      return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? 103 : 50));
+    };
+    const r = discoverSync(mirror);
+    expect(r.kind).toBe('failed');
+    if (r.kind === 'failed') expect(['too-many-models', 'length-overflow']).toContain(r.error.kind);
+    expect(reads).toBeLessThan(300);
+  });
+
   it('rejects model id 0 as a broken chain', () => {
     const r = discoverSync(mapReader(mapFrom(0, [0x5375, 0x6e53, 0, 0])));
     expect(r).toMatchObject({ kind: 'failed', error: { kind: 'bad-model-id' } });
