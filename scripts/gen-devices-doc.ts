@@ -2,7 +2,8 @@
 // (a test compares the checked-in page with this output). Run: npm run docs:devices
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEVICE_DEFINITIONS } from '../protocols/devices/index.js';
+import { DEVICE_DEFINITIONS, SUNSPEC_DEFINITION } from '../protocols/devices/index.js';
+import type { SunSpecDefinition } from '../protocols/devices/sunspec.js';
 import { rtuLine } from '../protocols/modbus/line-time.js';
 import { onePerRegisterLineTimeMs, planReads, spansFor } from '../protocols/modbus/planner.js';
 import { registerWords, type DeviceDefinition, type RegisterDef } from '../protocols/modbus/registers.js';
@@ -62,7 +63,24 @@ function deviceSection(def: DeviceDefinition): string[] {
   return lines;
 }
 
-export function renderDevicesDoc(defs: readonly DeviceDefinition[] = DEVICE_DEFINITIONS): string {
+function sunspecSection(def: SunSpecDefinition): string[] {
+  const lines: string[] = [`## ${def.manufacturer}: ${def.model}`, '', `\`${def.id}\` — ${def.description}`, ''];
+  lines.push(`- Checked against: ${def.source.document}, ${def.source.version}`);
+  for (const c of def.source.crossChecks ?? []) lines.push(`- Cross-checked with: ${c}`);
+  for (const n of def.source.notes ?? []) lines.push(`- Note: ${n}`);
+  lines.push(`- Transport: ${def.transports.map((t) => (t === 'rtu' ? 'Modbus RTU' : 'Modbus TCP')).join(', ')}, unit id ${def.defaultUnitId}`);
+  lines.push(`- Limits: at most ${def.limits.maxRegistersPerRequest} registers per request`);
+  lines.push(`- Discovery: 'SunS' marker looked for at ${def.discovery.baseCandidates.join(', ')}; at most ${def.discovery.maxModels} models`);
+  lines.push('- Registers: found at run time; the planner reads a discovered chain through `sunspecChainDefinition` (protocols/devices/sunspec.ts)');
+  lines.push('', '| model | label | length (L) | repeating group |', '|---|---|---|---|');
+  for (const m of [...def.supportedModels].sort((a, b) => a.id - b.id)) {
+    lines.push(`| ${m.id} | ${cell(m.label)} | ${m.length} | ${m.repeating ? `${m.repeating.name}, ${m.repeating.length} registers each` : ''} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+export function renderDevicesDoc(defs: readonly DeviceDefinition[] = DEVICE_DEFINITIONS, sunspecDef: SunSpecDefinition = SUNSPEC_DEFINITION): string {
   const lines = [
     '# Supported Modbus devices',
     '',
@@ -75,13 +93,15 @@ export function renderDevicesDoc(defs: readonly DeviceDefinition[] = DEVICE_DEFI
     '| id | manufacturer | model | registers | transport |',
     '|---|---|---|---|---|',
     ...defs.map((d) => `| [${d.id}](#${anchor(d)}) | ${d.manufacturer} | ${cell(d.model)} | ${d.registers.length} | ${d.transports.join(', ')} |`),
+    `| [${sunspecDef.id}](#${anchor({ manufacturer: `${sunspecDef.manufacturer}:`, model: sunspecDef.model })}) | ${sunspecDef.manufacturer} | ${cell(sunspecDef.model)} | by discovery | ${sunspecDef.transports.join(', ')} |`,
     '',
   ];
   for (const def of defs) lines.push(...deviceSection(def));
+  lines.push(...sunspecSection(sunspecDef));
   return lines.join('\n').trimEnd() + '\n';
 }
 
-function anchor(def: DeviceDefinition): string {
+function anchor(def: Pick<DeviceDefinition, 'manufacturer' | 'model'>): string {
   return `${def.manufacturer} ${def.model}`.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/ /g, '-');
 }
 

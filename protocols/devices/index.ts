@@ -8,6 +8,7 @@ import { eastronSdm120 } from './eastron-sdm120.js';
 import { eastronSdm630 } from './eastron-sdm630.js';
 import { eastronSdm72dM } from './eastron-sdm72d-m.js';
 import { eastronSdm72dMV2 } from './eastron-sdm72d-m-v2.js';
+import { sunspec, type SunSpecDefinition } from './sunspec.js';
 
 export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
   eastronSdm630,
@@ -19,8 +20,25 @@ export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
   abbB23B24,
 ];
 
+/** A fixed register map by id (the SunSpec device is found by `findAnyDefinition`). */
 export function findDefinition(id: string): DeviceDefinition | undefined {
   return DEVICE_DEFINITIONS.find((d) => d.id === id);
+}
+
+/** The generic SunSpec device: its registers come from discovery, see protocols/devices/sunspec.ts. */
+export const SUNSPEC_DEFINITION: SunSpecDefinition = sunspec;
+
+export type AnyDeviceDefinition = DeviceDefinition | SunSpecDefinition;
+
+/** Every known device: the fixed register maps, then the generic SunSpec device. */
+export const ALL_DEFINITIONS: readonly AnyDeviceDefinition[] = [...DEVICE_DEFINITIONS, sunspec];
+
+export function isSunSpecDefinition(def: AnyDeviceDefinition): def is SunSpecDefinition {
+  return 'kind' in def && def.kind === 'sunspec';
+}
+
+export function findAnyDefinition(id: string): AnyDeviceDefinition | undefined {
+  return ALL_DEFINITIONS.find((d) => d.id === id);
 }
 
 export { abbB23B24, carloGavazziEm24, carloGavazziEm340, eastronSdm120, eastronSdm630, eastronSdm72dM, eastronSdm72dMV2 };

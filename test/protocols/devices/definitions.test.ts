@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEVICE_DEFINITIONS, findDefinition } from '../../../protocols/devices/index.js';
+import { ALL_DEFINITIONS, DEVICE_DEFINITIONS, SUNSPEC_DEFINITION, findAnyDefinition, findDefinition, isSunSpecDefinition } from '../../../protocols/devices/index.js';
+import { sunspecChainDefinition } from '../../../protocols/devices/sunspec.js';
 import { decodeDeviceRegisters } from '../../../protocols/modbus/device-decode.js';
 import { answerReadRequest, buildRegisterImage } from '../../../protocols/modbus/image.js';
 import { rtuLine, tcpLine } from '../../../protocols/modbus/line-time.js';
@@ -119,4 +120,53 @@ describe('definitions agree with the register maps of the conformance set', () =
     const abbReg = abb.registers.find((r) => r.quantity === 'energyImportWh')!;
     expect(rawToValue(abbReg, 123456)).toBe(1234560);
   });
+});
+
+describe('the generic SunSpec device in the registry', () => {
+  /** A chain laid out from 40000 as discovery finds it: 'SunS', then each model's ID, L and block. */
+  function chainOf(models: ReadonlyArray<{ id: number; repeats?: number }>) {
+    let address = 40002;
+    return models.map(({ id, repeats = 0 }) => {
+      const m = SUNSPEC_DEFINITION.supportedModels.find((x) => x.id === id)!;
+      const ref = { id, address, length: m.length + (m.repeating ? m.repeating.length * repeats : 0) };
+      address += 2 + ref.length;
+      return ref;
+    });
+  }
+
+  it('is listed with the fixed maps and found by id', () => {
+    expect(ALL_DEFINITIONS).toContain(SUNSPEC_DEFINITION);
+    const found = findAnyDefinition('sunspec')!;
+    expect(isSunSpecDefinition(found)).toBe(true);
+    expect(isSunSpecDefinition(findAnyDefinition('eastron-sdm630')!)).toBe(false);
+  });
+
+  for (const chain of [
+    [{ id: 1 }, { id: 103 }, { id: 160, repeats: 2 }],
+    [{ id: 1 }, { id: 124 }, { id: 802 }],
+    [{ id: 1 }, { id: 113 }, { id: 203 }],
+  ]) {
+    it(`round-trips raw values of chain ${chain.map((m) => m.id).join('+')} through image, plan and decoder`, () => {
+      const def = sunspecChainDefinition(chainOf(chain));
+      expect(validateDefinition(def)).toEqual([]);
+      let s = 7;
+      const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+      const raw: Record<string, number | string> = {};
+      for (const r of def.registers) {
+        if (r.type === 'string') raw[r.name] = `S${next() % 1000}`;
+        else if (r.type === 'float32') raw[r.name] = Math.fround((next() % 100000) / 8);
+        else if (r.type === 'i16') raw[r.name] = (next() % 20) - 10;
+        else raw[r.name] = (next() % 30000) + 1;
+      }
+      const image = buildRegisterImage(def, {}, { raw });
+      const groups = ['fast', 'slow', 'identity'] as const;
+      const plan = planReads(def, { line: rtuLine(9600), groups });
+      const blocks = plan.requests.map((r) => {
+        const answer = answerReadRequest(def, image, { kind: 'read', functionCode: r.functionCode, address: r.address, quantity: r.quantity });
+        if (answer.kind !== 'read') throw new Error('refused');
+        return { functionCode: r.functionCode, address: r.address, registers: answer.registers.slice() };
+      });
+      expect(decodeDeviceRegisters(def, blocks, { groups }).raw).toEqual(raw);
+    });
+  }
 });
