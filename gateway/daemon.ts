@@ -30,6 +30,11 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
   const limitsOf = new Map(config.devices.map((d) => [d.id, d.ratedPowerW !== undefined ? { ratedPowerW: d.ratedPowerW } : {}]));
   const built = buildGateway(config, {
     health: acquisition.health,
+    pollClock: clock,
+    s0StartWh: (deviceId) => {
+      const last = (q: string) => store.readings.latestAtOrBefore({ deviceId, quantity: q }, Number.MAX_SAFE_INTEGER)?.value;
+      return last('energyImportWh') ?? last('pvEnergyWh') ?? 0;
+    },
     onPushed: (deviceId, busId, frame) => {
       acquisition.health.recordSuccess(deviceId, busId, clock.now(), 0);
       acquisition.accept(deviceId, busId, clock.now(), frame, limitsOf.get(deviceId) ?? {});

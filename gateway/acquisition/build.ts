@@ -9,6 +9,8 @@ import type { ModbusPort } from '../bus/modbus-port.js';
 import { ModbusRtuPort } from '../bus/modbus-rtu-port.js';
 import { ModbusTcpPort } from '../bus/modbus-tcp-port.js';
 import { PushPort, type PushedFrame } from '../bus/push-port.js';
+import { FirmataPort } from '../bus/firmata-port.js';
+import { S0Accumulator } from '../../protocols/s0/index.js';
 import { RequestQueue } from '../bus/request-queue.js';
 import type { PolledDevice } from './device-reader.js';
 import type { HealthRegistry } from './health.js';
@@ -31,7 +33,15 @@ export interface PushBus {
   deviceId: string | undefined;
 }
 
-export type LiveBus = ModbusBus | PushBus;
+export interface FirmataBus {
+  kind: 'firmata';
+  config: BusConfig;
+  port: FirmataPort;
+  /** One S0 meter per pin. */
+  meters: Map<number, { deviceId: string; accumulator: S0Accumulator; pv: boolean }>;
+}
+
+export type LiveBus = ModbusBus | PushBus | FirmataBus;
 
 export interface BuiltGateway {
   buses: Map<string, LiveBus>;
@@ -43,9 +53,13 @@ export interface BuiltGateway {
 export interface BuildOptions {
   /** Real time for I/O timeouts and reconnects, whatever clock drives the polls. */
   ioClock?: Clock;
+  /** The clock that stamps readings (pulse edges), simulated in tests and demos. */
+  pollClock?: Clock;
   health: HealthRegistry;
-  /** Receives frames pushed by HAN and P1 meters. */
+  /** Receives frames pushed by HAN and P1 meters, and S0 counts after each pulse. */
   onPushed(deviceId: string, busId: string, frame: PushedFrame): void;
+  /** Last stored energy of an S0 meter, so its count carries on across restarts. */
+  s0StartWh?(deviceId: string): number;
 }
 
 function framing(bus: { dataBits?: number; parity?: string; stopBits?: number }): SerialFraming {
@@ -100,8 +114,35 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
     }
     case 'iec62056-21':
       return { unsupported: 'IEC 62056-21 pull readout is not wired into the gateway yet' };
-    case 'firmata':
-      return { unsupported: 'Firmata S0 pulse boards are not wired into the gateway yet' };
+    case 'firmata': {
+      const meters: FirmataBus['meters'] = new Map();
+      for (const d of config.devices.filter((x) => x.bus === bus.id && x.pin !== undefined && x.impulsesPerKWh !== undefined)) {
+        const initialEnergyWh = Math.round(options.s0StartWh?.(d.id) ?? 0);
+        meters.set(d.pin as number, { deviceId: d.id, pv: d.role === 'pv', accumulator: new S0Accumulator({ impulsesPerKWh: d.impulsesPerKWh as number, initialEnergyWh }) });
+      }
+      const port = new FirmataPort({
+        id: bus.id,
+        path: bus.path,
+        baudRate: bus.baudRate,
+        pulsePins: [...meters.keys()],
+        clock: options.pollClock ?? ioClock,
+        onEdge: (pin, edge, atMs) => {
+          const meter = meters.get(pin);
+          if (!meter) return;
+          const outcome = meter.accumulator.feed({ edge, atMs });
+          if (outcome === 'counted') {
+            const snap = meter.accumulator.snapshot(atMs);
+            const values: PushedFrame['values'] = meter.pv ? { pvEnergyWh: snap.energyWh } : { energyImportWh: snap.energyWh };
+            if (snap.powerW !== undefined) values[meter.pv ? 'pvAcPowerW' : 'powerW'] = snap.powerW;
+            options.onPushed(meter.deviceId, bus.id, { values });
+          } else if (outcome !== 'started') health.recordRejection(meter.deviceId, bus.id, `s0-${outcome}`);
+        },
+        onError: (message) => {
+          for (const m of meters.values()) health.recordError(m.deviceId, bus.id, 0, 'transport', message);
+        },
+      });
+      return { kind: 'firmata', config: bus, port, meters };
+    }
   }
 }
 
@@ -120,7 +161,7 @@ export function buildGateway(config: NaboConfig, options: BuildOptions): BuiltGa
       continue;
     }
     const bus = built.buses.get(d.bus);
-    if (!bus || bus.kind === 'push') continue;
+    if (!bus || bus.kind !== 'modbus') continue;
     const common = { deviceId: d.id, busId: d.bus, unitId: d.unitId ?? 1, port: bus.port, queue: bus.queue, line: bus.line, timeoutMs: bus.config.timeoutMs };
     if (d.model === 'sunspec') {
       built.polled.push({ device: new SunSpecDevice(common), config: d });

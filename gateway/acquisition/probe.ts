@@ -109,6 +109,16 @@ export async function probeDevices(config: NaboConfig, options: ProbeOptions): P
       }
       results.push(r);
     }
+    for (const bus of built.buses.values()) {
+      if (bus.kind !== 'firmata') continue;
+      for (const meter of bus.meters.values()) {
+        const d = selected.find((x) => x.id === meter.deviceId);
+        if (!d) continue;
+        const failure = openFailures.find((f) => f.busId === d.bus);
+        // An S0 input has no value to read on demand: the board answering is what can be checked.
+        results.push({ ...base(d), status: bus.port.connected ? 'ok' : 'failed', errors: bus.port.connected ? [] : [`board not ready${failure ? `: ${failure.error}` : ''}`] });
+      }
+    }
   } finally {
     await closeBuses(built);
   }

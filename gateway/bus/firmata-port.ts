@@ -34,8 +34,8 @@ export interface FirmataPortOptions {
   pulsePins: readonly number[];
   relayPins?: readonly number[];
   clock?: Clock;
-  /** Called at the falling edge of each pulse (end of the pulse), with its width. */
-  onPulse(pin: number, atMs: number, widthMs: number): void;
+  /** Every edge of a pulse input, stamped with the clock: 'rising' = pulse starts (input active). */
+  onEdge(pin: number, edge: 'rising' | 'falling', atMs: number): void;
   onError?(message: string): void;
 }
 
@@ -66,15 +66,8 @@ export class FirmataPort {
           board.on('ready', () => {
             for (const pin of options.pulsePins) {
               const button = new five.Button({ pin, board });
-              let downAt: number | undefined;
-              button.on('down', () => {
-                downAt = this.clock.now();
-              });
-              button.on('up', () => {
-                const at = this.clock.now();
-                this.options.onPulse(pin, at, downAt === undefined ? 0 : at - downAt);
-                downAt = undefined;
-              });
+              button.on('down', () => this.options.onEdge(pin, 'rising', this.clock.now()));
+              button.on('up', () => this.options.onEdge(pin, 'falling', this.clock.now()));
             }
             this.relays = new Map((options.relayPins ?? []).map((pin) => [pin, new five.Relay({ pin, board })]));
             this.ready = true;
