@@ -3,7 +3,8 @@
 // and tie rules, so where both apply they give the byte-identical result.
 import { BACKENDS, type BackendName } from '../lp/index.js';
 import type { LpBackend } from '../lp/model.js';
-import { allocate } from './allocation.js';
+import { allocate, completeAllocation, planAllocation, type Allocation } from './allocation.js';
+import { LinkedBlocksError } from './linked-blocks.js';
 import { buildClearingModel, primalFromValues } from './lp-model.js';
 import { solveMeritOrder } from './merit-order.js';
 import { validateOrderBook, type OrderBook } from './order-book.js';
@@ -30,13 +31,25 @@ export class ClearingError extends Error {
   }
 }
 
-/** Prices and tie rules on an optimal primal: the part both paths share. */
-export function finishClearing(problem: ClearingProblem, primal: Primal, rule: PriceRule): ClearingResult {
+/** Valid prices for an optimal primal: the allocation's (midpoint) and the published ones. */
+function pricesFor(problem: ClearingProblem, primal: Primal, rule: PriceRule) {
   const set = priceSet(problem, primal);
   const allocationPrices = pricesByRule(set, 'midpoint');
-  const allocation = allocate(problem, primal, allocationPrices);
-  const prices = rule === 'midpoint' ? allocationPrices : pricesByRule(set, rule);
-  return assembleResult(problem, allocation, prices, set, rule);
+  const published = rule === 'midpoint' ? allocationPrices : pricesByRule(set, rule);
+  return { set, allocationPrices, published };
+}
+
+/** Prices and tie rules on an optimal primal: the part both paths share. */
+export async function finishClearing(problem: ClearingProblem, primal: Primal, rule: PriceRule, backend: LpBackend): Promise<ClearingResult> {
+  const { set, allocationPrices, published } = pricesFor(problem, primal, rule);
+  let allocation: Allocation;
+  try {
+    allocation = await allocate(problem, allocationPrices, backend);
+  } catch (err) {
+    if (err instanceof LinkedBlocksError) throw new ClearingError('solver', err.message);
+    throw err;
+  }
+  return assembleResult(problem, allocation, published, set, rule);
 }
 
 export async function clearInterval(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingResult> {
@@ -45,7 +58,7 @@ export async function clearInterval(book: OrderBook, options: ClearingOptions = 
   const solution = await backend.solve(buildClearingModel(problem));
   if (solution.status === 'infeasible') throw new ClearingError('infeasible', 'the book cannot be balanced within the connection caps and line capacities');
   if (solution.status !== 'optimal') throw new ClearingError('solver', `${backend.name}: ${solution.status}${solution.detail ? ` (${solution.detail})` : ''}`);
-  return finishClearing(problem, primalFromValues(problem, solution.values), options.priceRule ?? 'midpoint');
+  return finishClearing(problem, primalFromValues(problem, solution.values), options.priceRule ?? 'midpoint', backend);
 }
 
 export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 'priceRule'> = {}): ClearingResult {
@@ -53,7 +66,11 @@ export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 
   const problem = buildProblem(book);
   const outcome = solveMeritOrder(problem);
   if (!outcome.feasible) throw new ClearingError('infeasible', outcome.detail);
-  return finishClearing(problem, outcome.primal, options.priceRule ?? 'midpoint');
+  const rule = options.priceRule ?? 'midpoint';
+  const { set, allocationPrices, published } = pricesFor(problem, outcome.primal, rule);
+  // One block, no lines: no marginal line, so no second LP.
+  const allocation = completeAllocation(problem, planAllocation(problem, allocationPrices));
+  return assembleResult(problem, allocation, published, set, rule);
 }
 
 export { validateOrderBook, buildProblem, buildClearingModel };

@@ -100,10 +100,34 @@ function unmatched(ref: Int32Array, order: Int32Array, at: number, n: number, le
   return false;
 }
 
-/** Indices 0..n−1 sorted by price (ascending when dir 1), ties by index so the walk is deterministic. */
+/**
+ * Indices 0..n−1 sorted by price (ascending when dir 1), ties by index so the walk is
+ * deterministic. Infinite prices (must-serve net load) come first. Integer prices and indices
+ * are packed into one float key so the native numeric sort does the work (no comparator calls).
+ */
 function sortedIndices(price: Float64Array, n: number, dir: 1 | -1): Int32Array {
   const idx = new Int32Array(n);
-  for (let k = 0; k < n; k++) idx[k] = k;
-  idx.sort((a, b) => dir * (price[a]! - price[b]!) || a - b);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(price[i]!)) idx[k++] = i;
+  const first = k;
+  let packable = n < 2 ** 21;
+  for (let i = 0; i < n && packable; i++) {
+    const p = price[i]!;
+    if (Number.isFinite(p) && (!Number.isInteger(p) || Math.abs(p) > 2 ** 30)) packable = false;
+  }
+  if (packable) {
+    const keys = new Float64Array(n - first);
+    let m = 0;
+    for (let i = 0; i < n; i++) if (Number.isFinite(price[i]!)) keys[m++] = dir * price[i]! * 2 ** 21 + i;
+    keys.sort();
+    for (let j = 0; j < m; j++) {
+      const key = keys[j]!;
+      const i = key - Math.floor(key / 2 ** 21) * 2 ** 21;
+      idx[first + j] = i;
+    }
+    return idx;
+  }
+  for (let i = 0; i < n; i++) if (Number.isFinite(price[i]!)) idx[k++] = i;
+  idx.subarray(first).sort((a, b) => dir * (price[a]! - price[b]!) || a - b);
   return idx;
 }

@@ -56,10 +56,16 @@ function byId<T extends { id: string }>(a: T, b: T): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Sorted by id (UTF-16 code units); skips the sort when the input already is. */
+function sortedById<T extends { id: string }>(items: readonly T[]): T[] {
+  for (let i = 1; i < items.length; i++) if (!(items[i - 1]!.id < items[i]!.id)) return [...items].sort(byId);
+  return [...items];
+}
+
 export function buildProblem(book: OrderBook): ClearingProblem {
-  const blocks = [...book.blocks].sort(byId);
-  const lines = [...book.lines].sort(byId);
-  const orders = [...book.orders].sort(byId);
+  const blocks = sortedById(book.blocks);
+  const lines = sortedById(book.lines);
+  const orders = sortedById(book.orders);
   const blockIndex = new Map<string, number>();
   blocks.forEach((b, i) => blockIndex.set(b.id, i));
   const nb = blocks.length;

@@ -24,7 +24,7 @@ describe('merit order and LP on random single-block books', () => {
           expect(merit).toBe(lp);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 120 },
     );
   });
 
@@ -49,7 +49,7 @@ describe('merit order and LP on random single-block books', () => {
           if (hi !== null) expect(blockPrice).toBeLessThanOrEqual(hi);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 120 },
     );
   });
 
