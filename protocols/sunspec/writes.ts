@@ -9,7 +9,7 @@
 import { fail, ok, type Result } from '../result.js';
 import type { DecodedModel } from './decode-model.js';
 import { num } from './decode-model.js';
-import { MODEL_124 } from './models/controls.js';
+import { MODEL_123, MODEL_124 } from './models/controls.js';
 import { MODEL_802 } from './models/battery.js';
 import type { ModelDef } from './types.js';
 import { encodeRaw } from './values.js';
@@ -102,4 +102,37 @@ export function batteryOperation802(model: DecodedModel, op: 'connect' | 'discon
   if (model.id !== 802) return fail('wrong-model', `model ${model.id} is not 802 (battery base)`);
   if (model.address === undefined) return fail('no-address', 'model 802 was decoded without its address');
   return ok([{ address: pointAddress(MODEL_802, model, 'SetOp') as number, words: [op === 'connect' ? 1 : 2] }]);
+}
+
+/**
+ * PV curtailment on model 123: limit output to `limitPercent` of WMax (WMaxLimPct), with an
+ * optional revert timer, then enable the limit (WMaxLim_Ena = 1).
+ */
+export function curtailment123(
+  model: DecodedModel,
+  limitPercent: number,
+  options: { revertAfterS?: number } = {},
+): Result<RegisterWrite[], WriteErrorKind> {
+  if (model.id !== 123) return fail('wrong-model', `model ${model.id} is not 123 (immediate controls)`);
+  if (model.address === undefined) return fail('no-address', 'model 123 was decoded without its address');
+  const sf = num(model.points, 'WMaxLimPct_SF');
+  if (sf === undefined) return fail('missing-point', 'WMaxLimPct_SF is not implemented');
+  if (!(limitPercent >= 0 && limitPercent <= 100)) return fail('out-of-range', `limit ${limitPercent} % is outside 0..100 %`);
+  const raw = Math.round(limitPercent / 10 ** sf);
+  if (raw > 65534) return fail('out-of-range', `${limitPercent} % does not fit WMaxLimPct with scale factor ${sf}`);
+  const writes: RegisterWrite[] = [{ address: pointAddress(MODEL_123, model, 'WMaxLimPct') as number, words: [raw] }];
+  if (options.revertAfterS !== undefined) {
+    const s = Math.round(options.revertAfterS);
+    if (s < 0 || s > 65534) return fail('out-of-range', `revert time ${options.revertAfterS} s does not fit a uint16`);
+    writes.push({ address: pointAddress(MODEL_123, model, 'WMaxLimPct_RvrtTms') as number, words: [s] });
+  }
+  writes.push({ address: pointAddress(MODEL_123, model, 'WMaxLim_Ena') as number, words: [1] });
+  return ok(writes);
+}
+
+/** Lifts the model 123 output limit (WMaxLim_Ena = 0). */
+export function releaseCurtailment123(model: DecodedModel): Result<RegisterWrite[], WriteErrorKind> {
+  if (model.id !== 123) return fail('wrong-model', `model ${model.id} is not 123 (immediate controls)`);
+  if (model.address === undefined) return fail('no-address', 'model 123 was decoded without its address');
+  return ok([{ address: pointAddress(MODEL_123, model, 'WMaxLim_Ena') as number, words: [0] }]);
 }

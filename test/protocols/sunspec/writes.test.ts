@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   batteryOperation802,
+  curtailment123,
+  releaseCurtailment123,
   batteryReserve802,
   buildSunSpecImage,
   imageReader,
@@ -91,5 +93,29 @@ describe('model 802 battery writes', () => {
     if (!writes.ok) throw new Error(writes.error.detail);
     expect(device(apply(image, writes.value)).models[0]?.points['SetOp']?.symbol).toBe('DISCONNECT');
     expect(batteryReserve802(battery(), { minPercent: 60, maxPercent: 40 })).toMatchObject({ ok: false, error: { kind: 'out-of-range' } });
+  });
+});
+
+describe('model 123 PV curtailment', () => {
+  const image = buildSunSpecImage({
+    baseAddress: 40000,
+    models: [{ id: 123, points: { WMaxLimPct: 100, WMaxLimPct_SF: -1, WMaxLim_Ena: 0, Conn: 1 } }],
+  });
+  const controls = () => device(image).models[0]!;
+
+  it('limits output to 42.5 % of WMax with a revert timer and enables the limit', () => {
+    const writes = curtailment123(controls(), 42.5, { revertAfterS: 600 });
+    if (!writes.ok) throw new Error(writes.error.detail);
+    const after = device(apply(image, writes.value)).models[0]!;
+    expect(after.points['WMaxLimPct']?.value).toBe(42.5);
+    expect(after.points['WMaxLimPct_RvrtTms']?.value).toBe(600);
+    expect(after.points['WMaxLim_Ena']?.symbol).toBe('ENABLED');
+  });
+
+  it('lifts the limit and refuses a limit above 100 %', () => {
+    const writes = releaseCurtailment123(controls());
+    if (!writes.ok) throw new Error(writes.error.detail);
+    expect(device(apply(image, writes.value)).models[0]?.points['WMaxLim_Ena']?.symbol).toBe('DISABLED');
+    expect(curtailment123(controls(), 120)).toMatchObject({ ok: false, error: { kind: 'out-of-range' } });
   });
 });
