@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../../edge-solver/lp/index.js';
 import { highsBackend } from '../../../edge-solver/lp/highs.js';
 import { solveSchedule } from '../../../edge-solver/schedule/index.js';
 import { relativeError, TOY_BATTERY, toyCase } from './cases.js';
@@ -43,4 +44,13 @@ describe('day-ahead schedule on the Lüth toy', () => {
     // Buyers pay the block price per kWh received, sellers get it per kWh delivered: payments cancel.
     expect(perHouse.reduce((s, x) => s + x, 0)).toBeCloseTo(r.value.objective, 9);
   });
+
+  for (const backend of Object.values(BACKENDS)) {
+    it(`gives the same optimum on ${backend.name}`, async () => {
+      const r = await solveSchedule(toyCase(TOY_BATTERY), options, backend);
+      if (!r.ok) throw new Error(r.error.detail);
+      expect(relativeError(r.value.objective, 3.39996)).toBeLessThan(1e-6);
+      expect(r.value.blocks[0]!.price === null).toBe(!backend.hasDuals);
+    });
+  }
 });
