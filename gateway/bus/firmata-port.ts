@@ -2,6 +2,7 @@
 // relay outputs. johnny-five drives the board exactly as it would a real one; the pulse edges
 // it reports are stamped with the gateway's clock and handed on (protocols/s0 turns them into
 // energy and power). The port is reopened with back-off when the board goes away.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SerialPort } from 'serialport';
 import { RealClock, type Clock } from '../clock/clock.js';
@@ -82,7 +83,7 @@ export class FirmataPort {
           });
         }),
       () => undefined,
-      { clock: new RealClock() },
+      { clock: new RealClock(), stillThere: () => existsSync(options.path) },
     );
     this.link.on('lost', (reason: string) => options.onError?.(`board lost: ${reason}`));
   }

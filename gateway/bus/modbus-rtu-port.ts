@@ -3,6 +3,7 @@
 // (protocols/modbus), and 3.5 character times of silence are kept before every request.
 // serialport 13 with our own framing instead of modbus-serial's RTU client, so CRC errors and
 // stray bytes are counted by kind, and a lost adapter is reopened by the bus's own policy.
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { decodeRtuResponse, encodeRtuRequest, rtuResponseFrameLength } from '../../protocols/modbus/rtu.js';
 import type { ModbusRequest, ModbusResponse } from '../../protocols/modbus/pdu.js';
@@ -87,7 +88,7 @@ export class ModbusRtuPort implements ModbusPort {
         this.lastTrafficMs = performance.now();
         this.stream.onData(chunk);
       },
-      { clock: this.clock },
+      { clock: this.clock, stillThere: () => existsSync(options.path) },
     );
     this.link.on('lost', (reason: string) => this.stream.fail(new BusError('transport', `${options.path}: ${reason}`)));
   }
@@ -113,7 +114,7 @@ export class ModbusRtuPort implements ModbusPort {
   }
 
   async exchange(unitId: number, request: ModbusRequest, signal: AbortSignal): Promise<ModbusResponse> {
-    if (!this.link.connected) {
+    if (!this.link.verify()) {
       await this.link.open().catch((err: Error) => {
         throw new BusError('transport', `${this.options.path} not open: ${err.message}`);
       });

@@ -1,6 +1,7 @@
 // A serial port on which a meter pushes frames on its own (HAN, DSMR P1): bytes go through the
 // protocol's splitter and decoder; every frame becomes a reading or a counted rejection.
 // The port is reopened with back-off when it goes away (USB adapter unplugged).
+import { existsSync } from 'node:fs';
 import type { QuantityValues } from '../../protocols/quantities.js';
 import type { Result } from '../../protocols/result.js';
 import { RealClock, type Clock } from '../clock/clock.js';
@@ -38,7 +39,7 @@ export class PushPort {
     this.link = new ReconnectingLink(
       (cb) => openSerialLine(options, cb),
       (chunk) => this.onChunk(chunk),
-      { clock: options.clock ?? new RealClock() },
+      { clock: options.clock ?? new RealClock(), stillThere: () => existsSync(options.path) },
     );
   }
 

@@ -24,6 +24,13 @@ export interface ReconnectingLinkOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
   random?: () => number;
+  /**
+   * A check that the link's device is still there (a serial adapter's path still exists),
+   * run every `checkEveryMs` while up: a pty or USB adapter that vanished does not always make
+   * the open port fail, so the link drops itself and reopens once the device is back.
+   */
+  stillThere?: () => boolean;
+  checkEveryMs?: number;
 }
 
 export class ReconnectingLink extends EventEmitter {
@@ -35,16 +42,36 @@ export class ReconnectingLink extends EventEmitter {
   private readonly backoff: Backoff;
   reconnects = 0;
   private everConnected = false;
+  private checkTimer: TimerHandle | undefined;
   lastError: string | null = null;
 
   constructor(
     private readonly opener: LinkOpener,
     private readonly onData: (chunk: Uint8Array) => void,
-    options: ReconnectingLinkOptions = {},
+    private readonly options: ReconnectingLinkOptions = {},
   ) {
     super();
     this.clock = options.clock ?? new RealClock();
     this.backoff = new Backoff({ initialMs: options.initialDelayMs ?? 500, maxMs: options.maxDelayMs ?? 30_000, ...(options.random ? { random: options.random } : {}) });
+    const check = options.stillThere;
+    if (check) {
+      this.on('up', () => {
+        this.clock.clear(this.checkTimer);
+        this.checkTimer = this.clock.setInterval(() => {
+          if (this.handle && !check()) this.drop('device disappeared');
+        }, options.checkEveryMs ?? 1000);
+      });
+      this.on('lost', () => {
+        this.clock.clear(this.checkTimer);
+        this.checkTimer = undefined;
+      });
+    }
+  }
+
+  /** Runs the device check now; drops the link when the device is gone. Returns whether it is up. */
+  verify(): boolean {
+    if (this.handle && this.options.stillThere && !this.options.stillThere()) this.drop('device disappeared');
+    return this.handle !== undefined;
   }
 
   get connected(): boolean {
@@ -112,6 +139,8 @@ export class ReconnectingLink extends EventEmitter {
 
   async close(): Promise<void> {
     this.closedOnPurpose = true;
+    this.clock.clear(this.checkTimer);
+    this.checkTimer = undefined;
     this.clock.clear(this.retryTimer);
     this.retryTimer = undefined;
     const h = this.handle;

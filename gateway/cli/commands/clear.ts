@@ -1,6 +1,79 @@
+// `nabo clear <book.json>`: clears one interval's order book and prints the result as RFC 8785
+// canonical JSON, byte-identical on every gateway. Invalid book → exit 2 with the field's path;
+// a book that cannot be balanced → exit 1.
 import type { Command } from 'commander';
-import { registerNotYet } from './not-yet.js';
+import { readFileSync } from 'node:fs';
+import { canonicalJson } from '../../../edge-solver/canonical-json.js';
+import { ClearingError, clearInterval, clearMeritOrder, PRICE_RULES, validateOrderBook, type ClearingResult, type PriceRule } from '../../../edge-solver/clearing/index.js';
+import { BACKEND_NAMES, isBackendName } from '../../../edge-solver/lp/index.js';
+import { EXIT_FAILED, EXIT_OK, formatTable, UsageError } from '../output.js';
+
+const MERIT_ORDER = 'merit-order';
+
+interface ClearFlags {
+  backend: string;
+  priceRule: string;
+  format: string;
+}
+
+function readBook(file: string): unknown {
+  let text: string;
+  try {
+    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${file}: not JSON (${(err as Error).message})`);
+  }
+}
+
+function table(r: ClearingResult): string {
+  const price = (x: number | null): string => (x === null ? '-' : String(x));
+  return (
+    formatTable(
+      ['block', 'price/kWh', 'interval', 'bought Wh', 'sold Wh', 'import Wh', 'export Wh'],
+      r.blocks.map((b) => [b.id, price(b.priceMinorPerKWh), `[${price(b.priceIntervalMinorPerKWh[0])}, ${price(b.priceIntervalMinorPerKWh[1])}]`, b.boughtWh, b.soldWh, b.gridImportWh, b.gridExportWh]),
+    ) +
+    '\n' +
+    formatTable(
+      ['order', 'participant', 'block', 'side', 'accepted Wh', 'amount'],
+      r.orders.map((o) => [o.id, o.participant, o.block, o.side, o.acceptedWh, o.amountMinor]),
+    ) +
+    `\nwelfare ${r.totals.welfareMinor}, traded ${r.totals.tradedWh} Wh, DSO fees ${r.totals.dsoFeeRevenueMinor}\n`
+  );
+}
 
 export function register(program: Command): void {
-  registerNotYet(program, 'clear', 'clear an interval order book', 6);
+  program
+    .command('clear')
+    .description('clear an interval order book (welfare LP with the grid as fallback) and print the result as canonical JSON')
+    .argument('<book>', 'order book JSON file (docs/order-book.md), or - for stdin')
+    .option('--backend <name>', `${[...BACKEND_NAMES, MERIT_ORDER].join(', ')} (merit-order: one block only)`, 'highs')
+    .option('--price-rule <rule>', PRICE_RULES.join(' or '), 'midpoint')
+    .option('--format <format>', 'json (RFC 8785 canonical) or table', 'json')
+    .addHelpText('after', '\nExamples:\n  $ nabo clear book.json\n  $ nabo clear book.json --backend glpk --price-rule pay-as-clear\n')
+    .action(async (file: string, flags: ClearFlags) => {
+      const backend = flags.backend;
+      if (!isBackendName(backend) && backend !== MERIT_ORDER) throw new UsageError(`--backend: ${JSON.stringify(backend)} is not one of ${[...BACKEND_NAMES, MERIT_ORDER].join(', ')}`);
+      if (!(PRICE_RULES as readonly string[]).includes(flags.priceRule)) throw new UsageError(`--price-rule: ${JSON.stringify(flags.priceRule)} is not one of ${PRICE_RULES.join(', ')}`);
+      if (flags.format !== 'json' && flags.format !== 'table') throw new UsageError(`--format: ${JSON.stringify(flags.format)} is not json or table`);
+      const priceRule = flags.priceRule as PriceRule;
+      const parsed = validateOrderBook(readBook(file));
+      if (!parsed.ok) throw new UsageError(`${file}: invalid order book at ${parsed.error.detail}`);
+      let result: ClearingResult;
+      try {
+        result = backend === MERIT_ORDER ? clearMeritOrder(parsed.value, { priceRule }) : await clearInterval(parsed.value, { backend, priceRule });
+      } catch (err) {
+        if (!(err instanceof ClearingError)) throw err;
+        if (err.kind === 'not-single-block') throw new UsageError(`--backend merit-order: ${err.message}`);
+        process.stderr.write(`nabo clear: ${err.kind}: ${err.message}\n`);
+        process.exitCode = EXIT_FAILED;
+        return;
+      }
+      process.stdout.write(flags.format === 'table' ? table(result) : `${canonicalJson(result)}\n`);
+      process.exitCode = EXIT_OK;
+    });
 }
