@@ -11,3 +11,5 @@ export type {
   SettlementPosition,
 } from './settle-interval.js';
 export { settleInterval } from './settle-interval.js';
+export type { MeteredEnergy } from './from-clearing.js';
+export { settlementInputFromClearing } from './from-clearing.js';
