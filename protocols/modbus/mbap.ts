@@ -2,6 +2,7 @@
 // unit id) before the PDU; no checksum, TCP carries it. The simulator's server decodes requests
 // and encodes responses with these, the gateway the reverse.
 import {
+  assertPduFits,
   decodeRequestPdu,
   decodeResponsePdu,
   matchResponse,
@@ -53,7 +54,9 @@ export function encodeMbapRequest(transactionId: number, unitId: number, req: Mo
 }
 
 export function encodeMbapResponse(transactionId: number, unitId: number, resp: ModbusResponse): Uint8Array {
-  const frame = new Uint8Array(MBAP_HEADER_LENGTH + responsePduLength(resp));
+  const pduLength = responsePduLength(resp);
+  assertPduFits(pduLength);
+  const frame = new Uint8Array(MBAP_HEADER_LENGTH + pduLength);
   writeResponsePdu(resp, frame, MBAP_HEADER_LENGTH);
   writeHeader(frame, transactionId, unitId);
   return frame;

@@ -12,6 +12,8 @@ export const MEI_READ_DEVICE_ID = 0x0e;
 /** Limits from the Modbus application protocol spec v1.1b3, §6. */
 export const MAX_READ_REGISTERS = 125;
 export const MAX_WRITE_REGISTERS = 123;
+/** Largest PDU the serial line and MBAP allow (256-byte RTU frame less unit id and CRC). */
+export const MAX_PDU_LENGTH = 253;
 
 export type ModbusRequest =
   | { kind: 'read'; functionCode: ReadFunctionCode; address: number; quantity: number }
@@ -169,6 +171,11 @@ export function responsePduLength(resp: ModbusResponse): number {
   }
 }
 
+/** Throws when an encoder is handed a PDU the protocol cannot carry (a programming error). */
+export function assertPduFits(length: number): void {
+  if (length > MAX_PDU_LENGTH) throw new RangeError(`PDU of ${length} bytes exceeds ${MAX_PDU_LENGTH}`);
+}
+
 /** Writes the response PDU at `offset`; returns the offset after it. */
 export function writeResponsePdu(resp: ModbusResponse, out: Uint8Array, offset: number): number {
   let o = offset;
@@ -209,6 +216,7 @@ export function writeResponsePdu(resp: ModbusResponse, out: Uint8Array, offset: 
       out[o++] = resp.objects.length;
       for (const obj of resp.objects) {
         const bytes = Buffer.from(obj.value, 'latin1');
+        if (bytes.length > 255) throw new RangeError(`device id object ${obj.id} longer than 255 bytes`);
         out[o++] = obj.id;
         out[o++] = bytes.length;
         out.set(bytes, o);

@@ -77,8 +77,10 @@ function frontFor(list: Item[], fc: ReadFunctionCode, limits: DeviceLimits): Fro
       if (end - start > max) break;
       if (!allowed(start, end)) continue;
       const len = end - start;
-      for (let r = 1; r <= j; r++) {
+      // Items [0, i-1) need at most i-1 requests, so r never exceeds i.
+      for (let r = 1; r <= i; r++) {
         const prev = best[i - 1]![r - 1]!;
+        if (prev === Infinity) continue;
         if (prev + len < best[j]![r]!) {
           best[j]![r] = prev + len;
           from[j]![r] = i - 1;

@@ -3,6 +3,7 @@
 // serial line; frame ends on a stream come from the length helpers below.
 import { crc16Modbus } from '../checksums/crc16-modbus.js';
 import {
+  assertPduFits,
   decodeRequestPdu,
   decodeResponsePdu,
   matchResponse,
@@ -51,7 +52,9 @@ export function encodeRtuRequest(unitId: number, req: ModbusRequest): Uint8Array
 
 export function encodeRtuResponse(unitId: number, resp: ModbusResponse): Uint8Array {
   checkUnit(unitId);
-  const frame = new Uint8Array(3 + responsePduLength(resp));
+  const pduLength = responsePduLength(resp);
+  assertPduFits(pduLength);
+  const frame = new Uint8Array(3 + pduLength);
   frame[0] = unitId;
   writeResponsePdu(resp, frame, 1);
   return appendCrc(frame);

@@ -1,34 +1,28 @@
 // Read-planner benchmark on RTU 9600 8N1: planned line time against one request per value, for
 // an SDM630 full read, a SunSpec inverter (models 1, 103, 160) and storage (124, 802); then the
 // planner against exhaustive search on small random cases (must agree exactly). Table, then JSON.
-import { findDefinition } from '../../protocols/devices/index.js';
+import { findDefinition, SUNSPEC_DEFINITION } from '../../protocols/devices/index.js';
+import { sunspecChainDefinition } from '../../protocols/devices/sunspec.js';
 import { requestCost, rtuLine, type LineModel } from '../../protocols/modbus/line-time.js';
 import { onePerRegisterLineTimeMs, planSpans, spansFor, type Span } from '../../protocols/modbus/planner.js';
 import type { DeviceLimits, ForbiddenRange } from '../../protocols/modbus/registers.js';
-import { MODELS } from '../../protocols/sunspec/models/index.js';
 import { bruteForceOptimumMs } from '../protocols/modbus/brute-force.js';
 
 const TURNAROUND_MS = 10;
 const LINE: LineModel = rtuLine(9600, '8N1', TURNAROUND_MS);
 const SUNSPEC_BASE = 40000;
 
-/** Every non-pad point of a chain of SunSpec models laid out from 40002 (after 'SunS'), as spans. */
+/** A SunSpec chain laid out from 40002 (after 'SunS') as discovery finds it, read point by point. */
 function sunspecSpans(chain: Array<{ id: number; repeats?: number }>): Span[] {
-  const spans: Span[] = [];
-  let at = SUNSPEC_BASE + 2;
-  for (const { id, repeats = 0 } of chain) {
-    const model = MODELS.get(id);
-    if (!model) throw new Error(`SunSpec model ${id} is not in protocols/sunspec/models`);
-    const body = at + 2;
-    for (const p of model.points) if (p.type !== 'pad') spans.push({ functionCode: 3, address: body + p.offset, words: p.size, names: [`${id}.${p.name}`] });
-    const group = model.repeating;
-    for (let k = 0; group && k < repeats; k++) {
-      const base = body + model.fixedLength + k * group.length;
-      for (const p of group.points) if (p.type !== 'pad') spans.push({ functionCode: 3, address: base + p.offset, words: p.size, names: [`${id}.${group.name}${k + 1}.${p.name}`] });
-    }
-    at = body + model.fixedLength + (group ? group.length * repeats : 0);
-  }
-  return spans;
+  let address = SUNSPEC_BASE + 2;
+  const refs = chain.map(({ id, repeats = 0 }) => {
+    const m = SUNSPEC_DEFINITION.supportedModels.find((x) => x.id === id);
+    if (!m) throw new Error(`SunSpec model ${id} is not supported by protocols/devices/sunspec.ts`);
+    const ref = { id, address, length: m.length + (m.repeating ? m.repeating.length * repeats : 0) };
+    address += 2 + ref.length;
+    return ref;
+  });
+  return spansFor(sunspecChainDefinition(refs), { groups: ['fast', 'slow', 'identity'] });
 }
 
 interface Row {

@@ -184,3 +184,24 @@ describe('decoders on arbitrary bytes', () => {
     expect(kinds.has('crc')).toBe(false);
   });
 });
+
+describe('corrupted frames from any valid frame', () => {
+  it('rejects every single flipped bit of random RTU requests and responses', () => {
+    fc.assert(
+      fc.property(requestArb, responseArb, fc.nat(), (req, resp, pick) => {
+        for (const [frame, decode] of [[encodeRtuRequest(1, req), decodeRtuRequest], [encodeRtuResponse(1, resp), decodeRtuResponse]] as const) {
+          const bit = pick % (frame.length * 8);
+          const copy = frame.slice();
+          copy[bit >> 3]! ^= 1 << (bit & 7);
+          expect(decode(copy).ok).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses to encode a device identification answer longer than a PDU (a programming error)', () => {
+    const objects = Array.from({ length: 5 }, (_, id) => ({ id, value: 'x'.repeat(60) }));
+    expect(() => encodeRtuResponse(1, { kind: 'device-id', functionCode: 43, readDeviceIdCode: 1, conformityLevel: 1, moreFollows: false, nextObjectId: 0, objects })).toThrow(RangeError);
+  });
+});
