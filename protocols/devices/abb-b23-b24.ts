@@ -22,10 +22,11 @@ export const abbB23B24: DeviceDefinition = {
     crossChecks: [
       'volkszaehler/mbmd meters/rs485/abb.go (addresses, scalers, not-available patterns)',
       'victronenergy/dbus-modbus-client abb.py (type designation at 0x8960: "B23 " / "B24 ")',
+      'ABB A43/A44 User Manual 2CMC48001M0201 rev C §9.4 (same EQ-meter layout): energy accumulators 0x5000–0x5010 at 0.01 kWh/kvarh, and the worked read of 0x5B00… (voltages, currents, powers, 0.01 Hz, PF 0.001)',
     ],
     notes: [
       'Only function 3 reads; up to 125 consecutive registers per request.',
-      'Not-available values: unsigned all FF, signed 7F FF… (as mbmd decodes them).',
+      'Not-available values: unsigned all FF, signed 7F FF… (as mbmd decodes them); gaps in the 0x5B00 block read as FF, not as an exception.',
     ],
   },
   transports: ['rtu'],
@@ -34,6 +35,8 @@ export const abbB23B24: DeviceDefinition = {
   registers: [
     scaled('activeImport', 0x5000, 'u64', 'kWh', 'slow', 'Active import kWh', 'energyImportWh', { ...u(100), notImplemented: NA_U64 }),
     scaled('activeExport', 0x5004, 'u64', 'kWh', 'slow', 'Active export kWh', 'energyExportWh', { ...u(100), notImplemented: NA_U64 }),
+    scaled('reactiveImport', 0x500c, 'u64', 'kvarh', 'slow', 'Reactive import kvarh', 'reactiveEnergyImportVarh', { ...u(100), notImplemented: NA_U64 }),
+    scaled('reactiveExport', 0x5010, 'u64', 'kvarh', 'slow', 'Reactive export kvarh', 'reactiveEnergyExportVarh', { ...u(100), notImplemented: NA_U64 }),
     scaled('activeImportL1', 0x5460, 'u64', 'kWh', 'slow', 'Active import L1', undefined, { ...u(100), notImplemented: NA_U64 }),
     scaled('activeImportL2', 0x5464, 'u64', 'kWh', 'slow', 'Active import L2', undefined, { ...u(100), notImplemented: NA_U64 }),
     scaled('activeImportL3', 0x5468, 'u64', 'kWh', 'slow', 'Active import L3', undefined, { ...u(100), notImplemented: NA_U64 }),
