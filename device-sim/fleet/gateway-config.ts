@@ -95,7 +95,9 @@ export function gatewayConfigFor(listing: FleetListing, blockId: string, buildin
       timeZone: 'Europe/Oslo',
     },
     site: block ? { latitude: block.site.latitude, longitude: block.site.longitude } : { latitude: 63.43, longitude: 10.4 },
-    clock: listing.clock.speed === 1 ? { mode: 'real' } : { mode: 'simulated', startAt: listing.clock.startAt, speed: listing.clock.speed },
+    // A simulated fleet's gateways run the same simulated time; they start later than the
+    // fleet, so a gateway should take "now" from the control API's /clock when it starts.
+    clock: listing.clock.mode === 'real' ? { mode: 'real' } : { mode: 'simulated', startAt: listing.clock.startAt, speed: listing.clock.speed },
     buses,
     devices,
     market: { enabled: false, blockId, intervalMinutes: 15 },

@@ -47,7 +47,7 @@ export const listingSchema = z.object({
   version: z.literal(LISTING_VERSION),
   seed: z.number().int(),
   /** Simulated time at the start of the fleet and its speed (simulated ms per real ms). */
-  clock: z.object({ startAt: z.string(), speed: z.number().positive() }),
+  clock: z.object({ mode: z.enum(['real', 'simulated']), startAt: z.string(), speed: z.number().positive() }),
   /** The control API, e.g. http://127.0.0.1:40123. */
   control: z.object({ url: z.string() }).optional(),
   blocks: z.array(
@@ -64,7 +64,7 @@ export type ListedBuilding = FleetListing['blocks'][number]['buildings'][number]
 export type ListedDevice = ListedBuilding['devices'][number];
 
 export interface ListingOptions {
-  clock: { startAt: string; speed: number };
+  clock: { mode: 'real' | 'simulated'; startAt: string; speed: number };
   controlUrl?: string;
   /** Where each device listens, by fleet device id. */
   endpoints: ReadonlyMap<string, DeviceEndpoint>;
@@ -84,12 +84,13 @@ export function buildListing(world: FleetWorld, options: ListingOptions): FleetL
         ...(b.name ? { name: b.name } : {}),
         ...(b.pv ? { pvKWp: b.pv.kWp } : {}),
         ...(b.battery ? { batteryCapacityWh: b.battery.capacityWh } : {}),
-        devices: (world.building(b.id)?.devices ?? []).map((plan) => {
+        // Devices that did not start (no endpoint) are left out; the runner lists them as skipped.
+        devices: (world.building(b.id)?.devices ?? []).flatMap((plan) => {
           const endpoint = options.endpoints.get(plan.deviceId);
-          if (!endpoint) throw new Error(`no endpoint for device ${plan.deviceId}`);
+          if (!endpoint) return [];
           const identity: DeviceIdentity = { ...plan.identity };
           const rtuBus = 'transport' in plan.spec && plan.spec.transport === 'modbus-rtu' ? (plan.spec.bus ?? 'rs485') : undefined;
-          return { deviceId: plan.deviceId, localId: plan.localId, kind: plan.spec.kind, ...(rtuBus ? { bus: rtuBus } : {}), identity, endpoint };
+          return [{ deviceId: plan.deviceId, localId: plan.localId, kind: plan.spec.kind, ...(rtuBus ? { bus: rtuBus } : {}), identity, endpoint }];
         }),
       })),
     })),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFleetText, validateFleet } from '../../../device-sim/fleet/fleet-file.js';
+import path from 'node:path';
+import { loadFleetFile, parseFleetText, validateFleet } from '../../../device-sim/fleet/fleet-file.js';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
 
 const GOOD = `
@@ -104,5 +105,10 @@ blocks:
     expect(a.blocks.every((b) => b.buildings.at(-1)?.load.profile === 'office')).toBe(true);
     const tcpOnly = generateFleet({ blocks: 1, buildings: 5, seed: 1, tcpOnly: true });
     expect(tcpOnly.blocks[0]?.buildings.flatMap((h) => h.devices).every((d) => 'transport' in d && d.transport === 'modbus-tcp')).toBe(true);
+  });
+
+  it('keeps the example fleet in deploy/ valid', () => {
+    const r = loadFleetFile(path.resolve(import.meta.dirname, '../../../deploy/examples/fleet.yaml'));
+    expect(r.ok ? [] : r.problems).toEqual([]);
   });
 });

@@ -1,0 +1,124 @@
+// Starts a fleet on real transports: a Modbus TCP server per TCP device (a free port each), an
+// RTU bus per building bus (a socat pty pair, several unit ids on it), a Firmata board per S0
+// board, each fed by the fleet world's truth. Device kinds whose transport is not available in
+// this build are listed as skipped with the reason, never silently dropped.
+import type { Clock } from '../../gateway/clock/clock.js';
+import { definitionModel } from '../devices/definition-model.js';
+import { FirmataBoard } from '../devices/firmata-board.js';
+import { ModbusDevice, type ModbusDeviceModel } from '../devices/modbus-device.js';
+import type { DeviceContext, DeviceEndpoint, SimulatedDevice } from '../devices/simulated-device.js';
+import { sunspecInverterModel, sunspecStorageModel } from '../devices/sunspec-models.js';
+import { ModbusRtuBus } from '../transports/modbus-rtu-bus.js';
+import { ModbusTcpServer } from '../transports/modbus-tcp-server.js';
+import type { DevicePlan, FleetWorld, SimBuilding } from './fleet-world.js';
+
+export interface RunningFleet {
+  world: FleetWorld;
+  /** Running devices by fleet device id. */
+  devices: Map<string, SimulatedDevice>;
+  endpoints: Map<string, DeviceEndpoint>;
+  skipped: Array<{ deviceId: string; reason: string }>;
+  close(): Promise<void>;
+}
+
+export interface StartFleetOptions {
+  /** Skip device kinds that need a pseudo-terminal (no socat on this machine). */
+  tcpOnly?: boolean;
+  /** Called for each device as it starts, for progress on stderr. */
+  onStarted?: (deviceId: string, endpoint: DeviceEndpoint) => void;
+}
+
+function contextFor(plan: DevicePlan, clock: Clock): DeviceContext {
+  const ctx: DeviceContext = { identity: plan.identity, truth: plan.truth, clock };
+  if (plan.onSetpoint) ctx.onSetpoint = plan.onSetpoint;
+  return ctx;
+}
+
+function modbusModelFor(plan: DevicePlan, building: SimBuilding): ModbusDeviceModel {
+  const d = plan.spec;
+  switch (d.kind) {
+    case 'sdm630':
+      return definitionModel('eastron-sdm630');
+    case 'sunspec-inverter':
+      return sunspecInverterModel({ unitId: 'unitId' in d ? (d.unitId ?? 1) : 1 });
+    case 'sunspec-storage': {
+      const battery = building.spec.battery;
+      const maxPowerW = Math.max(battery?.maxChargeW ?? 1000, battery?.maxDischargeW ?? 1000);
+      return sunspecStorageModel({ unitId: d.unitId ?? 1, maxPowerW, models: [d.sunspecModel] });
+    }
+    default:
+      throw new Error(`${plan.deviceId}: ${d.kind} is not a Modbus device`);
+  }
+}
+
+export async function startFleet(world: FleetWorld, options: StartFleetOptions = {}): Promise<RunningFleet> {
+  const clock = world.clock;
+  const devices = new Map<string, SimulatedDevice>();
+  const endpoints = new Map<string, DeviceEndpoint>();
+  const skipped: RunningFleet['skipped'] = [];
+  const closers: Array<() => Promise<void>> = [];
+  const started = (deviceId: string, device: SimulatedDevice): void => {
+    devices.set(deviceId, device);
+    const endpoint = device.endpoint();
+    endpoints.set(deviceId, endpoint);
+    options.onStarted?.(deviceId, endpoint);
+  };
+  const close = async (): Promise<void> => {
+    const all = closers.splice(0).reverse();
+    await Promise.allSettled(all.map((c) => c()));
+  };
+  try {
+    for (const building of world.buildings) {
+      const rtuBuses = new Map<string, ModbusRtuBus>();
+      for (const plan of building.devices) {
+        const d = plan.spec;
+        if (d.kind === 'sdm630' || d.kind === 'sunspec-inverter' || d.kind === 'sunspec-storage') {
+          const device = new ModbusDevice(contextFor(plan, clock), modbusModelFor(plan, building), { unitId: d.unitId ?? 1 });
+          if (d.transport === 'modbus-tcp') {
+            const server = new ModbusTcpServer({ clock, host: world.spec.host });
+            server.add(device);
+            await server.listen();
+            closers.push(() => server.close());
+          } else {
+            if (options.tcpOnly) {
+              skipped.push({ deviceId: plan.deviceId, reason: 'modbus-rtu needs a pty (tcp-only run)' });
+              continue;
+            }
+            const busId = d.bus ?? 'rs485';
+            let bus = rtuBuses.get(busId);
+            if (!bus) {
+              const line = building.spec.rtuBuses.find((b) => b.id === busId) ?? { baudRate: 9600, parity: 'none' as const, stopBits: 1 as const, lineTiming: false };
+              bus = await ModbusRtuBus.open({ clock, baudRate: line.baudRate, parity: line.parity, stopBits: line.stopBits, lineTiming: line.lineTiming });
+              rtuBuses.set(busId, bus);
+              const opened = bus;
+              closers.push(() => opened.close());
+            }
+            bus.add(device);
+          }
+          started(plan.deviceId, device);
+        } else if (d.kind === 's0-board') {
+          if (options.tcpOnly) {
+            skipped.push({ deviceId: plan.deviceId, reason: 'a Firmata board needs a pty (tcp-only run)' });
+            continue;
+          }
+          const quantity = { 'grid-import': 'energyImportWh', 'grid-export': 'energyExportWh', pv: 'pvEnergyWh' } as const;
+          // DIN 43864 wants pulses of at least 30 ms of real time, whatever the clock's speed.
+          const speed = Number.isFinite(clock.speed) ? clock.speed : 1;
+          const pulseWidthMs = Math.max(50, Math.ceil(35 * speed));
+          const board = await FirmataBoard.open(contextFor(plan, clock), {
+            s0: d.pins.map((p) => ({ pin: p.pin, pulsesPerKWh: p.impulsesPerKWh, quantity: quantity[p.counts], pulseWidthMs })),
+            relayPins: [8, 9],
+          });
+          closers.push(() => board.close());
+          started(plan.deviceId, board);
+        } else {
+          skipped.push({ deviceId: plan.deviceId, reason: `${d.kind} meters are not available as simulated devices in this build` });
+        }
+      }
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { world, devices, endpoints, skipped, close };
+}
