@@ -47,6 +47,9 @@ const TAG_OF: Record<string, number> = {
 };
 for (const [tag, f] of Object.entries(FIXED)) TAG_OF[f.type] = Number(tag);
 
+const LATIN1 = new TextDecoder('latin1');
+const UTF8 = new TextDecoder('utf-8');
+
 export interface Cursor {
   bytes: Uint8Array;
   at: number;
@@ -129,7 +132,7 @@ export function readData(c: Cursor, depth = 0): Result<DlmsData, 'axdr'> {
       if (!b.ok) return b;
       const bytes = b.value.slice();
       if (tag === 0x09) return ok({ type: 'octet-string', bytes });
-      const text = new TextDecoder(tag === 0x0a ? 'latin1' : 'utf-8').decode(bytes);
+      const text = (tag === 0x0a ? LATIN1 : UTF8).decode(bytes);
       return ok({ type: tag === 0x0a ? 'visible-string' : 'utf8-string', text, bytes });
     }
     case 0x0d: {

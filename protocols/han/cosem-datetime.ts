@@ -33,11 +33,10 @@ function daysIn(year: number, month: number): number {
 export function parseCosemDateTime(b: Uint8Array): Result<CosemDateTime, 'datetime'> {
   if (b.length !== 12) return fail('datetime', `a date-time has 12 bytes, got ${b.length}`);
   const year = ((b[0] as number) << 8) | (b[1] as number);
-  const [month, day, weekday, hour, minute, second, hundredths] = Array.from(b.subarray(2, 9)) as number[];
   const dev = (((b[9] as number) << 8) | (b[10] as number)) << 16 >> 16;
   const dt: CosemDateTime = {
-    year, month: month as number, day: day as number, weekday: weekday as number, hour: hour as number,
-    minute: minute as number, second: second as number, hundredths: hundredths as number, clockStatus: b[11] as number,
+    year, month: b[2] as number, day: b[3] as number, weekday: b[4] as number, hour: b[5] as number,
+    minute: b[6] as number, second: b[7] as number, hundredths: b[8] as number, clockStatus: b[11] as number,
   };
   if (dev !== -0x8000) dt.deviationMin = dev;
   if (year === 0xffff || year < 1970 || year > 2200) return fail('datetime', `year ${year} is not a calendar year`);
@@ -75,13 +74,24 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+const QUARTER_HOUR = 900_000;
+const offsetMemo = new Map<string, number>();
+
 /** Offset of the zone's wall clock from UTC at instant `utcMs`, in ms (Oslo winter: +3 600 000). */
 export function zoneOffsetMs(timeZone: string, utcMs: number): number {
-  const whole = Math.floor(utcMs / 1000) * 1000;
+  // Zone offsets change on quarter-hour boundaries, so one lookup per zone and quarter hour
+  // serves every frame in it (Intl formatting is slow next to the rest of the decode).
+  const bucket = Math.floor(utcMs / QUARTER_HOUR);
+  const key = `${timeZone}|${bucket}`;
+  const hit = offsetMemo.get(key);
+  if (hit !== undefined) return hit;
+  const at = bucket * QUARTER_HOUR;
   const p: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(whole))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of formatterFor(timeZone).formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
   const asUtc = Date.UTC(p.year as number, (p.month as number) - 1, p.day as number, p.hour as number, p.minute as number, p.second as number);
-  return asUtc - whole;
+  if (offsetMemo.size > 50_000) offsetMemo.clear();
+  offsetMemo.set(key, asUtc - at);
+  return asUtc - at;
 }
 
 /** The zone's standard (winter) offset in the year around `utcMs`. */

@@ -62,13 +62,25 @@ export function scale(raw: number, scaler: number): number {
   return scaler < 0 ? raw / 10 ** -scaler : raw * 10 ** scaler;
 }
 
+const cdeMemo = new Map<string, string>();
+
+/** 'A-B:C.D.E.F' → 'C.D.E' (memoised: the same few dozen codes come in every frame). */
+function cdeOfCode(code: string): string {
+  let c = cdeMemo.get(code);
+  if (c === undefined) {
+    c = code.split(':')[1]?.split('.').slice(0, 3).join('.') ?? code;
+    if (cdeMemo.size < 4096) cdeMemo.set(code, c);
+  }
+  return c;
+}
+
 /** Quantities from numeric items; nets (import − export) where both directions are present. */
 export function valuesFromItems(items: HanItem[]): QuantityValues {
   const values: QuantityValues = {};
   const byCde = new Map<string, number>();
   for (const it of items) {
     if (it.obis === undefined || it.value === undefined) continue;
-    const c = it.obis.split(':')[1]?.split('.').slice(0, 3).join('.') ?? it.obis;
+    const c = cdeOfCode(it.obis);
     byCde.set(c, it.value);
     const q = OBIS_QUANTITIES[c];
     if (q && q.unit === (it.unit ?? '')) values[q.quantity] = it.value;

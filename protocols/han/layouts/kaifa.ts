@@ -19,6 +19,26 @@ export const KAIFA_POSITIONS: Record<number, string[]> = {
   18: [...ID, ...POWERS, ...CURRENTS3, ...VOLTAGES3, ...CLOCK_AND_ENERGY],
 };
 
+interface Position {
+  code: string;
+  obis: Uint8Array;
+  /** Scaler and unit for numbers; undefined for the identification strings and the clock. */
+  scaler?: number;
+  unit?: string;
+}
+
+// Worked out once: decoding runs for every frame, every few seconds, on a small box.
+const POSITIONS: Record<number, Position[]> = Object.fromEntries(
+  Object.entries(KAIFA_POSITIONS).map(([n, codes]) => [
+    n,
+    codes.map((code): Position => {
+      const obis = obisBytes(code);
+      const unit = impliedUnit(obis);
+      return unit === undefined ? { code, obis } : { code, obis, unit, scaler: kaifaScaler(code) };
+    }),
+  ]),
+);
+
 function kaifaScaler(obis: string): number {
   const c = obis.split(':')[1]?.split('.')[0];
   if (c === '31' || c === '51' || c === '71') return -3;
@@ -28,18 +48,16 @@ function kaifaScaler(obis: string): number {
 
 export function decodeKaifaBody(body: DlmsData): LayoutBody | string | undefined {
   if (body.type !== 'structure') return undefined;
-  const codes = KAIFA_POSITIONS[body.items.length];
-  if (!codes) return undefined;
+  const positions = POSITIONS[body.items.length];
+  if (!positions) return undefined;
   if (body.items.length > 1 && textOfFirst(body.items[0]) !== true) return undefined;
   if (body.items.length === 1 && !isInteger(body.items[0])) return undefined;
   const out: LayoutBody = { items: [] };
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i] as string;
+  for (let i = 0; i < positions.length; i++) {
+    const pos = positions[i] as Position;
     const d = body.items[i] as DlmsData;
-    const obis = obisBytes(code);
-    const numeric = impliedUnit(obis) !== undefined;
-    if (numeric && !isInteger(d)) return `position ${i} (${code}) holds ${d.type}, not an integer`;
-    const item = numeric ? makeItem(obis, d, kaifaScaler(code), impliedUnit(obis), out) : makeItem(obis, d, undefined, undefined, out);
+    if (pos.unit !== undefined && !isInteger(d)) return `position ${i} (${pos.code}) holds ${d.type}, not an integer`;
+    const item = makeItem(pos.obis, d, pos.scaler, pos.unit, out);
     if (typeof item === 'string') return item;
     out.items.push(item);
   }
