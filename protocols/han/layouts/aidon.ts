@@ -22,8 +22,8 @@ export function decodeAidonBody(body: DlmsData): LayoutBody | string | undefined
       if (su.type !== 'structure' || su.items.length !== 2 || !isInteger(su.items[0]) || !isInteger(su.items[1])) return 'scaler/unit is not {integer, enum}';
       scaler = (su.items[0] as { value: number }).value;
       const code = (su.items[1] as { value: number }).value;
-      unit = DLMS_UNITS[code];
-      if (unit === undefined) return `unit code ${code} is not one a HAN meter uses`;
+      // A unit we do not map (°C, m³, …) keeps its code; such an item maps to no quantity.
+      unit = DLMS_UNITS[code] ?? `unit-${code}`;
       if (scaler < -9 || scaler > 9) return `scaler ${scaler} out of range`;
     }
     const item = makeItem(obis, value, scaler, unit, out);

@@ -1,7 +1,7 @@
 // The simulator's encoder: what it builds decodes back to the values it was given (to the
 // layout's resolution), and for the captured meters it rebuilds the captured bytes exactly.
 import { describe, expect, it } from 'vitest';
-import { decodeHanFrame, encodeHanFrame, type HanFrame, type HanLayout } from '../../../protocols/han/index.js';
+import { decodeHanFrame, decodeHanInformation, encodeHanFrame, type HanFrame, type HanLayout } from '../../../protocols/han/index.js';
 import type { QuantityValues } from '../../../protocols/quantities.js';
 import { HAN_FIXTURES, bytesOf } from './han-fixtures.js';
 
@@ -114,4 +114,16 @@ describe('encodeHanFrame rebuilds captured frames byte for byte', () => {
       expect(Buffer.from(rebuilt).toString('hex').toUpperCase()).toBe(f.raw_hex);
     });
   }
+});
+
+describe('lists with items the quantities do not cover', () => {
+  it('keeps an item with an unmapped unit without turning it into a quantity', () => {
+    const frame = encodeHanFrame({ layout: 'aidon', list: 1, meterTimeMs: 0, meterId: '', meterModel: '', values: { powerImportW: 100 } });
+    // Swap the unit enum 27 (W) for 9 (°C): the frame stays well-formed.
+    const hexFrame = Buffer.from(frame).toString('hex').toUpperCase().replace('02020F00161B', '02020F001609');
+    const info = Buffer.from(hexFrame.slice(18, -6), 'hex');
+    const r = decodeHanInformation(info);
+    expect(r.ok && r.value.items[0]).toMatchObject({ raw: 100, unit: 'unit-9' });
+    expect(r.ok && r.value.values.powerImportW).toBeUndefined();
+  });
 });
