@@ -170,3 +170,15 @@ describe('the generic SunSpec device in the registry', () => {
     });
   }
 });
+
+describe('where the vendor table and the conformance map disagree', () => {
+  it('reads EM24 import energy from kWh(+) TOT at 0x3E, not the partial counter the mbmd map calls Import (0x42)', () => {
+    const em24 = findDefinition('carlo-gavazzi-em24')!;
+    const map = (loadConformance('modbus-registers.json').register_maps as any[]).find((m) => m.id === 'map-carlogavazzi-em24');
+    expect(map.registers.find((r: any) => r.name === 'Import').address).toBe(0x42);
+    expect(em24.registers.find((r) => r.quantity === 'energyImportWh')!.address).toBe(0x3e);
+    const partial = em24.registers.find((r) => r.address === 0x42)!;
+    expect(partial.quantity).toBeUndefined();
+    expect(partial.description).toContain('PAR');
+  });
+});
