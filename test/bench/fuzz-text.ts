@@ -1,0 +1,155 @@
+// Fuzzing the text-protocol decoders (DSMR P1, IEC 62056-21): random bytes, token soup, and
+// mutated real telegrams — half of them with the CRC/BCC recomputed after the mutation, so they
+// get past the checksum into the line and value parsers. Every call must return a Result; a
+// throw is counted under 'THREW' and is a bug.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createP1Splitter, decodeP1Telegram } from '../../protocols/dsmr/index.js';
+import { bcc, decodeCommand, decodeIecReadout } from '../../protocols/iec62056-21/index.js';
+import { crc16Arc } from '../../protocols/checksums/crc16-arc.js';
+import type { Result } from '../../protocols/result.js';
+
+export interface TextFuzzRow {
+  decoder: string;
+  cases: number;
+  decoded: number;
+  rejected: number;
+  byKind: Record<string, number>;
+  ms: number;
+}
+
+/** xorshift32: the same cases for the same seed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 0x100000000;
+  };
+}
+
+function fixtureTexts(file: string): string[] {
+  const path = fileURLToPath(new URL(`../fixtures/conformance/${file}`, import.meta.url));
+  const entries = (JSON.parse(readFileSync(path, 'utf8')) as { entries: Array<{ raw_text?: string }> }).entries;
+  return entries.flatMap((e) => (e.raw_text !== undefined ? [e.raw_text] : []));
+}
+
+const bytesOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+
+const TOKENS = ['/', '!', '(', ')', '*', '\r\n', '\n', '\x02', '\x03', '\x01', '1-0:1.8.1', '0-1:24.2.1', '1.8.0', '32.7', 'kWh', 'kW', 'V', 'm3', '000123.456', '632525252525S', '170102192002W', 'ISk5\\2', 'LGZ4', 'R1', ''];
+
+function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
+  const b = Array.from(bytes);
+  const n = 1 + Math.floor(next() * 3);
+  for (let k = 0; k < n; k++) {
+    const at = Math.floor(next() * Math.max(1, b.length));
+    const op = Math.floor(next() * 6);
+    if (op === 0 && b.length) b[at] = (b[at] as number) ^ (1 << Math.floor(next() * 8));
+    else if (op === 1 && b.length) b[at] = Math.floor(next() * 256);
+    else if (op === 2) b.splice(at, 0, Math.floor(next() * 256));
+    else if (op === 3 && b.length) b.splice(at, 1);
+    else if (op === 4) b.length = Math.floor(next() * b.length);
+    else b.splice(at, 0, ...bytesOf(TOKENS[Math.floor(next() * TOKENS.length)] as string));
+  }
+  return Uint8Array.from(b);
+}
+
+/** Mutates a P1 telegram's body and writes a CRC that matches the result. */
+function mutateP1Inside(text: string, next: () => number): Uint8Array {
+  const bang = text.lastIndexOf('\n!') + 2;
+  if (bang < 2 || text.length < bang + 5) return mutate(bytesOf(text), next);
+  const body = mutate(bytesOf(text.slice(0, bang - 1)), next);
+  const withBang = Uint8Array.from([...body, 0x21]);
+  const crc = crc16Arc(withBang).toString(16).toUpperCase().padStart(4, '0');
+  return Uint8Array.from([...withBang, ...bytesOf(`${crc}\r\n`)]);
+}
+
+/** Mutates what an IEC data block holds and writes a BCC that matches. */
+function mutateIecInside(text: string, next: () => number): Uint8Array {
+  const stx = text.indexOf('\x02');
+  const etx = text.lastIndexOf('\x03');
+  if (stx < 0 || etx < stx) return mutate(bytesOf(text), next);
+  const inner = mutate(bytesOf(text.slice(stx + 1, etx)), next).filter((b) => b !== 0x03);
+  const out = Uint8Array.from([...bytesOf(text.slice(0, stx + 1)), ...inner, 0x03, 0]);
+  out[out.length - 1] = bcc(out, stx + 1, out.length - 1);
+  return out;
+}
+
+function caseFor(seeds: string[], inside: (t: string, n: () => number) => Uint8Array, next: () => number): Uint8Array {
+  const r = next();
+  const seed = seeds[Math.floor(next() * seeds.length)] as string;
+  if (r < 0.4) return inside(seed, next);
+  if (r < 0.75) return mutate(bytesOf(seed), next);
+  if (r < 0.9) {
+    const n = Math.floor(next() * 60);
+    return bytesOf(Array.from({ length: n }, () => TOKENS[Math.floor(next() * TOKENS.length)]).join(''));
+  }
+  return Uint8Array.from({ length: Math.floor(next() * 1200) }, () => Math.floor(next() * 256));
+}
+
+/** `inputs` generated inputs, each standing for `perInput` cases (telegrams in a stream). */
+function run(
+  decoder: string,
+  inputCount: number,
+  make: (next: () => number) => Uint8Array,
+  decode: (b: Uint8Array) => Array<Result<unknown, string>>,
+  perInput = 1,
+): TextFuzzRow {
+  const next = rng(0x5eed ^ (decoder.length * 7919));
+  const inputs = Array.from({ length: inputCount }, () => make(next));
+  const row: TextFuzzRow = { decoder, cases: inputCount * perInput, decoded: 0, rejected: 0, byKind: {}, ms: 0 };
+  const t0 = performance.now();
+  for (const input of inputs) {
+    let results: Array<Result<unknown, string>>;
+    try {
+      results = decode(input);
+    } catch {
+      row.byKind.THREW = (row.byKind.THREW ?? 0) + 1;
+      continue;
+    }
+    for (const r of results) {
+      if (r.ok) row.decoded++;
+      else {
+        row.rejected++;
+        row.byKind[r.error.kind] = (row.byKind[r.error.kind] ?? 0) + 1;
+      }
+    }
+  }
+  row.ms = Math.round(performance.now() - t0);
+  return row;
+}
+
+export function fuzzText(cases: number): TextFuzzRow[] {
+  const p1 = fixtureTexts('dsmr-telegrams.json');
+  const iec = fixtureTexts('iec62056-21-readouts.json');
+  const commands = iec.filter((t) => t.startsWith('\x01'));
+  return [
+    run('dsmr-p1', cases, (n) => caseFor(p1, mutateP1Inside, n), (b) => [decodeP1Telegram(b)]),
+    // Streams of 10 damaged telegrams back to back, through the splitter.
+    run(
+      'dsmr-p1-stream',
+      Math.max(1, Math.ceil(cases / 10)),
+      (n) => Uint8Array.from(Array.from({ length: 10 }, () => [...caseFor(p1, mutateP1Inside, n)]).flat()),
+      (b) => {
+        const s = createP1Splitter();
+        return [...s.push(b), ...s.end()].map((f) => decodeP1Telegram(f));
+      },
+      10,
+    ),
+    run('iec62056-21-readout', cases, (n) => caseFor(iec, mutateIecInside, n), (b) => [decodeIecReadout(b)]),
+    run('iec62056-21-command', cases, (n) => caseFor(commands, (t, nx) => mutate(bytesOf(t), nx), n), (b) => [decodeCommand(b)]),
+  ];
+}
+
+// Run directly: `npx tsx test/bench/fuzz-text.ts [cases]` prints a table and then JSON.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = fuzzText(Number(process.argv[2] ?? 100_000));
+  for (const r of rows) {
+    const kinds = Object.entries(r.byKind).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(' ');
+    process.stdout.write(`${r.decoder.padEnd(22)} ${String(r.cases).padStart(7)} cases  ${String(r.decoded).padStart(7)} decoded  ${String(r.rejected).padStart(7)} rejected  ${String(r.ms).padStart(6)} ms  ${kinds}\n`);
+  }
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
+}
