@@ -42,7 +42,10 @@ function readAddress(bytes: Uint8Array, at: number, end: number): { value: numbe
   return undefined;
 }
 
-/** Header bytes after the opening flag up to and including control, or undefined if malformed. */
+/**
+ * Length of format + addresses + control for a frame whose opening flag is at `start` (so the
+ * format field is at start+1), or undefined when an address has no end bit before `end`.
+ */
 export function hdlcHeaderLength(bytes: Uint8Array, start: number, end: number): number | undefined {
   const dst = readAddress(bytes, start + 3, end);
   if (!dst) return undefined;
@@ -70,7 +73,7 @@ export function parseHdlcFrame(frame: Uint8Array, options: { byteStuffing?: bool
   if (f0 >> 4 !== 0xa) return fail('framing', `frame format type ${(f0 >> 4).toString(16)} is not 0xA (type 3)`);
   const length = ((f0 & 0x07) << 8) | (body[1] as number);
   if (length !== body.length) return fail('length', `length field says ${length} bytes, ${body.length} are between the flags`);
-  const header = hdlcHeaderLength(body, -1, body.length - 2);
+  const header = hdlcHeaderLength(body, -1, body.length - 2); // body has no flag: format at 0
   if (header === undefined) return fail('framing', 'address field without an end bit');
   if (header + 2 > length) return fail('length', 'frame shorter than its header');
   const dst = readAddress(body, 2, body.length) as { value: number; size: number };
