@@ -1,5 +1,6 @@
 // The simulator's encoder: what it builds decodes back to the values it was given (to the
 // layout's resolution), and for the captured meters it rebuilds the captured bytes exactly.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeHanFrame, decodeHanInformation, encodeHanFrame, type HanFrame, type HanLayout } from '../../../protocols/han/index.js';
 import type { QuantityValues } from '../../../protocols/quantities.js';
@@ -125,5 +126,32 @@ describe('lists with items the quantities do not cover', () => {
     const r = decodeHanInformation(info);
     expect(r.ok && r.value.items[0]).toMatchObject({ raw: 100, unit: 'unit-9' });
     expect(r.ok && r.value.values.powerImportW).toBeUndefined();
+  });
+});
+
+describe('encodeHanFrame over random readings', () => {
+  it('decodes back to any reading within the layout resolution, at any instant', () => {
+    const reading = fc.record({
+      powerImportW: fc.integer({ min: 0, max: 60_000 }),
+      powerExportW: fc.integer({ min: 0, max: 60_000 }),
+      currentL1A: fc.double({ min: 0, max: 80, noNaN: true }),
+      voltageL2V: fc.double({ min: 180, max: 260, noNaN: true }),
+      energyImportWh: fc.integer({ min: 0, max: 4_000_000_000 }),
+    });
+    fc.assert(
+      fc.property(reading, fc.constantFrom<HanLayout>('aidon', 'kaifa', 'kamstrup'), fc.integer({ min: Date.UTC(2000, 0, 1) / 1000, max: Date.UTC(2040, 0, 1) / 1000 }), (values, layout, seconds) => {
+        const bytes = encodeHanFrame({ layout, list: 3, meterTimeMs: seconds * 1000, meterId: 'id', meterModel: 'm', values });
+        const r = decodeHanFrame(bytes);
+        if (!r.ok) throw new Error(r.error.detail);
+        const res = RESOLUTION[layout];
+        for (const q of Object.keys(values) as Array<keyof typeof values>) {
+          expect(Math.abs((r.value.values[q] as number) - values[q])).toBeLessThanOrEqual((res[q] ?? 1) / 2 + 1e-6);
+        }
+        // The repeated autumn hour is ambiguous on a DST clock (see above); elsewhere exact.
+        const t = r.value.meterTimeMs as number;
+        expect(t === seconds * 1000 || (layout !== 'kamstrup' && seconds * 1000 - t === 3_600_000)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
