@@ -41,7 +41,10 @@ function deviceSection(def: DeviceDefinition): string[] {
   lines.push(`- Limits: at most ${def.limits.maxRegistersPerRequest} registers per request`);
   for (const f of def.limits.forbidden) lines.push(`- Forbidden: function ${f.functionCode}, ${hex(f.start)}–${hex(f.end - 1)}${f.reason ? ` (${f.reason})` : ''}`);
   if (def.identification?.length) {
-    const sig = def.identification.map((c) => `${c.register} ∈ {${c.anyOf.map((v) => (typeof v === 'number' ? `${v} (${'0x' + v.toString(16).toUpperCase()})` : `"${v}"`)).join(', ')}}`);
+    const values = (vs: readonly (number | string)[]) => vs.map((v) => (typeof v === 'number' ? `${v} (${'0x' + v.toString(16).toUpperCase()})` : `"${v}"`)).join(', ');
+    const sig = def.identification.map((c) =>
+      c.probe ? `one-word read of ${hex(c.probe.address)} (function ${c.probe.functionCode}) ∈ {${values(c.anyOf)}}` : `${c.register} ∈ {${values(c.anyOf)}}`,
+    );
     lines.push(`- Identification: ${sig.join(' and ')}`);
   } else lines.push('- Identification: none (recognised by configuration only)');
   const line = rtuLine(9600, '8N1', 0);

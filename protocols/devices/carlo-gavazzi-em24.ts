@@ -22,7 +22,7 @@ export const carloGavazziEm24: DeviceDefinition = {
       'The protocol allows at most 11 registers per read request ("maximum 11 register (word) with a single request").',
       'INT32 values are sent low word first, each word big-endian.',
       'Import energy is kWh(+) TOT at 0x3E. The conformance map (from mbmd) calls 0x42 "Import", but the vendor table gives 0x42 = kWh(+) PAR, the resettable partial counter; it is kept here without a quantity.',
-      'No identification signature: the model code sits at 0x000B as a single-word read that overlaps the V L3-L1 value, which a register map cannot express (codes 70–73 for AV9/AV2/AV5/AV6 per the Victron community module).',
+      'Identification: the Carlo Gavazzi model code is a one-word read of 0x000B (inside the V L3-L1 value when read as a block); 70–73 = AV9, AV2, AV5, AV6 per the Victron community module.',
     ],
   },
   transports: ['rtu'],
@@ -70,4 +70,5 @@ export const carloGavazziEm24: DeviceDefinition = {
     scaled('energyImportL3', 0x4a, 'i32', 'kWh', 'slow', 'kWh (+) L3', undefined, { ...i32, divisor: 10 }),
     scaled('energyExport', 0x5c, 'i32', 'kWh', 'slow', 'kWh (-) TOT', 'energyExportWh', { ...i32, divisor: 10 }),
   ],
+  identification: [{ probe: { functionCode: 4, address: 0x000b }, anyOf: [70, 71, 72, 73] }],
 };

@@ -59,7 +59,7 @@ export interface ImageOptions {
  */
 export function writeDeviceValues(image: RegisterImage, def: DeviceDefinition, values: QuantityValues, options: ImageOptions = {}): void {
   const raw: Record<string, RawValue> = {};
-  for (const check of def.identification ?? []) raw[check.register] = check.anyOf[0]!;
+  for (const check of def.identification ?? []) if (check.register !== undefined) raw[check.register] = check.anyOf[0]!;
   Object.assign(raw, options.raw);
 
   const sfValue = new Map<string, number>();
@@ -106,6 +106,9 @@ export function answerReadRequest(def: DeviceDefinition, image: RegisterImage, r
     if (f.functionCode === req.functionCode && req.address < f.end && end > f.start)
       return { kind: 'exception', functionCode: req.functionCode, exceptionCode: 2 };
   }
+  // A one-word probe read of a signature is answered with the model code, as the device does.
+  const probe = req.quantity === 1 ? def.identification?.find((c) => c.probe?.functionCode === req.functionCode && c.probe.address === req.address) : undefined;
+  if (probe) return { kind: 'read', functionCode: req.functionCode, registers: Uint16Array.of(Number(probe.anyOf[0]) & 0xffff) };
   return { kind: 'read', functionCode: req.functionCode, registers: imageSpace(image, req.functionCode).subarray(req.address, end) };
 }
 

@@ -84,11 +84,14 @@ export interface SerialDefaults {
   stopBits: 1 | 2;
 }
 
-/** A register whose raw value must be one of `anyOf` for a device to be recognised. */
-export interface SignatureCheck {
-  register: string;
-  anyOf: readonly (number | string)[];
-}
+/**
+ * A value that must be one of `anyOf` for a device to be recognised: the raw value of a register
+ * of the map, or the answer to a one-word `probe` read that the device answers specially
+ * (Carlo Gavazzi's model code at 0x000B overlaps a measured value when read as part of a block).
+ */
+export type SignatureCheck =
+  | { register: string; probe?: undefined; anyOf: readonly (number | string)[] }
+  | { probe: { functionCode: ReadFunctionCode; address: number }; register?: undefined; anyOf: readonly number[] };
 
 export interface DeviceDefinition {
   /** kebab-case, `manufacturer-model`, e.g. `eastron-sdm630`. */
@@ -178,7 +181,7 @@ export function validateDefinition(def: DeviceDefinition): string[] {
     else if (sf.type !== 'i16') problems.push(`${r.name}: scale factor register '${sf.name}' is not i16`);
   }
   for (const check of def.identification ?? []) {
-    if (!names.has(check.register)) problems.push(`identification register '${check.register}' missing`);
+    if (check.register !== undefined && !names.has(check.register)) problems.push(`identification register '${check.register}' missing`);
   }
   const sorted = def.registers.filter((r) => r.functionCode === 3 || r.functionCode === 4)
     .map((r) => ({ r, end: r.address + registerWords(r) }))

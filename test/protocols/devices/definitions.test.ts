@@ -71,7 +71,13 @@ describe('device definitions', () => {
               const got = decoded.values[r.quantity]!;
               expect(Math.abs(got - want), `${r.name}: ${got} vs ${want}`).toBeLessThanOrEqual(tolerance(r, want));
             }
-            for (const check of def.identification ?? []) expect(check.anyOf).toContain(decoded.raw[check.register]);
+            for (const check of def.identification ?? []) {
+              if (check.register !== undefined) expect(check.anyOf).toContain(decoded.raw[check.register]);
+              else {
+                const probe = answerReadRequest(def, image, { kind: 'read', functionCode: check.probe.functionCode, address: check.probe.address, quantity: 1 });
+                expect(probe.kind === 'read' && check.anyOf).toContain(probe.kind === 'read' ? probe.registers[0] : -1);
+              }
+            }
           }
         });
       }

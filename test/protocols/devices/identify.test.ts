@@ -15,8 +15,17 @@ function readSignature(device: DeviceDefinition, image: RegisterImage, probe: De
 describe('device recognition from signatures', () => {
   const withSignature = DEVICE_DEFINITIONS.filter((d) => d.identification?.length);
 
-  it('covers the Eastron family and ABB, whose model codes are documented', () => {
-    expect(withSignature.map((d) => d.id).sort()).toEqual(['abb-b23-b24', 'eastron-sdm120', 'eastron-sdm630', 'eastron-sdm72d-m', 'eastron-sdm72d-m-v2']);
+  it('covers the Eastron family, ABB and the EM24, whose model codes are documented', () => {
+    expect(withSignature.map((d) => d.id).sort()).toEqual(['abb-b23-b24', 'carlo-gavazzi-em24', 'eastron-sdm120', 'eastron-sdm630', 'eastron-sdm72d-m', 'eastron-sdm72d-m-v2']);
+  });
+
+  it('reads the EM24 model code as a one-word probe, and a block covering 0x000B does not count as the probe', () => {
+    const em24 = findDefinition('carlo-gavazzi-em24')!;
+    expect(signatureReads(em24)).toEqual([{ functionCode: 4, address: 0x000b, quantity: 1, names: ['probe@11'] }]);
+    const image = buildRegisterImage(em24, { voltageL1V: 230 });
+    expect(matchSignature(em24, [{ functionCode: 4, address: 0x000b, registers: [72] }])).toBe('match');
+    expect(matchSignature(em24, [{ functionCode: 4, address: 0x000a, registers: image.input.slice(0x0a, 0x0c) }])).toBe('unknown');
+    expect(matchSignature(em24, [{ functionCode: 4, address: 0x000b, registers: [5] }])).toBe('mismatch');
   });
 
   for (const device of withSignature) {
