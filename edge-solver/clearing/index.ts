@@ -73,7 +73,7 @@ export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 
   return assembleResult(problem, allocation, published, set, rule);
 }
 
-export { validateOrderBook, buildProblem, buildClearingModel };
+export { validateOrderBook, buildProblem, buildClearingModel, primalFromValues };
 export type { OrderBook, ClearingResult, PriceRule, ClearingProblem };
 export type { OrderBookInput, Order, Block, Line } from './order-book.js';
 export type { BlockResult, LineResult, OrderResult } from './result.js';

@@ -50,6 +50,49 @@ async function outcome(input: OrderBookInput, backend: (typeof BACKEND_NAMES)[nu
 }
 
 describe('clearing a network of blocks', () => {
+  it('keeps trade local when importing next door plus the line fee costs the same (tie rule 2)', async () => {
+    // Import at A (28) plus the fee (2) equals import at B (30): both serve B's 1000 Wh at the
+    // same welfare. Every backend must publish the same choice: B imports itself.
+    const input: OrderBookInput = {
+      intervalStart: '2026-03-01T10:15:00Z',
+      blocks: [
+        { id: 'A', gridImportPriceMinorPerKWh: 28, gridExportPriceMinorPerKWh: 10 },
+        { id: 'B', gridImportPriceMinorPerKWh: 27, gridTariffMinorPerKWh: 3, gridExportPriceMinorPerKWh: 10, netLoadWh: 1000 },
+      ],
+      lines: [{ id: 'A-B', from: 'A', to: 'B', capacityWh: 5000, feeMinorPerKWh: 2 }],
+      orders: [],
+    };
+    for (const backend of BACKEND_NAMES) {
+      const r = await clearInterval(book(input), { backend });
+      expect(r.lines[0]!.forwardWh).toBe(0);
+      expect(r.blocks.map((b) => b.gridImportWh)).toEqual([0, 1000]);
+      expect(r.blocks.map((b) => b.priceMinorPerKWh)).toEqual([28, 30]);
+    }
+  });
+
+  it('matches equal-price orders across a marginal line before using the grid (tie rule 1)', async () => {
+    // A bid at 30 in B and an offer at 28 in A: with the fee of 2 they are exactly worth
+    // trading, and so is buying from the grid at 30 in B. Volume first: the orders trade.
+    const input: OrderBookInput = {
+      intervalStart: '2026-03-01T10:15:00Z',
+      blocks: [
+        { id: 'A', gridImportPriceMinorPerKWh: 40, gridExportPriceMinorPerKWh: 28 },
+        { id: 'B', gridImportPriceMinorPerKWh: 30, gridExportPriceMinorPerKWh: 10 },
+      ],
+      lines: [{ id: 'A-B', from: 'A', to: 'B', capacityWh: 5000, feeMinorPerKWh: 2 }],
+      orders: [
+        { id: 'offer', participant: 'p', block: 'A', side: 'offer', steps: [{ energyWh: 600, priceMinorPerKWh: 28 }] },
+        { id: 'bid', participant: 'q', block: 'B', side: 'bid', steps: [{ energyWh: 800, priceMinorPerKWh: 30 }] },
+      ],
+    };
+    for (const backend of BACKEND_NAMES) {
+      const r = await clearInterval(book(input), { backend });
+      expect(r.orders.map((o) => [o.id, o.acceptedWh])).toEqual([['bid', 800], ['offer', 600]]);
+      expect(r.lines[0]!.forwardWh).toBe(600);
+      expect(r.blocks.map((b) => [b.gridImportWh, b.gridExportWh])).toEqual([[0, 0], [200, 0]]);
+    }
+  });
+
   it('every backend gives the byte-identical result on lossless networks', async () => {
     await fc.assert(
       fc.asyncProperty(networkArb(false), async ({ input }) => {
