@@ -1,6 +1,13 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// A small young generation keeps the daemon's memory flat on a Raspberry Pi (bench:gateway).
 // Entry point of the `nabo` command (bin); the program itself is in program.ts.
 import { main } from './program.js';
+
+// A reader that went away (`nabo … | head`) is not an error of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 main(process.argv).then(
   (code) => {

@@ -1,22 +1,22 @@
 // The `nabo` command. Each subcommand lives in commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { readPackageVersion } from './package-info.js';
-import { COMMANDS } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './output.js';
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('nabo')
     .description('Edge gateway for Positive Energy Blocks: read meters, trade energy with the neighbours, sync upstream.')
     .version(readPackageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addHelpText('after', '\nExample:\n  $ nabo config check deploy/examples/building.yaml\n');
-  for (const register of COMMANDS) register(program);
+  for (const register of await loadCommands(argv.slice(2))) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -1,12 +1,28 @@
 import type { Command } from 'commander';
-import { register as config } from './config.js';
-import { register as decode } from './decode.js';
-import { register as sim } from './sim.js';
-import { register as run } from './run.js';
-import { register as read } from './read.js';
-import { register as scan } from './scan.js';
-import { register as check } from './check.js';
-import { register as clear } from './clear.js';
-import { register as schedule } from './schedule.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [config, run, check, read, scan, decode, sim, clear, schedule];
+type Registrar = (program: Command) => void;
+
+/**
+ * Each subcommand by name, loaded on demand: `nabo run` on a Raspberry Pi must not pay for the
+ * LP solvers' WebAssembly or the simulator it never uses. Order is the order of `--help`.
+ */
+export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: Registrar }>]> = [
+  ['config', () => import('./config.js')],
+  ['run', () => import('./run.js')],
+  ['check', () => import('./check.js')],
+  ['read', () => import('./read.js')],
+  ['scan', () => import('./scan.js')],
+  ['decode', () => import('./decode.js')],
+  ['sim', () => import('./sim.js')],
+  ['clear', () => import('./clear.js')],
+  ['schedule', () => import('./schedule.js')],
+];
+
+/** The registrars needed for these arguments: only the named subcommand's, or all of them. */
+export async function loadCommands(args: readonly string[]): Promise<Registrar[]> {
+  const first = args.find((a) => !a.startsWith('-'));
+  const only = COMMAND_LOADERS.find(([name]) => name === first);
+  const chosen = only ? [only] : COMMAND_LOADERS;
+  const modules = await Promise.all(chosen.map(([, load]) => load()));
+  return modules.map((m) => m.register);
+}
