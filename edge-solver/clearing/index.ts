@@ -74,7 +74,7 @@ export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 
 }
 
 export { validateOrderBook, buildProblem, buildClearingModel, primalFromValues };
-export type { OrderBook, ClearingResult, PriceRule, ClearingProblem };
+export type { OrderBook, ClearingResult, PriceRule, ClearingProblem, Primal };
 export type { OrderBookInput, Order, Block, Line } from './order-book.js';
 export type { BlockResult, LineResult, OrderResult } from './result.js';
 export { PRICE_RULES } from './price-interval.js';
