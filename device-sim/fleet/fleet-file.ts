@@ -75,7 +75,7 @@ export const fleetDeviceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sunspec-inverter'), ...modbusCommon }),
   z.strictObject({ kind: z.literal('sunspec-storage'), ...modbusCommon, sunspecModel: z.union([z.literal(124), z.literal(802)]).default(124) }),
   z.strictObject({ kind: z.literal('han'), id, vendor: z.enum(['aidon', 'kaifa', 'kamstrup']).default('aidon') }),
-  z.strictObject({ kind: z.literal('p1'), id, dsmrVersion: z.enum(['5.0', '4.2']).default('5.0') }),
+  z.strictObject({ kind: z.literal('p1'), id, dsmrVersion: z.enum(['5.0', '4.2', 'e-mucs']).default('5.0') }),
   z.strictObject({ kind: z.literal('s0-board'), id, pins: z.array(s0PinSchema).min(1, 'needs at least one pin') }),
 ]);
 

@@ -1,10 +1,12 @@
 // Starts a fleet on real transports: a Modbus TCP server per TCP device (a free port each), an
 // RTU bus per building bus (a socat pty pair, several unit ids on it), a Firmata board per S0
-// board, each fed by the fleet world's truth. Device kinds whose transport is not available in
-// this build are listed as skipped with the reason, never silently dropped.
+// board, a HAN or P1 meter pushing on a pty, each fed by the fleet world's truth. Devices that
+// cannot run here (a pty in a tcp-only run) are listed as skipped with the reason.
 import type { Clock } from '../../gateway/clock/clock.js';
 import { definitionModel } from '../devices/definition-model.js';
 import { FirmataBoard } from '../devices/firmata-board.js';
+import { HanMeter } from '../devices/han-meter.js';
+import { P1Meter } from '../devices/p1-meter.js';
 import { ModbusDevice, type ModbusDeviceModel } from '../devices/modbus-device.js';
 import type { DeviceContext, DeviceEndpoint, SimulatedDevice } from '../devices/simulated-device.js';
 import { sunspecInverterModel, sunspecStorageModel } from '../devices/sunspec-models.js';
@@ -111,8 +113,17 @@ export async function startFleet(world: FleetWorld, options: StartFleetOptions =
           });
           closers.push(() => board.close());
           started(plan.deviceId, board);
+        } else if (d.kind === 'han' || d.kind === 'p1') {
+          if (options.tcpOnly) {
+            skipped.push({ deviceId: plan.deviceId, reason: `a ${d.kind === 'han' ? 'HAN' : 'P1'} meter needs a pty (tcp-only run)` });
+            continue;
+          }
+          const meter = d.kind === 'han' ? await HanMeter.open(contextFor(plan, clock), { layout: d.vendor }) : await P1Meter.open(contextFor(plan, clock), { version: d.dsmrVersion });
+          closers.push(() => meter.close());
+          started(plan.deviceId, meter);
         } else {
-          skipped.push({ deviceId: plan.deviceId, reason: `${d.kind} meters are not available as simulated devices in this build` });
+          const never: never = d;
+          throw new Error(`unknown device kind in ${JSON.stringify(never)}`);
         }
       }
     }
