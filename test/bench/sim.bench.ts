@@ -1,4 +1,4 @@
-// npm run bench:sim [-- --seconds N --devices N]
+// npm run bench:sim [-- --seconds N --devices N --warmup N]
 //
 // Starts N (1000) simulated SDM630 meters, each on its own Modbus TCP port, and polls each once
 // a second (one FC 4 read of 76 registers) from a load generator in a child process, so the
@@ -7,6 +7,8 @@
 // Target: every device answered every second, p99 under 50 ms.
 import { fork } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { RealClock } from '../../gateway/clock/clock.js';
 import { formatTable } from '../../gateway/cli/output.js';
@@ -19,17 +21,21 @@ interface LoadReport {
   sent: number;
   answered: number;
   exceptions: number;
-  /** Requests still unanswered when the next poll of the same device was due. */
+  /** Polls sent while the device's previous poll was still unanswered. */
   late: number;
   latenciesMs: number[];
-  /** Distinct devices answered in each whole second of the run. */
+  /** Distinct devices answered, per second of the measurement (by the poll's due time). */
   devicesPerSecond: number[];
   cpuMs: number;
   wallMs: number;
+  /** p99 of the load generator's event-loop delay, ms: how late its own timers and reads ran. */
+  loopDelayP99Ms: number;
+  /** p99 of how late polls went out after their due time, ms. */
+  sendDelayP99Ms: number;
 }
 
-type ToChild = { kind: 'start'; ports: number[]; seconds: number };
-type FromChild = { kind: 'connected' } | { kind: 'report'; report: LoadReport };
+type ToChild = { kind: 'start'; ports: number[]; seconds: number; warmupSeconds: number };
+type FromChild = { kind: 'measuring' } | { kind: 'report'; report: LoadReport };
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,12 +65,18 @@ async function loadGenerator(msg: ToChild): Promise<void> {
         }),
     ),
   );
-  process.send?.({ kind: 'connected' } satisfies FromChild);
-  const report: LoadReport = { sent: 0, answered: 0, exceptions: 0, late: 0, latenciesMs: [], devicesPerSecond: [], cpuMs: 0, wallMs: 0 };
-  const sentAt: Array<number | undefined> = new Array(n).fill(undefined);
-  const answeredIn: Array<Set<number>> = [];
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
+  const report: LoadReport = { sent: 0, answered: 0, exceptions: 0, late: 0, latenciesMs: [], devicesPerSecond: [], cpuMs: 0, wallMs: 0, loopDelayP99Ms: 0, sendDelayP99Ms: 0 };
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  // Poll k of device i is due at base + i/n s + k s: the devices are spread evenly over each
+  // second, as a fleet of gateways would poll them, and a late timer does not push the next
+  // poll (no drift). Rounds before `warmup` (first connections, JIT, first image of each
+  // device) are not counted; round k of the measurement is the k-th second.
+  const warmup = msg.warmupSeconds;
+  const rounds = warmup + msg.seconds;
+  const inFlight: Array<{ atMs: number; round: number } | undefined> = new Array(n).fill(undefined);
+  const answeredIn: Array<Set<number>> = Array.from({ length: msg.seconds }, () => new Set());
+  const sendDelaysMs: number[] = [];
   sockets.forEach((socket, i) => {
     let buf: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -72,42 +84,50 @@ async function loadGenerator(msg: ToChild): Promise<void> {
       for (;;) {
         const len = mbapFrameLength(buf);
         if (typeof len !== 'number' || buf.length < len) break;
-        const started = sentAt[i];
-        if (started !== undefined) {
-          const now = performance.now();
+        const poll = inFlight[i];
+        inFlight[i] = undefined;
+        if (poll && poll.round >= warmup) {
           report.answered++;
           if ((buf[7] as number) & 0x80) report.exceptions++;
-          report.latenciesMs.push(now - started);
-          const second = Math.floor((now - t0) / 1000);
-          (answeredIn[second] ??= new Set()).add(i);
-          sentAt[i] = undefined;
+          report.latenciesMs.push(performance.now() - poll.atMs);
+          answeredIn[poll.round - warmup]?.add(i);
         }
         buf = buf.subarray(len);
       }
     });
   });
-  // Spread the devices evenly over each second, as a fleet of gateways would.
   let tid = 0;
-  const handles = sockets.map((socket, i) =>
+  const base = performance.now();
+  const schedule = (i: number, round: number): void => {
+    if (round >= rounds) return;
+    const dueMs = base + (i * 1000) / n + round * 1000;
     clock.setTimeout(() => {
-      const poll = () => {
-        if (sentAt[i] !== undefined) report.late++;
-        sentAt[i] = performance.now();
+      const atMs = performance.now();
+      if (round >= warmup) {
         report.sent++;
-        socket.write(request(tid++ & 0xffff));
-      };
-      poll();
-      handles[i] = clock.setInterval(poll, 1000);
-    }, (i * 1000) / n),
-  );
-  await clock.sleep(msg.seconds * 1000 + 500);
-  for (const h of handles) clock.clear(h);
-  // Let the last answers in before counting.
-  await clock.sleep(200);
+        sendDelaysMs.push(atMs - dueMs);
+        if (inFlight[i]) report.late++;
+      }
+      inFlight[i] = { atMs, round };
+      (sockets[i] as net.Socket).write(request(tid++ & 0xffff));
+      schedule(i, round + 1);
+    }, dueMs - performance.now());
+  };
+  for (let i = 0; i < n; i++) schedule(i, 0);
+  await clock.sleep(base + warmup * 1000 - performance.now());
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  loop.reset();
+  process.send?.({ kind: 'measuring' } satisfies FromChild);
+  // Every round sent, then a moment for the last answers.
+  await clock.sleep(base + rounds * 1000 + 300 - performance.now());
   const cpu = process.cpuUsage(cpu0);
   report.cpuMs = (cpu.user + cpu.system) / 1000;
   report.wallMs = performance.now() - t0;
-  for (let s = 1; s < msg.seconds; s++) report.devicesPerSecond.push(answeredIn[s]?.size ?? 0);
+  loop.disable();
+  report.loopDelayP99Ms = loop.percentile(99) / 1e6;
+  report.sendDelayP99Ms = percentile(sendDelaysMs.sort((a, b) => a - b), 99);
+  report.devicesPerSecond = answeredIn.map((set) => set.size);
   for (const s of sockets) s.destroy();
   process.send?.({ kind: 'report', report } satisfies FromChild, () => process.exit(0));
 }
@@ -116,6 +136,7 @@ async function loadGenerator(msg: ToChild): Promise<void> {
 
 async function main(): Promise<void> {
   const seconds = arg('seconds', 60);
+  const warmupSeconds = arg('warmup', 3);
   const count = arg('devices', 1000);
   const clock = new RealClock();
   const model = definitionModel('eastron-sdm630');
@@ -140,18 +161,22 @@ async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), ['--load-generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const loadBefore = os.loadavg()[0] as number;
   const report = await new Promise<LoadReport>((resolve, reject) => {
     child.on('message', (m: FromChild) => {
-      if (m.kind === 'connected') {
+      if (m.kind === 'measuring') {
         cpu0 = process.cpuUsage();
         t0 = performance.now();
+        loop.enable();
       } else resolve(m.report);
     });
     child.on('exit', (code) => reject(new Error(`load generator exited with ${String(code)} before reporting`)));
-    child.send({ kind: 'start', ports: servers.map((s) => s.port), seconds } satisfies ToChild);
+    child.send({ kind: 'start', ports: servers.map((s) => s.port), seconds, warmupSeconds } satisfies ToChild);
   });
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
+  loop.disable();
   await Promise.all(servers.map((s) => s.close()));
 
   const sorted = report.latenciesMs.sort((a, b) => a - b);
@@ -159,12 +184,13 @@ async function main(): Promise<void> {
   const result = {
     devices: count,
     seconds,
+    warmupSeconds,
     startupMs: Math.round(startupMs),
     sent: report.sent,
     answered: report.answered,
     exceptions: report.exceptions,
     late: report.late,
-    answeredPerSecond: Number(((report.answered * 1000) / report.wallMs).toFixed(1)),
+    answeredPerSecond: Number((report.answered / seconds).toFixed(1)),
     latencyMs: {
       p50: Number(percentile(sorted, 50).toFixed(3)),
       p90: Number(percentile(sorted, 90).toFixed(3)),
@@ -174,11 +200,16 @@ async function main(): Promise<void> {
     minDevicesAnsweredPerSecond: minDevices,
     serverCpuPercent: Number(((100 * (cpu.user + cpu.system)) / 1000 / wallMs).toFixed(1)),
     loadGeneratorCpuPercent: Number(((100 * report.cpuMs) / report.wallMs).toFixed(1)),
+    serverLoopDelayP99Ms: Number((loop.percentile(99) / 1e6).toFixed(1)),
+    loadGeneratorLoopDelayP99Ms: Number(report.loopDelayP99Ms.toFixed(1)),
+    pollSendDelayP99Ms: Number(report.sendDelayP99Ms.toFixed(1)),
+    // The machine is shared: its 1-minute load average says how much of the latency is queueing for a CPU.
+    machine: { cpus: os.cpus().length, loadAverageBefore: Number(loadBefore.toFixed(2)), loadAverageAfter: Number((os.loadavg()[0] as number).toFixed(2)) },
     target: { everyDeviceEverySecond: minDevices === count, p99Under50Ms: percentile(sorted, 99) < 50 },
   };
   const rows = [
     ['devices (one TCP port each)', String(count)],
-    ['run', `${seconds} s`],
+    ['run', `${seconds} s measured after ${warmupSeconds} s of warm-up`],
     ['start-up', `${result.startupMs} ms`],
     ['requests sent / answered', `${result.sent} / ${result.answered}`],
     ['exceptions / late', `${result.exceptions} / ${result.late}`],
@@ -187,6 +218,9 @@ async function main(): Promise<void> {
     ['fewest devices answered in a second', `${minDevices} of ${count}`],
     ['server CPU', `${result.serverCpuPercent} %`],
     ['load generator CPU', `${result.loadGeneratorCpuPercent} %`],
+    ['event-loop delay p99 server / load generator', `${result.serverLoopDelayP99Ms} / ${result.loadGeneratorLoopDelayP99Ms} ms`],
+    ['polls sent late by the load generator, p99', `${result.pollSendDelayP99Ms} ms`],
+    ['machine load average (1 min) before / after', `${result.machine.loadAverageBefore} / ${result.machine.loadAverageAfter} on ${result.machine.cpus} CPUs`],
     ['target met', String(result.target.everyDeviceEverySecond && result.target.p99Under50Ms)],
   ];
   process.stdout.write(`${formatTable(['measure', 'value'], rows)}\n`);
