@@ -23,6 +23,17 @@ export interface RunningFleet {
   close(): Promise<void>;
 }
 
+/** Pulse width (clock ms) that keeps an S0 pulse at least 30 ms long in real time, DIN 43864. */
+export function s0PulseWidthMs(speed: number): number {
+  return Math.max(50, Math.ceil(35 * (Number.isFinite(speed) ? speed : 1)));
+}
+
+/** The highest power an S0 output can carry without falling behind: one pulse per width + gap. */
+export function s0CapacityKW(speed: number, impulsesPerKWh: number): number {
+  const pulsesPerHour = 3_600_000 / (2 * s0PulseWidthMs(speed));
+  return pulsesPerHour / impulsesPerKWh;
+}
+
 export interface StartFleetOptions {
   /** Skip device kinds that need a pseudo-terminal (no socat on this machine). */
   tcpOnly?: boolean;
@@ -105,8 +116,7 @@ export async function startFleet(world: FleetWorld, options: StartFleetOptions =
           }
           const quantity = { 'grid-import': 'energyImportWh', 'grid-export': 'energyExportWh', pv: 'pvEnergyWh' } as const;
           // DIN 43864 wants pulses of at least 30 ms of real time, whatever the clock's speed.
-          const speed = Number.isFinite(clock.speed) ? clock.speed : 1;
-          const pulseWidthMs = Math.max(50, Math.ceil(35 * speed));
+          const pulseWidthMs = s0PulseWidthMs(clock.speed);
           const board = await FirmataBoard.open(contextFor(plan, clock), {
             s0: d.pins.map((p) => ({ pin: p.pin, pulsesPerKWh: p.impulsesPerKWh, quantity: quantity[p.counts], pulseWidthMs })),
             relayPins: [8, 9],

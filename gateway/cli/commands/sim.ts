@@ -6,7 +6,7 @@ import path from 'node:path';
 import { RealClock, SimulatedClock, type Clock } from '../../clock/clock.js';
 import { startControlServer } from '../../../device-sim/control/control-server.js';
 import { loadFleetFile, type FleetSpec } from '../../../device-sim/fleet/fleet-file.js';
-import { startFleet } from '../../../device-sim/fleet/fleet-runner.js';
+import { s0CapacityKW, startFleet } from '../../../device-sim/fleet/fleet-runner.js';
 import { FleetWorld } from '../../../device-sim/fleet/fleet-world.js';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
 import { gatewayConfigs } from '../../../device-sim/fleet/gateway-config.js';
@@ -93,6 +93,16 @@ async function runFleet(opts: FleetOptions): Promise<number> {
     clock = sim;
   } else clock = new RealClock();
 
+  for (const b of spec.blocks.flatMap((k) => k.buildings)) {
+    for (const d of b.devices) {
+      if (d.kind !== 's0-board') continue;
+      for (const p of d.pins) {
+        const kW = s0CapacityKW(speed, p.impulsesPerKWh);
+        // Pulses that come faster than the line can carry are owed, not lost, but they lag.
+        if (kW < 15) process.stderr.write(`warning: ${b.id}-${d.id} pin ${p.pin}: at speed ${speed} and ${p.impulsesPerKWh} imp/kWh an S0 output carries at most ${kW.toFixed(2)} kW; the pulse count lags the truth above that\n`);
+      }
+    }
+  }
   const world = new FleetWorld(spec, clock);
   const running = await startFleet(world, { tcpOnly: opts.tcpOnly === true, onStarted: (id, e) => process.stderr.write(`started ${id} at ${where(e)}\n`) });
   const control = await startControlServer({ world, clock, devices: running.devices }, { port: intOption('control-port', opts.controlPort, 0, 0, 65535) });

@@ -6,7 +6,7 @@ import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { modelDef } from '../../../protocols/sunspec/models/index.js';
 import { startControlServer, type ControlServer } from '../../../device-sim/control/control-server.js';
 import { validateFleet } from '../../../device-sim/fleet/fleet-file.js';
-import { startFleet, type RunningFleet } from '../../../device-sim/fleet/fleet-runner.js';
+import { s0CapacityKW, s0PulseWidthMs, startFleet, type RunningFleet } from '../../../device-sim/fleet/fleet-runner.js';
 import { FleetWorld } from '../../../device-sim/fleet/fleet-world.js';
 
 /** One Modbus TCP request/response on a fresh connection; returns the PDU after the function code. */
@@ -112,5 +112,12 @@ describe('fleet runner on Modbus TCP', () => {
     // And the device reports the new state of charge (ChaState, SF -1).
     const [chaState] = await readHolding(storage.port, base + offset('ChaState'), 1);
     expect((chaState ?? 0) / 10).toBeCloseTo(49.5, 1);
+  });
+
+  it('keeps S0 pulses at least 30 ms of real time long at any clock speed, and knows what that costs', () => {
+    for (const speed of [1, 10, 60, 1440]) expect(s0PulseWidthMs(speed) / speed).toBeGreaterThanOrEqual(30);
+    // Real time: 50 ms pulse + 50 ms gap = 36 000 pulses an hour = 36 kW at 1000 imp/kWh.
+    expect(s0CapacityKW(1, 1000)).toBeCloseTo(36, 9);
+    expect(s0CapacityKW(60, 1000)).toBeLessThan(1);
   });
 });
