@@ -13,8 +13,8 @@ const UNIT = /^[A-Za-z%][A-Za-z0-9%/]*$/;
 function dataSet(address: string, raw: string): IecDataSet {
   const star = raw.lastIndexOf('*');
   const unit = star >= 0 ? raw.slice(star + 1) : '';
-  const base = { address: address === '' ? null : address };
-  return star >= 0 && UNIT.test(unit) ? { ...base, value: raw.slice(0, star), unit } : { ...base, value: raw };
+  const a = address === '' ? null : address;
+  return star >= 0 && UNIT.test(unit) ? { address: a, value: raw.slice(0, star), unit } : { address: a, value: raw };
 }
 
 /** Parses one data line (no CR LF); undefined when it is not a sequence of data sets. */

@@ -66,23 +66,34 @@ export interface ObisProblem {
   unit?: string;
 }
 
+const dimensions = new Map<string, Dimension | null>();
+
+/** Dimension of a normalised key, remembered: the same few dozen keys come in every telegram. */
+function dimensionOfKey(key: string): Dimension | undefined {
+  let dim = dimensions.get(key);
+  if (dim === undefined) {
+    const m = /^(\d+)\.(\d+)\.\d+$/.exec(key);
+    dim = (m ? dimensionOf(Number(m[1]), Number(m[2])) : undefined) ?? null;
+    if (dimensions.size > 10_000) dimensions.clear(); // random input cannot grow it without bound
+    dimensions.set(key, dim);
+  }
+  return dim ?? undefined;
+}
+
 /** True for keys of power and energy (active or reactive), which meters print in kilo units. */
 export function isPowerOrEnergyKey(key: string): boolean {
-  const [c, d] = key.split('.').map(Number) as [number, number];
-  const dim = dimensionOf(c, d);
+  const dim = dimensionOfKey(key);
   return dim === 'power' || dim === 'energy' || dim === 'reactive-power' || dim === 'reactive-energy';
 }
 
 /** True when C.D.E (normalised) maps onto a quantity, so its value must be a number. */
 export function isMappedKey(key: string): boolean {
-  const [c, d] = key.split('.').map(Number) as [number, number];
-  return dimensionOf(c, d) !== undefined;
+  return dimensionOfKey(key) !== undefined;
 }
 
 /** Base-unit value of one data set; undefined when its key is not mapped. */
 export function scaledValue(item: ObisNumber): number | ObisProblem | undefined {
-  const [c, d] = item.key.split('.').map(Number) as [number, number];
-  const dim = dimensionOf(c, d);
+  const dim = dimensionOfKey(item.key);
   if (dim === undefined) return undefined;
   let shift = DEFAULT_SHIFT[dim];
   if (item.unit !== undefined && item.unit !== '') {
@@ -110,6 +121,8 @@ const DIRECT: Record<string, Quantity> = {
   '14.7.0': 'frequencyHz',
   '13.7.0': 'powerFactor',
 };
+
+const DIRECT_ENTRIES = Object.entries(DIRECT);
 
 /** Net quantity = plus − minus, over the keys present. */
 const NET: Array<[Quantity, string, string]> = [
@@ -146,7 +159,7 @@ export function mapObisNumbers(items: ObisNumber[]): MappedObis | ObisProblem {
     byKey.set(item.key, v);
   }
   const values: QuantityValues = {};
-  for (const [key, q] of Object.entries(DIRECT)) {
+  for (const [key, q] of DIRECT_ENTRIES) {
     const v = byKey.get(key);
     if (v !== undefined) values[q] = v;
   }
