@@ -4,7 +4,7 @@
 // sorted spans and per request count R, the fewest words W; the answer is the best (R, W). That
 // is exact: no float sums are compared before the final choice.
 import { fail, ok, type Result } from '../result.js';
-import { planLineTimeMs, requestCost, type LineModel } from './line-time.js';
+import { planLineTimeMs, requestCost, type LineModel, type RequestCost } from './line-time.js';
 import { MAX_READ_REGISTERS, type ReadFunctionCode } from './pdu.js';
 import { registerWords, type DeviceDefinition, type DeviceLimits, type PollGroup } from './registers.js';
 
@@ -61,14 +61,36 @@ interface Front {
   groups: Array<Array<[number, number]>>;
 }
 
-function frontFor(list: Item[], fc: ReadFunctionCode, limits: DeviceLimits): Front {
-  const n = list.length;
+function allowedFor(fc: ReadFunctionCode, limits: DeviceLimits): (start: number, end: number) => boolean {
   const max = Math.min(limits.maxRegistersPerRequest, MAX_READ_REGISTERS);
   const forbidden = limits.forbidden.filter((f) => f.functionCode === fc);
-  const allowed = (start: number, end: number) => end - start <= max && forbidden.every((f) => end <= f.start || start >= f.end);
+  return (start, end) => end - start <= max && forbidden.every((f) => end <= f.start || start >= f.end);
+}
+
+/** Cost of the best plan by a plain scalar DP: only used to bound the request count below. */
+function scalarOptimum(list: Item[], fc: ReadFunctionCode, limits: DeviceLimits, cost: RequestCost): number {
+  const max = Math.min(limits.maxRegistersPerRequest, MAX_READ_REGISTERS);
+  const allowed = allowedFor(fc, limits);
+  const dp = new Array<number>(list.length + 1).fill(Infinity);
+  dp[0] = 0;
+  for (let j = 1; j <= list.length; j++) {
+    const end = list[j - 1]!.end;
+    for (let i = j; i >= 1 && end - list[i - 1]!.start <= max; i--) {
+      const start = list[i - 1]!.start;
+      if (allowed(start, end)) dp[j] = Math.min(dp[j]!, dp[i - 1]! + cost.perRequestMs + (end - start) * cost.perRegisterMs);
+    }
+  }
+  return dp[list.length]!;
+}
+
+function frontFor(list: Item[], fc: ReadFunctionCode, limits: DeviceLimits, rMax: number): Front {
+  const n = list.length;
+  const max = Math.min(limits.maxRegistersPerRequest, MAX_READ_REGISTERS);
+  const allowed = allowedFor(fc, limits);
+  const cols = Math.min(n, rMax) + 1;
   // best[j][r]: fewest words covering items [0, j) with r requests; from[j][r]: start of the last group.
-  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(n + 1).fill(Infinity));
-  const from: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(n + 1).fill(-1));
+  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(cols).fill(Infinity));
+  const from: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(cols).fill(-1));
   best[0]![0] = 0;
   for (let j = 1; j <= n; j++) {
     const end = list[j - 1]!.end;
@@ -78,7 +100,7 @@ function frontFor(list: Item[], fc: ReadFunctionCode, limits: DeviceLimits): Fro
       if (!allowed(start, end)) continue;
       const len = end - start;
       // Items [0, i-1) need at most i-1 requests, so r never exceeds i.
-      for (let r = 1; r <= i; r++) {
+      for (let r = 1; r <= i && r < cols; r++) {
         const prev = best[i - 1]![r - 1]!;
         if (prev === Infinity) continue;
         if (prev + len < best[j]![r]!) {
@@ -89,7 +111,7 @@ function frontFor(list: Item[], fc: ReadFunctionCode, limits: DeviceLimits): Fro
     }
   }
   const groups: Array<Array<[number, number]>> = [];
-  for (let r = 0; r <= n; r++) {
+  for (let r = 0; r < cols; r++) {
     const g: Array<[number, number]> = [];
     if (best[n]![r]! < Infinity) {
       let j = n;
@@ -109,6 +131,7 @@ export function planSpans(spans: readonly Span[], limits: DeviceLimits, line: Li
   const max = Math.min(limits.maxRegistersPerRequest, MAX_READ_REGISTERS);
   const cost = requestCost(line);
   const fronts: Array<{ fc: ReadFunctionCode; list: Item[]; front: Front }> = [];
+  const lists: Array<{ fc: ReadFunctionCode; list: Item[] }> = [];
   let wordsNeeded = 0;
   for (const fc of [3, 4] as const) {
     const list = items(spans.filter((s) => s.functionCode === fc));
@@ -120,8 +143,13 @@ export function planSpans(spans: readonly Span[], limits: DeviceLimits, line: Li
         return fail('span-forbidden', `${what} touches a forbidden range`);
       wordsNeeded += it.end - it.start;
     }
-    if (list.length > 0) fronts.push({ fc, list, front: frontFor(list, fc, limits) });
+    if (list.length > 0) lists.push({ fc, list });
   }
+  // No optimal plan makes more requests than the best plan's cost buys at perRequestMs each,
+  // so a scalar DP bounds the request counts the exact DP has to track (+1 absorbs rounding).
+  const scalar = lists.reduce((sum, { fc, list }) => sum + scalarOptimum(list, fc, limits, cost), 0);
+  const rMax = cost.perRequestMs > 0 && Number.isFinite(scalar) ? Math.floor(scalar / cost.perRequestMs) + 1 : Infinity;
+  for (const { fc, list } of lists) fronts.push({ fc, list, front: frontFor(list, fc, limits, rMax) });
   // Combine the function codes: fewest words for each total request count, then the cheapest.
   let combined: Array<{ words: number; picks: number[] }> = [{ words: 0, picks: [] }];
   for (const { front } of fronts) {
