@@ -16,6 +16,8 @@ export interface GatewayHandle {
   acquisition: Acquisition;
   built: BuiltGateway;
   intervals: IntervalJob;
+  /** Devices and buses as the HTTP API and metrics will show them. */
+  health(): ReturnType<Acquisition['health']['snapshot']>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,15 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
   });
   intervals.start();
 
+  const health = (): ReturnType<Acquisition['health']['snapshot']> => {
+    for (const bus of built.buses.values()) {
+      const h = acquisition.health.bus(bus.config.id);
+      h.connected = bus.port.connected;
+      h.reconnects = 'reconnects' in bus.port ? bus.port.reconnects : 0;
+      h.queueDepth = bus.kind === 'modbus' ? bus.queue.depth : 0;
+    }
+    return acquisition.health.snapshot();
+  };
   const timers: TimerHandle[] = [];
   timers.push(
     clock.setInterval(() => {
@@ -73,8 +84,8 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
   );
   timers.push(
     clock.setInterval(() => {
-      const snap = acquisition.health.snapshot();
-      log.info({ devices: snap.devices.map((d) => ({ id: d.deviceId, reads: d.reads, errors: d.errorsByKind, lastSuccess: d.lastSuccessMs && new Date(d.lastSuccessMs).toISOString() })) }, 'health');
+      const snap = health();
+      log.info({ devices: snap.devices.map((d) => ({ id: d.deviceId, reads: d.reads, errors: d.errorsByKind, lastSuccess: d.lastSuccessMs && new Date(d.lastSuccessMs).toISOString() })), buses: snap.buses }, 'health');
     }, 60_000),
   );
   log.info({ gateway: config.gateway.id, devices: built.polled.length, buses: built.buses.size, store: storePath(config) }, 'gateway started');
@@ -91,5 +102,5 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
     })();
     return stopping;
   };
-  return { store, acquisition, built, intervals, stop };
+  return { store, acquisition, built, intervals, health, stop };
 }
