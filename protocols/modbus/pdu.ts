@@ -1,7 +1,9 @@
 // Modbus PDUs (function code + data), shared by the RTU and MBAP framings. Functions 3, 4
 // (read), 6 (write single), 16 (write multiple) and 43/14 (read device identification).
 // Decoders work on a window of a buffer, return a result and never read outside the window.
-import type { DecodeError } from '../result.js';
+import { exceptionName, modbusFail, type ModbusResult } from './errors.js';
+
+export { EXCEPTION_NAMES, MODBUS_ERROR_KINDS, modbusFail, type ModbusError, type ModbusErrorKind, type ModbusResult } from './errors.js';
 
 export type ReadFunctionCode = 3 | 4;
 export type FunctionCode = ReadFunctionCode | 6 | 16 | 43;
@@ -40,60 +42,6 @@ export type ModbusResponse =
       objects: DeviceIdObject[];
     }
   | { kind: 'exception'; functionCode: number; exceptionCode: number };
-
-export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
-  1: 'illegal function',
-  2: 'illegal data address',
-  3: 'illegal data value',
-  4: 'server device failure',
-  5: 'acknowledge',
-  6: 'server device busy',
-  8: 'memory parity error',
-  10: 'gateway path unavailable',
-  11: 'gateway target device failed to respond',
-};
-
-/** Closed set of reasons a Modbus frame is rejected; callers count rejections by kind. */
-export type ModbusErrorKind =
-  | 'truncated'
-  | 'crc'
-  | 'length-mismatch'
-  | 'unexpected-function'
-  | 'illegal-value'
-  | 'exception'
-  | 'unit-mismatch'
-  | 'transaction-mismatch'
-  | 'protocol-id'
-  | 'response-mismatch'
-  | 'lrc'
-  | 'not-ascii';
-
-export const MODBUS_ERROR_KINDS: readonly ModbusErrorKind[] = [
-  'truncated',
-  'crc',
-  'length-mismatch',
-  'unexpected-function',
-  'illegal-value',
-  'exception',
-  'unit-mismatch',
-  'transaction-mismatch',
-  'protocol-id',
-  'response-mismatch',
-  'lrc',
-  'not-ascii',
-];
-
-/** A rejection; exception answers carry the device's exception code. */
-export interface ModbusError extends DecodeError<ModbusErrorKind> {
-  exceptionCode?: number;
-}
-
-/** Structurally a `Result<T, ModbusErrorKind>`, with the exception code kept. */
-export type ModbusResult<T> = { ok: true; value: T } | { ok: false; error: ModbusError };
-
-export function modbusFail(kind: ModbusErrorKind, detail: string, exceptionCode?: number): { ok: false; error: ModbusError } {
-  return exceptionCode === undefined ? { ok: false, error: { kind, detail } } : { ok: false, error: { kind, detail, exceptionCode } };
-}
 
 function assertU16(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`${name} ${v} is not a 16-bit unsigned integer`);
@@ -358,7 +306,7 @@ export function matchResponse(req: ModbusRequest, resp: ModbusResponse): ModbusR
   if (resp.kind === 'exception') {
     if (resp.functionCode !== req.functionCode)
       return modbusFail('unexpected-function', `exception for function ${resp.functionCode}, asked ${req.functionCode}`);
-    const name = EXCEPTION_NAMES[resp.exceptionCode] ?? 'unknown exception';
+    const name = exceptionName(resp.exceptionCode);
     return modbusFail('exception', `exception ${resp.exceptionCode} (${name}) to function ${resp.functionCode}`, resp.exceptionCode);
   }
   if (resp.functionCode !== req.functionCode)
