@@ -24,6 +24,8 @@ interface LoadReport {
   /** Polls sent while the device's previous poll was still unanswered. */
   late: number;
   latenciesMs: number[];
+  /** The same latencies per second of the measurement, to tell a steady tail from bursts. */
+  latenciesBySecondMs: number[][];
   /** Distinct devices answered, per second of the measurement (by the poll's due time). */
   devicesPerSecond: number[];
   cpuMs: number;
@@ -65,7 +67,7 @@ async function loadGenerator(msg: ToChild): Promise<void> {
         }),
     ),
   );
-  const report: LoadReport = { sent: 0, answered: 0, exceptions: 0, late: 0, latenciesMs: [], devicesPerSecond: [], cpuMs: 0, wallMs: 0, loopDelayP99Ms: 0, sendDelayP99Ms: 0 };
+  const report: LoadReport = { sent: 0, answered: 0, exceptions: 0, late: 0, latenciesMs: [], latenciesBySecondMs: [], devicesPerSecond: [], cpuMs: 0, wallMs: 0, loopDelayP99Ms: 0, sendDelayP99Ms: 0 };
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   // Poll k of device i is due at base + i/n s + k s: the devices are spread evenly over each
@@ -89,7 +91,9 @@ async function loadGenerator(msg: ToChild): Promise<void> {
         if (poll && poll.round >= warmup) {
           report.answered++;
           if ((buf[7] as number) & 0x80) report.exceptions++;
-          report.latenciesMs.push(performance.now() - poll.atMs);
+          const latencyMs = performance.now() - poll.atMs;
+          report.latenciesMs.push(latencyMs);
+          (report.latenciesBySecondMs[poll.round - warmup] ??= []).push(latencyMs);
           answeredIn[poll.round - warmup]?.add(i);
         }
         buf = buf.subarray(len);
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
   await Promise.all(servers.map((s) => s.close()));
 
   const sorted = report.latenciesMs.sort((a, b) => a - b);
+  const secondP99s = report.latenciesBySecondMs.map((l) => percentile(l.sort((a, b) => a - b), 99)).sort((a, b) => a - b);
   const minDevices = report.devicesPerSecond.length ? Math.min(...report.devicesPerSecond) : 0;
   const result = {
     devices: count,
@@ -197,6 +202,8 @@ async function main(): Promise<void> {
       p99: Number(percentile(sorted, 99).toFixed(3)),
       max: Number((sorted[sorted.length - 1] ?? NaN).toFixed(3)),
     },
+    /** p99 within each second: the median second and the worst, to tell a steady tail from bursts. */
+    secondP99Ms: { median: Number(percentile(secondP99s, 50).toFixed(3)), worst: Number((secondP99s[secondP99s.length - 1] ?? NaN).toFixed(3)), secondsOver50Ms: secondP99s.filter((x) => x >= 50).length },
     minDevicesAnsweredPerSecond: minDevices,
     serverCpuPercent: Number(((100 * (cpu.user + cpu.system)) / 1000 / wallMs).toFixed(1)),
     loadGeneratorCpuPercent: Number(((100 * report.cpuMs) / report.wallMs).toFixed(1)),
@@ -215,6 +222,7 @@ async function main(): Promise<void> {
     ['exceptions / late', `${result.exceptions} / ${result.late}`],
     ['answered requests/s', String(result.answeredPerSecond)],
     ['latency p50 / p90 / p99 / max', `${result.latencyMs.p50} / ${result.latencyMs.p90} / ${result.latencyMs.p99} / ${result.latencyMs.max} ms`],
+    ['p99 within a second: median second / worst second', `${result.secondP99Ms.median} / ${result.secondP99Ms.worst} ms (${result.secondP99Ms.secondsOver50Ms} of ${seconds} s over 50 ms)`],
     ['fewest devices answered in a second', `${minDevices} of ${count}`],
     ['server CPU', `${result.serverCpuPercent} %`],
     ['load generator CPU', `${result.loadGeneratorCpuPercent} %`],
