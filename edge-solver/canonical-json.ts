@@ -19,7 +19,7 @@ function write(value: unknown, out: string[], path: string): void {
       out.push(value ? 'true' : 'false');
       return;
     case 'string':
-      out.push(JSON.stringify(value));
+      out.push(quote(value, path));
       return;
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${path} is ${value}, which JSON cannot represent`);
@@ -51,8 +51,14 @@ function writeObject(obj: Record<string, unknown>, out: string[], path: string):
   out.push('{');
   keys.forEach((key, i) => {
     if (i > 0) out.push(',');
-    out.push(JSON.stringify(key), ':');
+    out.push(quote(key, `${path} key`), ':');
     write(obj[key], out, `${path}.${key}`);
   });
   out.push('}');
+}
+
+/** RFC 8785 builds on I-JSON (RFC 7493): strings must be valid Unicode, so lone surrogates are refused. */
+function quote(text: string, path: string): string {
+  if (/\p{Surrogate}/u.test(text)) throw new TypeError(`canonicalJson: ${path} holds a lone surrogate, which I-JSON forbids`);
+  return JSON.stringify(text);
 }

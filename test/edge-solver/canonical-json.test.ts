@@ -73,6 +73,12 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(() => canonicalJson({ n: 1n })).toThrow();
   });
 
+  it('refuses lone surrogates, which I-JSON forbids, but keeps paired ones', () => {
+    expect(() => canonicalJson({ a: 'x\ud800y' })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ ['\udfff']: 1 })).toThrow(/lone surrogate/);
+    expect(canonicalJson('\ud83d\ude00')).toBe('"\ud83d\ude00"');
+  });
+
   it('writes nested data without whitespace and drops undefined members', () => {
     expect(canonicalJson({ b: [1, { z: true, a: null }], a: 'x', c: undefined })).toBe('{"a":"x","b":[1,{"a":null,"z":true}]}');
   });
