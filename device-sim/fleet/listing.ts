@@ -47,7 +47,13 @@ export const listingSchema = z.object({
   version: z.literal(LISTING_VERSION),
   seed: z.number().int(),
   /** Simulated time at the start of the fleet and its speed (simulated ms per real ms). */
-  clock: z.object({ mode: z.enum(['real', 'simulated']), startAt: z.string(), speed: z.number().positive() }),
+  clock: z.object({
+    mode: z.enum(['real', 'simulated']),
+    startAt: z.string(),
+    speed: z.number().positive(),
+    /** Wall-clock time at which the simulated clock read `startAt`: simulated now = startAt + (wall now − this) × speed. */
+    realStartedAt: z.string().optional(),
+  }),
   /** The control API, e.g. http://127.0.0.1:40123. */
   control: z.object({ url: z.string() }).optional(),
   blocks: z.array(
@@ -64,7 +70,7 @@ export type ListedBuilding = FleetListing['blocks'][number]['buildings'][number]
 export type ListedDevice = ListedBuilding['devices'][number];
 
 export interface ListingOptions {
-  clock: { mode: 'real' | 'simulated'; startAt: string; speed: number };
+  clock: { mode: 'real' | 'simulated'; startAt: string; speed: number; realStartedAt?: string };
   controlUrl?: string;
   /** Where each device listens, by fleet device id. */
   endpoints: ReadonlyMap<string, DeviceEndpoint>;

@@ -87,11 +87,13 @@ async function runFleet(opts: FleetOptions): Promise<number> {
   if (!spec) return EXIT_USAGE;
   const simulated = speed !== 1 || startMs !== undefined;
   let clock: Clock;
+  const wall = new RealClock();
+  const realStartMs = wall.now();
   if (simulated) {
-    const sim = new SimulatedClock({ startMs: startMs ?? new RealClock().now(), speed });
+    const sim = new SimulatedClock({ startMs: startMs ?? realStartMs, speed });
     sim.start();
     clock = sim;
-  } else clock = new RealClock();
+  } else clock = wall;
 
   for (const b of spec.blocks.flatMap((k) => k.buildings)) {
     for (const d of b.devices) {
@@ -107,7 +109,7 @@ async function runFleet(opts: FleetOptions): Promise<number> {
   const running = await startFleet(world, { tcpOnly: opts.tcpOnly === true, onStarted: (id, e) => process.stderr.write(`started ${id} at ${where(e)}\n`) });
   const control = await startControlServer({ world, clock, devices: running.devices }, { port: intOption('control-port', opts.controlPort, 0, 0, 65535) });
   const listing: FleetListing = buildListing(world, {
-    clock: { mode: simulated ? 'simulated' : 'real', startAt: new Date(world.startMs).toISOString(), speed },
+    clock: { mode: simulated ? 'simulated' : 'real', startAt: new Date(simulated ? (startMs ?? realStartMs) : world.startMs).toISOString(), speed, realStartedAt: new Date(realStartMs).toISOString() },
     controlUrl: control.url,
     endpoints: running.endpoints,
   });
