@@ -42,6 +42,21 @@ export class Acquisition {
     private readonly log: Logger,
   ) {}
 
+  /** Reads on the wire now. */
+  get readsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** Resolves when no read is on the wire (reads started meanwhile are waited for too). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** True while a poll is on the wire (tests and lockstep drivers wait for false). */
+  get busy(): boolean {
+    return this.inFlight.size > 0;
+  }
+
   latestReadings(): LatestReading[] {
     return [...this.latest.values()];
   }

@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { SimulatedClock } from '../../gateway/clock/clock.js';
+import { validateConfig } from '../../gateway/config/load.js';
+import { startGateway } from '../../gateway/daemon.js';
+import { createLogger } from '../../gateway/log/logger.js';
+import { Store } from '../../gateway/store/store.js';
+import { ModbusDevice as SimDevice } from '../../device-sim/devices/modbus-device.js';
+import { definitionModel } from '../../device-sim/devices/definition-model.js';
+import { ModbusTcpServer } from '../../device-sim/transports/modbus-tcp-server.js';
+
+const T0 = Date.UTC(2026, 5, 21, 10, 0);
+let cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function configFor(dir: string, port: number) {
+  return {
+    version: 1,
+    gateway: { id: 'test-gw', dataDir: dir },
+    buses: [{ id: 'lan', kind: 'modbus-tcp', host: '127.0.0.1', port, timeoutMs: 500 }],
+    devices: [{ id: 'grid', bus: 'lan', model: 'eastron-sdm630', unitId: 1, role: 'grid-meter', poll: { fastMs: 10_000, slowMs: 60_000 } }],
+  };
+}
+
+describe('gateway daemon', () => {
+  it('reads, stores and turns counters into interval energy on the simulated clock', async () => {
+    const clock = new SimulatedClock({ startMs: T0 });
+    // The meter imports a steady 3.6 kW: 15 minutes are exactly 900 Wh.
+    const server = new ModbusTcpServer({ clock });
+    server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '42', model: 'SDM630' }, truth: () => ({ powerW: 3600, energyImportWh: 1_000_000 + (clock.now() - T0) / 1000, energyExportWh: 500, frequencyHz: 50, voltageL1V: 230 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
+    const { port } = await server.listen();
+    cleanup.push(() => server.close());
+    const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
+    const parsed = validateConfig(configFor(dir, port), {});
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const log = createLogger({ level: 'warn', pretty: false });
+    const gw = await startGateway(parsed.config, clock, log);
+    // Step a simulated 35 minutes, letting each read finish before time moves on.
+    await clock.advance(0);
+    await expect.poll(() => gw.acquisition.busy, { timeout: 5000, interval: 1 }).toBe(false);
+    for (let t = 0; t < 35 * 60_000; t += 10_000) {
+      await clock.advance(10_000);
+      await expect.poll(() => gw.acquisition.busy, { timeout: 5000, interval: 1 }).toBe(false);
+    }
+    gw.intervals.compute(T0);
+    gw.intervals.compute(T0 + 900_000);
+    const rows = gw.store.intervals.range('grid', T0, T0 + 1_800_000);
+    expect(rows.map((r) => [r.importWh, r.exportWh, r.gap])).toEqual([
+      [900, 0, false],
+      [900, 0, false],
+    ]);
+    const health = gw.health();
+    expect(health.devices[0]?.errorsByKind).toEqual({});
+    expect(health.devices[0]?.rejectedByReason).toEqual({});
+    expect(health.devices[0]!.reads).toBeGreaterThan(200);
+    expect(health.buses[0]).toMatchObject({ busId: 'lan', connected: true });
+    await gw.stop();
+    // Everything buffered reached the file.
+    const reopened = Store.open(join(dir, 'nabo.db'));
+    expect(reopened.readings.range({ deviceId: 'grid', quantity: 'powerW' }, T0, T0 + 36 * 60_000).length).toBeGreaterThan(200);
+    reopened.close();
+  });
+
+  it('nabo run starts with every device absent, keeps retrying, and stops on SIGTERM within 5 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
+    const file = join(dir, 'nabo.yaml');
+    writeFileSync(file, stringify(configFor(dir, await freePort())));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    await expect.poll(() => stderr, { timeout: 20_000, interval: 50 }).toContain('gateway started');
+    expect(stderr).toContain('retrying in the background');
+    const stoppedAt = performance.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(performance.now() - stoppedAt).toBeLessThan(5000);
+    expect(code).toBe(0);
+    expect(stderr).toContain('readings flushed');
+  });
+});
