@@ -53,6 +53,7 @@ export function createModeCSession(options: ModeCOptions = {}): ModeCSession {
   let idLine = '';
   let echo = '';
   let buf: number[] = [];
+  let scanned = 0; // bytes of buf already searched for ETX
 
   const failWith = (kind: IecSessionErrorKind, detail: string): IecSessionAction[] => {
     state = 'failed';
@@ -60,6 +61,8 @@ export function createModeCSession(options: ModeCOptions = {}): ModeCSession {
   };
 
   function onIdentification(): IecSessionAction[] {
+    // Echo + '/XXXZ\\W' + 32 characters + CR LF fit well within this; more is not an identification.
+    if (buf.length > request.length + 64) return failWith('bad-identification', 'no identification line within the first bytes');
     // Drop an echo of our own request (optical heads and some RS-485 adapters echo).
     let text = latin1(buf);
     if (text.startsWith(request)) text = text.slice(request.length);
@@ -89,18 +92,22 @@ export function createModeCSession(options: ModeCOptions = {}): ModeCSession {
   }
 
   function onData(): IecSessionAction[] {
-    if (echo !== '' && buf.length >= echo.length && latin1(buf.slice(0, echo.length)) === echo) {
-      buf = buf.slice(echo.length);
+    if (echo !== '' && buf.length >= echo.length) {
+      if (latin1(buf.slice(0, echo.length)) === echo) {
+        buf = buf.slice(echo.length);
+        scanned = 0;
+      }
       echo = '';
     }
-    // Complete when the byte after ETX (the BCC) is in.
+    // Complete when the byte after ETX (the BCC) is in; search only what is new.
     let end = -1;
-    for (let i = 0; i + 1 < buf.length; i++) {
+    for (let i = scanned; i + 1 < buf.length; i++) {
       if (buf[i] === ETX || buf[i] === EOT) {
         end = i + 2;
         break;
       }
     }
+    scanned = Math.max(scanned, buf.length - 1);
     if (end < 0) return [];
     const bytes = new Uint8Array([...ascii(idLine), ...buf.slice(0, end)]);
     const r = decodeIecReadout(bytes);

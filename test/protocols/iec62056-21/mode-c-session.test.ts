@@ -109,3 +109,20 @@ describe('IEC 62056-21 mode C readout session', () => {
     expect(done.readout.meterId).toBe('13647123');
   });
 });
+
+describe('IEC 62056-21 mode C session, byte by byte', () => {
+  it('reads a readout fed one byte at a time, echo of the ACK included', () => {
+    const s = createModeCSession();
+    s.start();
+    const out = feed(s, bytesOf(`/?!\r\n${E350.slice(0, E350.indexOf('\n') + 1)}\x06040\r\n${E350.slice(E350.indexOf('\n') + 1)}`), 1);
+    const done = out.find((a) => a.kind === 'done');
+    expect(done?.kind === 'done' && done.readout.dataSets).toHaveLength(22);
+  });
+
+  it('gives up on an identification that never ends instead of buffering it', () => {
+    const s = createModeCSession();
+    s.start();
+    const out = feed(s, bytesOf(`/LGZ4${'x'.repeat(200)}`), 1);
+    expect(out.at(-1)).toMatchObject({ kind: 'failed', error: { kind: 'bad-identification' } });
+  });
+});
