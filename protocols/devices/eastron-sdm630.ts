@@ -20,6 +20,7 @@ export const eastronSdm630: DeviceDefinition = {
       'The manual limits one request to 40 parameters = 80 registers; more is answered with an exception.',
       'Values absent for the wiring system (e.g. L2/L3 in 1P2W) read as zero, not as a sentinel.',
       'Total system power is positive when importing, so it maps onto powerW unchanged.',
+      'The CT-connected SDM630MCT (meter code 121) shares this map and is recognised as the same device.',
     ],
   },
   transports: ['rtu'],
@@ -124,5 +125,5 @@ export const eastronSdm630: DeviceDefinition = {
     { name: 'serialNumber', address: 0xfc00, functionCode: 3, type: 'u32', poll: 'identity', description: 'Serial number' },
     { name: 'meterCode', address: 0xfc02, functionCode: 3, type: 'u16', poll: 'identity', description: 'Meter model code' },
   ],
-  identification: [{ register: 'meterCode', anyOf: [112] }],
+  identification: [{ register: 'meterCode', anyOf: [112, 121] }],
 };
