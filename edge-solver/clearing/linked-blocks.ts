@@ -36,7 +36,10 @@ export async function solveLinkedBlocks(p: ClearingProblem, m: MarginalBlocks, b
   for (let b = 0; b < nb; b++) if (m.linked[b] === 1) blocks.push(b);
   const moves = 2 * blocks.length + m.lineDirs.length;
   const weight = (k: number): number => 1 + (k + 1) / (2 * moves + 2);
-  const volumeWeight = 2 * (moves + 2);
+  // A lossy path sends more than it delivers: scale by the worst compounding of losses.
+  let amplification = 1;
+  for (const d of m.lineDirs) amplification /= 1 - p.lineLoss[d.line]!;
+  const volumeWeight = 2 * (moves + 2) * amplification;
   const model = new LpModel('max');
   const terms = new Map<number, Array<[number, number]>>(blocks.map((b) => [b, []]));
   const cols = blocks.map((b, i) => {
