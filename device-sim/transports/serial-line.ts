@@ -35,11 +35,21 @@ export interface PtyLineOptions extends LineSettings {
 
 /** A device on one end of a pty pair; the client gets `clientPath`. */
 export class PtyLine {
+  /** Errors the port reported (a write after the pty went away, …), the last one kept. */
+  errors = 0;
+  lastError: Error | undefined;
+
   private constructor(
     readonly pair: PtyPair,
     private readonly port: SerialPort,
     readonly settings: LineSettings,
-  ) {}
+  ) {
+    // A device outlives its clients; a port error is counted, never an uncaught exception.
+    port.on('error', (err: Error) => {
+      this.errors++;
+      this.lastError = err;
+    });
+  }
 
   static async open(options: PtyLineOptions): Promise<PtyLine> {
     const pair = await openPtyPair(options.pty);

@@ -35,13 +35,22 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(layout: HanLayout, truth: () => QuantityValues = () => TRUTH) {
+const KEYS = {
+  encryptionKey: Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+  authenticationKey: Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i),
+  systemTitle: Uint8Array.from([0x4b, 0x46, 0x4d, 0x10, 0x20, 0x00, 0x00, 0x01]),
+};
+
+async function setup(layout: HanLayout, truth: () => QuantityValues = () => TRUTH, encrypted = false) {
   const clock = new SimulatedClock({ startMs: START });
-  const meter = await HanMeter.open({ identity: { deviceId: `han-${layout}`, meterId: '7359992890941742', model: layout === 'kamstrup' ? '6841131BN243101040' : 'MA304H3E' }, truth, clock }, { layout });
+  const meter = await HanMeter.open(
+    { identity: { deviceId: `han-${layout}`, meterId: '7359992890941742', model: layout === 'kamstrup' ? '6841131BN243101040' : 'MA304H3E' }, truth, clock },
+    encrypted ? { layout, encryption: KEYS } : { layout },
+  );
   cleanup.push(() => meter.close());
   const client = await SerialTestClient.open(meter.endpoint().path, 2400);
   cleanup.push(() => client.close());
-  const reader = createHanReader();
+  const reader = createHanReader(encrypted ? { encryptionKey: KEYS.encryptionKey, authenticationKey: KEYS.authenticationKey } : {});
   const frames: HanFrame[] = [];
   const rejected: string[] = [];
   const pump = async () => {
@@ -108,6 +117,15 @@ describe('simulated HAN meters on a pty (needs socat)', () => {
     expect(meter.framesSent).toBe(9);
     expect(rejected.length).toBeGreaterThan(0);
     expect(new Set(rejected)).toEqual(new Set(['fcs']));
+  });
+
+  it('pushes encrypted frames (general-glo-ciphering) that decode with the keys to the truth', async () => {
+    const { clock, frames, rejected } = await setup('kaifa', () => TRUTH, true);
+    await clock.advance(10_000);
+    await vi.waitFor(() => expect(frames.length + rejected.length).toBe(6), { timeout: 5000 });
+    expect(rejected).toEqual([]);
+    expect(frames.every((f) => f.encrypted)).toBe(true);
+    for (const f of frames) expectTruth(f);
   });
 
   it('stops pushing under no-answer and pushes frozen values while frozen', async () => {
