@@ -1,4 +1,6 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeMbapRequest } from '../../../protocols/modbus/mbap.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { ModbusDevice } from '../../../device-sim/devices/modbus-device.js';
 import type { SetpointWrite } from '../../../device-sim/devices/simulated-device.js';
@@ -142,6 +144,36 @@ describe('simulated Modbus TCP server', () => {
     s.devices[0]!.faults.clear();
     client.send(2, 1, read(3, 0, 1));
     expect((await client.next()).response).toMatchObject({ registers: Uint16Array.of(200) });
+  });
+
+  it('puts a request split over several TCP segments back together', async () => {
+    const s = setup(() => ({ powerW: 77 }));
+    const { port } = await s.server.listen();
+    cleanup.push(() => s.server.close());
+    const socket = net.connect(port, '127.0.0.1');
+    cleanup.push(() => socket.destroy());
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.setNoDelay(true);
+    const answer = new Promise<Buffer>((r) => socket.once('data', r));
+    const frame = encodeMbapRequest(9, 1, read(3, 0, 1));
+    socket.write(frame.subarray(0, 3));
+    await new Promise<void>((r) => setImmediate(r));
+    socket.write(frame.subarray(3, 9));
+    await new Promise<void>((r) => setImmediate(r));
+    socket.write(frame.subarray(9));
+    expect([...(await answer)]).toEqual([0, 9, 0, 0, 0, 5, 1, 3, 2, 0, 77]);
+  });
+
+  it('drops a connection that sends something other than Modbus', async () => {
+    const s = setup(() => ({ powerW: 1 }));
+    const { port } = await s.server.listen();
+    cleanup.push(() => s.server.close());
+    const socket = net.connect(port, '127.0.0.1');
+    cleanup.push(() => socket.destroy());
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.write('GET / HTTP/1.1\r\n\r\n');
+    await closed;
+    expect(s.server.stats.rejectedFrames).toBe(1);
   });
 
   it('tells where each device listens once the server is up', async () => {
