@@ -192,12 +192,15 @@ export interface PlanOptions {
   registers?: readonly string[];
 }
 
-/** The spans a device read needs, with the scale-factor registers its values depend on. */
+/** The spans a device read needs, with the scale-factor registers its values depend on. Throws on an unknown register name. */
 export function spansFor(def: DeviceDefinition, options: Omit<PlanOptions, 'line'> = {}): Span[] {
   const groups = options.groups ?? ['fast', 'slow'];
   const wanted = new Set(
     options.registers ?? def.registers.filter((r) => groups.includes(r.poll)).map((r) => r.name),
   );
+  for (const name of options.registers ?? []) {
+    if (!def.registers.some((r) => r.name === name)) throw new Error(`${def.id}: no register named '${name}'`);
+  }
   for (const r of def.registers) if (wanted.has(r.name) && r.scaleFactor) wanted.add(r.scaleFactor);
   return def.registers
     .filter((r) => wanted.has(r.name))

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planLineTimeMs, requestCost, requestTimeMs, rtuLine, tcpLine, type LineModel } from '../../../protocols/modbus/line-time.js';
-import { planSpans, type Span } from '../../../protocols/modbus/planner.js';
+import { planReads, planSpans, type Span } from '../../../protocols/modbus/planner.js';
 import type { ForbiddenRange } from '../../../protocols/modbus/registers.js';
 import { bruteForceOptimumMs, bruteForceTime } from './brute-force.js';
 
@@ -114,5 +114,26 @@ describe('read planner', () => {
     // Above 19200 baud the silence is fixed at 1.75 ms.
     expect(requestTimeMs(rtuLine(115200, '8N1', 0), 1)).toBeCloseTo(15 * (10 / 115.2) + 3.5, 9);
     expect(requestTimeMs(tcpLine(2, 100), 10)).toBeCloseTo(2 + (21 + 20) / 100, 9);
+  });
+});
+
+describe('planning a device read', () => {
+  const def = {
+    id: 'test-device', manufacturer: 'Test', model: 'T', description: '', source: { document: 'none', version: '0' }, transports: ['tcp'] as const,
+    limits: { maxRegistersPerRequest: 125, forbidden: [] },
+    registers: [
+      { name: 'power', address: 10, functionCode: 3 as const, type: 'i16' as const, scaleFactor: 'powerSf', poll: 'fast' as const },
+      { name: 'powerSf', address: 30, functionCode: 3 as const, type: 'i16' as const, poll: 'slow' as const },
+      { name: 'serial', address: 100, functionCode: 3 as const, type: 'string' as const, words: 4, poll: 'identity' as const },
+    ],
+  };
+
+  it('reads the scale factor a value depends on even when it sits in another poll group', () => {
+    const plan = planReads(def, { line: rtuLine(9600), groups: ['fast'] });
+    expect(plan.requests.flatMap((r) => r.names).sort()).toEqual(['power', 'powerSf']);
+  });
+
+  it('refuses an unknown register name instead of silently reading nothing', () => {
+    expect(() => planReads(def, { line: rtuLine(9600), registers: ['nope'] })).toThrow(/no register named 'nope'/);
   });
 });
