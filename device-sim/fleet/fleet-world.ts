@@ -79,11 +79,12 @@ export class SimBuilding {
 }
 
 function identityFor(seed: number, deviceId: string, device: FleetDevice): DeviceIdentity {
-  const h = hash32(seed, seedFromString(deviceId));
-  const digits = (n: number): string => String(h).padStart(10, '0').slice(-10).padStart(n, '7');
+  const h = seedFromString(deviceId, seed);
+  /** `n` decimal digits (n ≤ 16) drawn from the device's seed: a stable serial number. */
+  const digits = (n: number): string => `${String(hash32(h, 1) % 100_000_000).padStart(8, '0')}${String(hash32(h, 2) % 100_000_000).padStart(8, '0')}`.slice(0, n);
   switch (device.kind) {
     case 'sdm630':
-      return { deviceId, meterId: digits(8).slice(-8), model: 'SDM630', manufacturer: 'Eastron' };
+      return { deviceId, meterId: String(10_000_000 + (hash32(h, 3) % 90_000_000)), model: 'SDM630', manufacturer: 'Eastron' };
     case 'sunspec-inverter':
       return { deviceId, meterId: `INV${digits(9)}`, model: 'NABO-SIM-PV', manufacturer: 'nabo-sim' };
     case 'sunspec-storage':
@@ -91,12 +92,18 @@ function identityFor(seed: number, deviceId: string, device: FleetDevice): Devic
     case 'han':
       if (device.vendor === 'aidon') return { deviceId, meterId: `735999${digits(10)}`, model: '6534', manufacturer: 'Aidon' };
       if (device.vendor === 'kaifa') return { deviceId, meterId: `697063${digits(10)}`, model: 'MA304H3E', manufacturer: 'Kaifa' };
-      return { deviceId, meterId: `57065672${digits(8).slice(-8)}`, model: '6841131BN243101040', manufacturer: 'Kamstrup' };
+      return { deviceId, meterId: `57065672${digits(8)}`, model: '6841131BN243101040', manufacturer: 'Kamstrup' };
     case 'p1':
       return { deviceId, meterId: `E0043007${digits(9)}`, model: `DSMR ${device.dsmrVersion}`, manufacturer: 'nabo-sim' };
     case 's0-board':
-      return { deviceId, meterId: `S0-${digits(6).slice(-6)}`, model: 'StandardFirmata', manufacturer: 'nabo-sim' };
+      return { deviceId, meterId: `S0-${digits(6)}`, model: 'StandardFirmata', manufacturer: 'nabo-sim' };
   }
+}
+
+function phaseWeightsFor(seed: number): [number, number, number] {
+  const raw = [0, 1, 2].map((i) => 0.25 + 0.2 * hashUnit(seed, 0x9a5e, i));
+  const sum = raw.reduce((a, b) => a + b, 0);
+  return raw.map((w) => w / sum) as [number, number, number];
 }
 
 export class FleetWorld {
@@ -122,6 +129,8 @@ export class FleetWorld {
             load: b.load,
             ...(b.pv ? { pv: b.pv } : {}),
             ...(b.battery ? { battery: b.battery } : {}),
+            // Single-phase appliances load the phases unevenly, differently in every building.
+            phaseWeights: phaseWeightsFor(seed),
             // Meters that have run for years: seeded counters, not zero.
             initialEnergyWh: {
               gridImport: Math.floor(5e6 + 60e6 * hashUnit(seed, 1)),
