@@ -8,18 +8,21 @@ export const eastronSdm72dMV2: DeviceDefinition = {
   model: 'SDM72D-M-2 (SDM72DM-V2)',
   description: 'Three-phase DIN-rail energy meter, 100 A direct, MID, second generation with per-phase values.',
   source: {
-    document: 'Eastron SDM72DM-V2 user manual, Modbus protocol tables (sdm72dm-v2.pdf)',
-    version: 'V2',
+    document: 'Eastron SDM72D-M(-2) user manual, Part 3 Modbus Protocol, input registers with per-phase values (B+G e-tech edition)',
+    version: 'manual V1.1; SDM72DM-V2 protocol tables (sdm72dm-v2.pdf) via mbmd',
     crossChecks: [
       'volkszaehler/mbmd meters/rs485/sdm72v2.go @5b72910',
       'Victron community Eastron modules: meter codes 135 and 137 at holding 0xFC02',
     ],
-    notes: ['Float32 big-endian like the other Eastron meters; 80 registers per request at most.'],
+    notes: [
+      'Float32 big-endian like the other Eastron meters.',
+      'The manual limits a request to 30 parameters (60 registers); more is answered with an exception.',
+    ],
   },
   transports: ['rtu'],
   serialDefaults: { baudRate: 9600, parity: 'none', stopBits: 1 },
   defaultUnitId: 1,
-  limits: { maxRegistersPerRequest: 80, forbidden: [] },
+  limits: { maxRegistersPerRequest: 60, forbidden: [] },
   registers: [
     input('l1Voltage', 0x00, 'V', 'fast', 'Phase 1 line to neutral volts', 'voltageL1V'),
     input('l2Voltage', 0x02, 'V', 'fast', 'Phase 2 line to neutral volts', 'voltageL2V'),
