@@ -16,14 +16,14 @@ export const eastronSdm120: DeviceDefinition = {
       'Victron community Eastron modules: meter code 32 at holding 0xFC02',
     ],
     notes: [
-      'Same family limit as the SDM630: at most 40 parameters (80 registers) per request.',
+      'Request limit 60 registers: the SDM120 table we read does not state one; Eastron manuals give 40 parameters (SDM630) or 30 (SDM72D-M), so the smaller is used.',
       'Active power is signed, positive on import: it maps onto powerW.',
     ],
   },
   transports: ['rtu'],
   serialDefaults: { baudRate: 2400, parity: 'none', stopBits: 1 },
   defaultUnitId: 1,
-  limits: { maxRegistersPerRequest: 80, forbidden: [] },
+  limits: { maxRegistersPerRequest: 60, forbidden: [] },
   registers: [
     input('voltage', 0, 'V', 'fast', 'Voltage', 'voltageL1V'),
     input('current', 6, 'A', 'fast', 'Current', 'currentL1A'),
