@@ -2,20 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeP1Telegram, type P1Telegram } from '../../../protocols/dsmr/index.js';
 import { DSMR_ENTRIES, bytesOf } from './dsmr-fixtures.js';
-
-function* corruptions(bytes: Uint8Array): Generator<{ at: number; how: string; bytes: Uint8Array }> {
-  for (let at = 0; at < bytes.length; at++) {
-    for (let bit = 0; bit < 8; bit++) {
-      const c = bytes.slice();
-      c[at] = (c[at] as number) ^ (1 << bit);
-      yield { at, how: `bit ${bit} flipped`, bytes: c };
-    }
-    const d = new Uint8Array(bytes.length - 1);
-    d.set(bytes.subarray(0, at));
-    d.set(bytes.subarray(at + 1), at);
-    yield { at, how: 'dropped', bytes: d };
-  }
-}
+import { corruptions } from './corruptions.js';
 
 function sameMeaning(a: P1Telegram, b: P1Telegram): void {
   expect(a.values).toEqual(b.values);

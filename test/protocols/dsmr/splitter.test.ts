@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createP1Splitter, decodeP1Telegram } from '../../../protocols/dsmr/index.js';
 import { DSMR_ENTRIES, bytesOf } from './dsmr-fixtures.js';
+import { corruptions } from './corruptions.js';
 
 const TELEGRAMS = DSMR_ENTRIES.map((e) => bytesOf(e.raw_text.endsWith('\n') ? e.raw_text : `${e.raw_text}\r\n`));
 
@@ -122,4 +123,28 @@ describe('P1 stream splitter', () => {
     expect(s.buffered).toBe(0);
     expect(s.stats).toEqual({ frames: 0, discardedBytes: 0, overflows: 0 });
   });
+});
+
+describe('corrupted telegrams in a stream', () => {
+  // The splitter must not let one damaged telegram take the next one down with it.
+  for (const id of ['dsmr5-iskra-mt382-1000-dsmr_parser-v5', 'dsmr-kamstrup-omnia-se-dsmr-reader']) {
+    it(`resynchronises on the telegram after every corrupted copy of ${id}`, () => {
+      const e = DSMR_ENTRIES.find((x) => x.id === id)!;
+      const original = decodeP1Telegram(e.raw_text);
+      if (!original.ok) throw new Error(original.error.detail);
+      const good = bytesOf(DSMR_ENTRIES[2]!.raw_text);
+      const problems: string[] = [];
+      for (const c of corruptions(bytesOf(e.raw_text))) {
+        const s = createP1Splitter({ maxBufferBytes: 2048 });
+        const frames = [...s.push(c.bytes), ...s.push(good)];
+        const last = frames.at(-1);
+        if (last === undefined || text(last) !== DSMR_ENTRIES[2]!.raw_text) problems.push(`${c.how} at ${c.at}: next telegram lost`);
+        for (const f of frames.slice(0, -1)) {
+          const r = decodeP1Telegram(f);
+          if (r.ok && JSON.stringify(r.value.values) !== JSON.stringify(original.value.values)) problems.push(`${c.how} at ${c.at}: mis-decoded`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }
 });

@@ -2,20 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCommand, decodeIecReadout } from '../../../protocols/iec62056-21/index.js';
 import { IEC_ENTRIES, bytesOf } from './iec-fixtures.js';
-
-function* corruptions(bytes: Uint8Array): Generator<{ at: number; how: string; bytes: Uint8Array }> {
-  for (let at = 0; at < bytes.length; at++) {
-    for (let bit = 0; bit < 8; bit++) {
-      const c = bytes.slice();
-      c[at] = (c[at] as number) ^ (1 << bit);
-      yield { at, how: `bit ${bit} flipped`, bytes: c };
-    }
-    const d = new Uint8Array(bytes.length - 1);
-    d.set(bytes.subarray(0, at));
-    d.set(bytes.subarray(at + 1), at);
-    yield { at, how: 'dropped', bytes: d };
-  }
-}
+import { corruptions } from '../dsmr/corruptions.js';
 
 const protectedEntries = IEC_ENTRIES.filter((e) => e.bcc_check?.bcc_present && e.raw_text !== undefined);
 
