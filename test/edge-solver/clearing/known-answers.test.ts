@@ -115,3 +115,29 @@ describe('Grid Singularity pay-as-clear vectors', () => {
     expect(bids).toEqual([715, 715, 714, 714, 714, 714, 714]);
   });
 });
+
+describe('a lossy line (worked by hand)', () => {
+  // A's 10 kWh surplus crosses a line losing 10 % to cover B's 9 kWh load exactly. Valid prices:
+  // λ_A = 0.9·λ_B, λ_A ≥ 400 (A exports nothing), λ_B ≤ 1000 (B imports nothing), so
+  // λ_A ∈ [400, 900], λ_B ∈ [444.4…, 1000]; the midpoints (650, 722.2…) are jointly valid.
+  const input: OrderBookInput = {
+    intervalStart: '2026-01-01T12:00:00Z',
+    blocks: [
+      { id: 'A', gridImportPriceMinorPerKWh: 1000, gridExportPriceMinorPerKWh: 400, netLoadWh: -10_000 },
+      { id: 'B', gridImportPriceMinorPerKWh: 1000, gridExportPriceMinorPerKWh: 400, netLoadWh: 9_000 },
+    ],
+    lines: [{ id: 'A-B', from: 'A', to: 'B', capacityWh: 50_000, feeMinorPerKWh: 0, lossFraction: 0.1 }],
+    orders: [],
+  };
+  for (const backend of BACKEND_NAMES) {
+    it(`sends all of A's surplus and prices both ends consistently (${backend})`, async () => {
+      const r = await clearInterval(book(input), { backend });
+      expect(r.lines[0]).toMatchObject({ forwardWh: 10_000, forwardDeliveredWh: 9_000, lossWh: 1_000 });
+      expect(r.blocks.map((b) => b.gridImportWh + b.gridExportWh)).toEqual([0, 0]);
+      rel(r.blocks[0]!.priceMinorPerKWh!, 650);
+      rel(r.blocks[1]!.priceMinorPerKWh!, 650 / 0.9);
+      rel(r.blocks[1]!.priceIntervalMinorPerKWh[0]!, 400 / 0.9);
+      expect(r.blocks[0]!.priceIntervalMinorPerKWh).toEqual([400, 900]);
+    });
+  }
+});
