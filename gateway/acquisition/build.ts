@@ -39,6 +39,11 @@ export interface FirmataBus {
   port: FirmataPort;
   /** One S0 meter per pin. */
   meters: Map<number, { deviceId: string; accumulator: S0Accumulator; pv: boolean }>;
+  /**
+   * Reports every meter's count once per period while the board is connected: pulses come only
+   * when energy flows, and a quiet hour must read as "no energy", not as a hole in the data.
+   */
+  reports: { start(): void; stop(): void };
 }
 
 export type LiveBus = ModbusBus | PushBus | FirmataBus;
@@ -116,10 +121,18 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
       return { unsupported: 'IEC 62056-21 pull readout is not wired into the gateway yet' };
     case 'firmata': {
       const meters: FirmataBus['meters'] = new Map();
-      for (const d of config.devices.filter((x) => x.bus === bus.id && x.pin !== undefined && x.impulsesPerKWh !== undefined)) {
+      const pinDevices = config.devices.filter((x) => x.bus === bus.id && x.pin !== undefined && x.impulsesPerKWh !== undefined);
+      for (const d of pinDevices) {
         const initialEnergyWh = Math.round(options.s0StartWh?.(d.id) ?? 0);
         meters.set(d.pin as number, { deviceId: d.id, pv: d.role === 'pv', accumulator: new S0Accumulator({ impulsesPerKWh: d.impulsesPerKWh as number, initialEnergyWh }) });
       }
+      const pollClock = options.pollClock ?? ioClock;
+      const values = (meter: { accumulator: S0Accumulator; pv: boolean }, atMs: number): PushedFrame['values'] => {
+        const snap = meter.accumulator.snapshot(atMs);
+        const out: PushedFrame['values'] = meter.pv ? { pvEnergyWh: snap.energyWh } : { energyImportWh: snap.energyWh };
+        if (snap.powerW !== undefined) out[meter.pv ? 'pvAcPowerW' : 'powerW'] = snap.powerW;
+        return out;
+      };
       const port = new FirmataPort({
         id: bus.id,
         path: bus.path,
@@ -130,18 +143,32 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
           const meter = meters.get(pin);
           if (!meter) return;
           const outcome = meter.accumulator.feed({ edge, atMs });
-          if (outcome === 'counted') {
-            const snap = meter.accumulator.snapshot(atMs);
-            const values: PushedFrame['values'] = meter.pv ? { pvEnergyWh: snap.energyWh } : { energyImportWh: snap.energyWh };
-            if (snap.powerW !== undefined) values[meter.pv ? 'pvAcPowerW' : 'powerW'] = snap.powerW;
-            options.onPushed(meter.deviceId, bus.id, { values });
-          } else if (outcome !== 'started') health.recordRejection(meter.deviceId, bus.id, `s0-${outcome}`);
+          if (outcome === 'counted') options.onPushed(meter.deviceId, bus.id, { values: values(meter, atMs) });
+          else if (outcome !== 'started') health.recordRejection(meter.deviceId, bus.id, `s0-${outcome}`);
         },
         onError: (message) => {
           for (const m of meters.values()) health.recordError(m.deviceId, bus.id, 0, 'transport', message);
         },
       });
-      return { kind: 'firmata', config: bus, port, meters };
+      const periodMs = Math.min(...pinDevices.map((d) => d.poll.slowMs));
+      let timer: ReturnType<Clock['setInterval']> | undefined;
+      const reports = {
+        start: () => {
+          if (timer || !Number.isFinite(periodMs)) return;
+          const report = (): void => {
+            if (!port.connected) return;
+            for (const m of meters.values()) options.onPushed(m.deviceId, bus.id, { values: values(m, pollClock.now()) });
+          };
+          timer = pollClock.setInterval(report, periodMs);
+          // The count where it starts, so the first interval has its opening reading.
+          pollClock.setTimeout(report, 0);
+        },
+        stop: () => {
+          pollClock.clear(timer);
+          timer = undefined;
+        },
+      };
+      return { kind: 'firmata', config: bus, port, meters, reports };
     }
   }
 }
@@ -179,6 +206,7 @@ export function buildGateway(config: NaboConfig, options: BuildOptions): BuiltGa
 
 export async function openBuses(built: BuiltGateway): Promise<Array<{ busId: string; error: string }>> {
   const failures: Array<{ busId: string; error: string }> = [];
+  for (const b of built.buses.values()) if (b.kind === 'firmata') b.reports.start();
   await Promise.all(
     [...built.buses.values()].map((b) =>
       b.port.open().catch((err: Error) => {
@@ -190,6 +218,9 @@ export async function openBuses(built: BuiltGateway): Promise<Array<{ busId: str
 }
 
 export async function closeBuses(built: BuiltGateway): Promise<void> {
-  for (const b of built.buses.values()) if (b.kind === 'modbus') b.queue.close();
+  for (const b of built.buses.values()) {
+    if (b.kind === 'modbus') b.queue.close();
+    if (b.kind === 'firmata') b.reports.stop();
+  }
   await Promise.all([...built.buses.values()].map((b) => b.port.close()));
 }

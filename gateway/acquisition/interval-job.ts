@@ -55,8 +55,13 @@ export class IntervalJob {
     for (const deviceId of this.options.deviceIds()) {
       const series = (quantity: string) =>
         this.store.readings.range({ deviceId, quantity }, from, to).map((r) => ({ atMs: r.atMs, valueWh: r.value }));
-      const imp = intervalEnergies(series('energyImportWh'), [intervalStartMs], intervalMs, maxBracketMs)[0];
-      const exp = intervalEnergies(series('energyExportWh'), [intervalStartMs], intervalMs, maxBracketMs)[0];
+      // A counter the device never reported (an S0 input counting import only) is not metered:
+      // its energy is unknown (null), which is no reason to call the other counter's interval a gap.
+      const metered = (quantity: string) => this.store.readings.latestAtOrBefore({ deviceId, quantity }, Number.MAX_SAFE_INTEGER) !== undefined;
+      const energy = (quantity: string) =>
+        metered(quantity) ? intervalEnergies(series(quantity), [intervalStartMs], intervalMs, maxBracketMs)[0] : { energyWh: null, gap: false, gapReason: undefined };
+      const imp = energy('energyImportWh');
+      const exp = energy('energyExportWh');
       if (!imp || !exp) continue;
       const gap = imp.gap || exp.gap;
       rows.push({

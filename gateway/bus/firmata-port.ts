@@ -47,6 +47,8 @@ export class FirmataPort {
   private relays = new Map<number, FiveRelay>();
   private readyWaiters: Array<() => void> = [];
   ready = false;
+  /** Pulse edges johnny-five reported (after its debounce), for health and for tests that step a clock. */
+  readonly edgesSeen = { rising: 0, falling: 0 };
 
   constructor(private readonly options: FirmataPortOptions) {
     this.id = options.id;
@@ -67,8 +69,14 @@ export class FirmataPort {
           board.on('ready', () => {
             for (const pin of options.pulsePins) {
               const button = new five.Button({ pin, board });
-              button.on('down', () => this.options.onEdge(pin, 'rising', this.clock.now()));
-              button.on('up', () => this.options.onEdge(pin, 'falling', this.clock.now()));
+              button.on('down', () => {
+                this.edgesSeen.rising++;
+                this.options.onEdge(pin, 'rising', this.clock.now());
+              });
+              button.on('up', () => {
+                this.edgesSeen.falling++;
+                this.options.onEdge(pin, 'falling', this.clock.now());
+              });
             }
             this.relays = new Map((options.relayPins ?? []).map((pin) => [pin, new five.Relay({ pin, board })]));
             this.ready = true;

@@ -167,6 +167,11 @@ export class SimulatedClock implements Clock {
     return this.queue.length;
   }
 
+  /** When the next timer is due (clock ms), for stepping timer by timer; undefined when none waits. */
+  nextDueMs(): number | undefined {
+    return this.queue[0]?.dueMs;
+  }
+
   /**
    * Moves time forward by `durationMs`, firing every timer due on the way in order, with the
    * clock reading each timer's due time while it runs. Between timers, pending promise and I/O
