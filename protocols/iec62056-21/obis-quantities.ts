@@ -7,12 +7,16 @@ import { parseDecimal } from './decimal.js';
 
 type Dimension = 'power' | 'energy' | 'reactive-power' | 'reactive-energy' | 'voltage' | 'current' | 'frequency' | 'ratio';
 
-/** Decimal exponent from a printed unit to the base unit of each dimension (lower-cased). */
+/**
+ * Decimal exponent from a printed unit to the base unit of each dimension. Units are matched
+ * without case ('KWh', 'kvarh', 'kVArh' all occur) except for a leading 'M' (mega), so 'MWh'
+ * and a milli-something stay apart.
+ */
 const UNITS: Record<Dimension, Record<string, number>> = {
-  power: { w: 0, kw: 3, mw: 6 },
-  energy: { wh: 0, kwh: 3, mwh: 6 },
-  'reactive-power': { var: 0, kvar: 3, mvar: 6 },
-  'reactive-energy': { varh: 0, kvarh: 3, mvarh: 6 },
+  power: { w: 0, kw: 3, Mw: 6 },
+  energy: { wh: 0, kwh: 3, Mwh: 6 },
+  'reactive-power': { var: 0, kvar: 3, Mvar: 6 },
+  'reactive-energy': { varh: 0, kvarh: 3, Mvarh: 6 },
   voltage: { v: 0, kv: 3 },
   current: { a: 0, ma: -3 },
   frequency: { hz: 0 },
@@ -97,7 +101,8 @@ export function scaledValue(item: ObisNumber): number | ObisProblem | undefined 
   if (dim === undefined) return undefined;
   let shift = DEFAULT_SHIFT[dim];
   if (item.unit !== undefined && item.unit !== '') {
-    const s = UNITS[dim][item.unit.toLowerCase()];
+    const u = item.unit.startsWith('M') ? `M${item.unit.slice(1).toLowerCase()}` : item.unit.toLowerCase();
+    const s = UNITS[dim][u];
     if (s === undefined) return { problem: 'unit', key: item.key, unit: item.unit, value: item.text };
     shift = s;
   }

@@ -171,3 +171,18 @@ function splitAll(text: string): string[] {
   const s = createIecSplitter();
   return [...s.push(bytesOf(text)), ...s.end()].map(textOf);
 }
+
+describe('IEC 62056-21 units', () => {
+  it('scales kilo and mega units and tells mega from milli', () => {
+    const values = (ds: string): unknown => {
+      const r = decodeIecReadout(`/ABC5x\r\n${ds}\r\n!\r\n`);
+      return r.ok ? r.value.values : r.error.kind;
+    };
+    expect(values('1.8.0(1.5*MWh)')).toEqual({ energyImportWh: 1_500_000 });
+    expect(values('1.8.0(1.5*KWH)')).toEqual({ energyImportWh: 1500 });
+    expect(values('3.8.0(2*kVArh)')).toEqual({ reactiveEnergyImportVarh: 2000 });
+    expect(values('1.7.0(250*W)')).toEqual({ powerImportW: 250, powerW: 250 });
+    expect(values('31.7.0(1500*mA)')).toEqual({ currentL1A: 1.5 });
+    expect(values('1.7.0(250*mW)')).toBe('bad-unit');
+  });
+});
