@@ -185,4 +185,10 @@ describe('IEC 62056-21 units', () => {
     expect(values('31.7.0(1500*mA)')).toEqual({ currentL1A: 1.5 });
     expect(values('1.7.0(250*mW)')).toBe('bad-unit');
   });
+
+  it('leaves stored billing-period values out of the current values', () => {
+    const r = decodeIecReadout('/ABC5x\r\n1.8.0*01(000090.000*kWh)\r\n1.8.0(000100.000*kWh)\r\n1-0:2.8.0*255(000001.000*kWh)\r\n2.8.0&02(5*kWh)\r\n!\r\n');
+    expect(r.ok && r.value.values).toEqual({ energyImportWh: 100_000, energyExportWh: 1000 });
+    expect(r.ok && r.value.dataSets).toHaveLength(4);
+  });
 });
