@@ -13,7 +13,7 @@
 import type { LpBackend } from '../lp/model.js';
 import { solveLinkedBlocks, type LinkedSolution, type MarginalBlocks } from './linked-blocks.js';
 import type { ClearingProblem, Primal } from './problem.js';
-import { emptyPrimal } from './problem.js';
+import { emptyPrimal, NotOptimalError } from './problem.js';
 import { repairBalance } from './balance-repair.js';
 import { splitProRata, toWh } from './rounding.js';
 
@@ -160,7 +160,7 @@ function closedForm(p: ClearingProblem, b: number, m: MarginalBlocks): [number, 
   const dLow = Math.max(need - m.importRoom[b]!, -bidCap);
   const dHigh = Math.min(need + m.exportRoom[b]!, offerCap);
   if (dLow > dHigh + 1e-6 * (1 + Math.abs(dHigh))) {
-    throw new Error(`allocate: block ${p.blockIds[b]} cannot balance at its price (the primal was not optimal)`);
+    throw new NotOptimalError(`allocate: block ${p.blockIds[b]} cannot balance at its price (the primal was not optimal)`);
   }
   // Volume b + o = min(2·bidCap + d, 2·offerCap − d) peaks at d = offerCap − bidCap; closest to `need` otherwise.
   const d = toWh(Math.min(Math.max(offerCap - bidCap, dLow), dHigh));

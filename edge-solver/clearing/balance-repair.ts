@@ -3,7 +3,7 @@
 // lossy line at the block (delivered into it, or sent out of it, changes by a Wh: the loss
 // absorbs it), else through a lossless line to a neighbour, which then does the same (depth
 // first, lines in canonical order, never back to a block on the path).
-import type { ClearingProblem } from './problem.js';
+import { NotOptimalError, type ClearingProblem } from './problem.js';
 
 export interface LineState {
   /** sent[dir][line] and delivered[dir][line]; dir 0 is from → to. */
@@ -20,7 +20,7 @@ export function repairBalance(p: ClearingProblem, st: LineState): void {
     let guard = 0;
     while (Math.abs(st.need[b]!) > cap) {
       if (guard++ > 1000 || !lower(p, st, b, st.need[b]! > cap ? 1 : -1, new Set([b]))) {
-        throw new Error(`allocate: block ${p.blockIds[b]} cannot be balanced to the Wh within its connection cap`);
+        throw new NotOptimalError(`allocate: block ${p.blockIds[b]} cannot be balanced to the Wh within its connection cap`);
       }
     }
   }

@@ -9,7 +9,7 @@ import { buildClearingModel, primalFromValues } from './lp-model.js';
 import { solveMeritOrder } from './merit-order.js';
 import { validateOrderBook, type OrderBook } from './order-book.js';
 import { pricesByRule, priceSet, type PriceRule } from './price-interval.js';
-import { buildProblem, type ClearingProblem, type Primal } from './problem.js';
+import { buildProblem, NotOptimalError, type ClearingProblem, type Primal } from './problem.js';
 import { assembleResult, type ClearingResult } from './result.js';
 
 export interface ClearingOptions {
@@ -41,15 +41,14 @@ function pricesFor(problem: ClearingProblem, primal: Primal, rule: PriceRule) {
 
 /** Prices and tie rules on an optimal primal: the part both paths share. */
 export async function finishClearing(problem: ClearingProblem, primal: Primal, rule: PriceRule, backend: LpBackend): Promise<ClearingResult> {
-  const { set, allocationPrices, published } = pricesFor(problem, primal, rule);
-  let allocation: Allocation;
   try {
-    allocation = await allocate(problem, allocationPrices, backend);
+    const { set, allocationPrices, published } = pricesFor(problem, primal, rule);
+    const allocation: Allocation = await allocate(problem, allocationPrices, backend);
+    return assembleResult(problem, allocation, published, set, rule);
   } catch (err) {
-    if (err instanceof LinkedBlocksError) throw new ClearingError('solver', err.message);
+    if (err instanceof LinkedBlocksError || err instanceof NotOptimalError) throw new ClearingError('solver', `${backend.name}: ${err.message}`);
     throw err;
   }
-  return assembleResult(problem, allocation, published, set, rule);
 }
 
 export async function clearInterval(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingResult> {

@@ -8,7 +8,7 @@
 // system is a lattice (closed under componentwise min and max), so each block's interval
 // [min λ_b, max λ_b] over D is found by propagating bounds (Bellman–Ford), the vector of upper
 // ends lies in D, and so does the vector of midpoints.
-import type { ClearingProblem, Primal } from './problem.js';
+import { NotOptimalError, type ClearingProblem, type Primal } from './problem.js';
 
 export type PriceRule = 'midpoint' | 'pay-as-clear';
 export const PRICE_RULES: readonly PriceRule[] = ['midpoint', 'pay-as-clear'];
@@ -102,7 +102,7 @@ export function priceSet(p: ClearingProblem, x: Primal): PriceSet {
     const gap = lower[b]! - upper[b]!;
     if (gap > 0) {
       if (gap > 1e-6 * (1 + Math.abs(upper[b]!))) {
-        throw new Error(`priceSet: no valid price at block ${p.blockIds[b]} (${lower[b]} > ${upper[b]}); the primal is not optimal`);
+        throw new NotOptimalError(`priceSet: no valid price at block ${p.blockIds[b]} (${lower[b]} > ${upper[b]}); the primal is not optimal`);
       }
       upper[b] = lower[b]!;
     }

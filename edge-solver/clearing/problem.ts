@@ -30,6 +30,11 @@ export interface ClearingProblem {
   readonly lineLoss: Float64Array;
 }
 
+/** The solver's primal was not optimal enough to price and allocate (numerical trouble). */
+export class NotOptimalError extends Error {
+  override name = 'NotOptimalError';
+}
+
 /** A primal allocation (LP values or merit-order result) in the problem's layout. */
 export interface Primal {
   step: Float64Array;
