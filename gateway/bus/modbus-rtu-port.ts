@@ -11,7 +11,7 @@ import { RealClock, type Clock } from '../clock/clock.js';
 import type { ModbusPort } from './modbus-port.js';
 import { ReconnectingLink, type LinkCallbacks, type LinkHandle } from './reconnecting-link.js';
 import { BusError } from './request-queue.js';
-import { StreamExchange } from './stream-exchange.js';
+import { StreamPort } from './stream-port.js';
 
 export interface SerialLineOptions {
   path: string;
@@ -39,6 +39,9 @@ export function silenceMs(line: SerialLineOptions): number {
   if (line.baudRate > 19_200) return 1.75;
   return (3.5 * bitsPerCharacter(line) * 1000) / line.baudRate;
 }
+
+/** Silences are real time on a real line, whatever clock the polls run on. */
+const REAL_TIME = new RealClock();
 
 export function openSerialLine(line: SerialLineOptions, cb: LinkCallbacks): Promise<LinkHandle> {
   return new Promise((resolve, reject) => {
@@ -70,15 +73,15 @@ export function openSerialLine(line: SerialLineOptions, cb: LinkCallbacks): Prom
   });
 }
 
-export class ModbusRtuPort implements ModbusPort {
+export class ModbusRtuPort extends StreamPort implements ModbusPort {
   readonly id: string;
   readonly interFrameMs: number;
-  private readonly link: ReconnectingLink;
-  private readonly stream = new StreamExchange();
+  protected readonly link: ReconnectingLink;
   private readonly clock: Clock;
   private lastTrafficMs = 0;
 
   constructor(private readonly options: ModbusRtuPortOptions) {
+    super(options.onReject);
     this.id = options.id;
     this.clock = options.clock ?? new RealClock();
     this.interFrameMs = silenceMs(options) + (options.interFrameDelayMs ?? 0);
@@ -93,59 +96,18 @@ export class ModbusRtuPort implements ModbusPort {
     this.link.on('lost', (reason: string) => this.stream.fail(new BusError('transport', `${options.path}: ${reason}`)));
   }
 
-  get connected(): boolean {
-    return this.link.connected;
-  }
-
-  get reconnects(): number {
-    return this.link.reconnects;
-  }
-
-  get strayBytes(): number {
-    return this.stream.strayBytes;
-  }
-
-  open(): Promise<void> {
-    return this.link.open();
-  }
-
-  close(): Promise<void> {
-    return this.link.close();
-  }
-
   async exchange(unitId: number, request: ModbusRequest, signal: AbortSignal): Promise<ModbusResponse> {
-    if (!this.link.verify()) {
-      await this.link.open().catch((err: Error) => {
-        throw new BusError('transport', `${this.options.path} not open: ${err.message}`);
-      });
-    }
+    await this.ensureOpen(this.options.path);
     // Keep the line silent for 3.5 characters since the last byte seen (ours or theirs).
     const wait = this.lastTrafficMs + this.interFrameMs - performance.now();
-    if (wait > 0) await new RealClock().sleep(wait, signal);
+    if (wait > 0) await REAL_TIME.sleep(wait, signal);
     const frame = encodeRtuRequest(unitId, request);
-    let answer: Uint8Array;
-    try {
-      answer = await this.stream.exchange(
-        () => {
-          this.link.write(frame);
-          this.lastTrafficMs = performance.now();
-        },
-        rtuResponseFrameLength,
-        signal,
-      );
-    } catch (err) {
-      if (err instanceof BusError) throw err;
-      if ((err as { kind?: string }).kind === 'garbage') {
-        this.options.onReject?.('garbage', (err as Error).message);
-        throw new BusError('protocol', (err as Error).message);
-      }
-      throw err;
-    }
-    const decoded = decodeRtuResponse(answer, { unitId, request });
-    if (!decoded.ok) {
-      this.options.onReject?.(decoded.error.kind, decoded.error.detail);
-      throw new BusError(decoded.error.kind === 'exception' ? 'exception' : 'protocol', `${decoded.error.kind}: ${decoded.error.detail}`);
-    }
-    return decoded.value.response;
+    const write = (): void => {
+      this.link.write(frame);
+      this.lastTrafficMs = performance.now();
+    };
+    // On a serial line garbage is noise: the next request starts a clean frame anyway.
+    const answer = await this.send(write, rtuResponseFrameLength, signal, false);
+    return this.accept(decodeRtuResponse(answer, { unitId, request })).response;
   }
 }

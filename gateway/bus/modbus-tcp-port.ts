@@ -9,7 +9,7 @@ import { RealClock, type Clock } from '../clock/clock.js';
 import type { ModbusPort } from './modbus-port.js';
 import { ReconnectingLink, type LinkCallbacks, type LinkHandle } from './reconnecting-link.js';
 import { BusError } from './request-queue.js';
-import { StreamExchange } from './stream-exchange.js';
+import { StreamPort } from './stream-port.js';
 
 export interface ModbusTcpPortOptions {
   id: string;
@@ -54,14 +54,14 @@ function openSocket(host: string, port: number, timeoutMs: number, clock: Clock,
   });
 }
 
-export class ModbusTcpPort implements ModbusPort {
+export class ModbusTcpPort extends StreamPort implements ModbusPort {
   readonly id: string;
   readonly interFrameMs = 0;
-  private readonly link: ReconnectingLink;
-  private readonly stream = new StreamExchange();
+  protected readonly link: ReconnectingLink;
   private transactionId = 0;
 
   constructor(private readonly options: ModbusTcpPortOptions) {
+    super(options.onReject);
     this.id = options.id;
     const clock = options.clock ?? new RealClock();
     this.link = new ReconnectingLink(
@@ -72,54 +72,13 @@ export class ModbusTcpPort implements ModbusPort {
     this.link.on('lost', (reason: string) => this.stream.fail(new BusError('transport', `${options.host}:${options.port}: ${reason}`)));
   }
 
-  get connected(): boolean {
-    return this.link.connected;
-  }
-
-  get reconnects(): number {
-    return this.link.reconnects;
-  }
-
-  get strayBytes(): number {
-    return this.stream.strayBytes;
-  }
-
-  open(): Promise<void> {
-    return this.link.open();
-  }
-
-  close(): Promise<void> {
-    return this.link.close();
-  }
-
   async exchange(unitId: number, request: ModbusRequest, signal: AbortSignal): Promise<ModbusResponse> {
-    if (!this.link.connected) {
-      // One immediate attempt; the link keeps retrying in the background either way.
-      await this.link.open().catch((err: Error) => {
-        throw new BusError('transport', `${this.options.host}:${this.options.port} not connected: ${err.message}`);
-      });
-    }
+    await this.ensureOpen(`${this.options.host}:${this.options.port}`);
     const rtu = this.options.rtuOverTcp === true;
     const tid = (this.transactionId = (this.transactionId + 1) & 0xffff);
     const frame = rtu ? encodeRtuRequest(unitId, request) : encodeMbapRequest(tid, unitId, request);
-    let answer: Uint8Array;
-    try {
-      answer = await this.stream.exchange(() => this.link.write(frame), rtu ? rtuResponseFrameLength : mbapFrameLength, signal);
-    } catch (err) {
-      if (err instanceof BusError) throw err;
-      if ((err as { kind?: string }).kind === 'garbage') {
-        this.options.onReject?.('garbage', (err as Error).message);
-        // The stream has lost its framing: start it afresh.
-        this.link.drop('garbage on the stream');
-        throw new BusError('protocol', (err as Error).message);
-      }
-      throw err;
-    }
-    const decoded = rtu ? decodeRtuResponse(answer, { unitId, request }) : decodeMbapResponse(answer, { transactionId: tid, unitId, request });
-    if (!decoded.ok) {
-      this.options.onReject?.(decoded.error.kind, decoded.error.detail);
-      throw new BusError(decoded.error.kind === 'exception' ? 'exception' : 'protocol', `${decoded.error.kind}: ${decoded.error.detail}`);
-    }
-    return decoded.value.response;
+    // A TCP stream that lost its framing is started afresh.
+    const answer = await this.send(() => this.link.write(frame), rtu ? rtuResponseFrameLength : mbapFrameLength, signal, true);
+    return this.accept(rtu ? decodeRtuResponse(answer, { unitId, request }) : decodeMbapResponse(answer, { transactionId: tid, unitId, request })).response;
   }
 }
