@@ -4,7 +4,7 @@
 // so every run solves the same models. Prints a table, then JSON.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClearingModel, buildProblem, clearInterval, clearMeritOrder, validateOrderBook, type OrderBook, type OrderBookInput } from '../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, BACKENDS, type BackendName } from '../../edge-solver/lp/index.js';
@@ -22,6 +22,8 @@ interface Row {
   buildMsMedian: number | null;
   solveMsMedian: number;
   totalMsMedian: number;
+  /** CPU time of this process for the whole path: on a loaded machine closer to what an idle one shows. */
+  totalCpuMsMedian: number | null;
   objective: number | null;
   ratioToFastest: number | null;
   ratioToGlpsol: number | null;
@@ -33,6 +35,8 @@ interface Target {
   what: string;
   limitMs: number;
   measuredMs: number;
+  /** The same path's CPU time, for reading a run on a loaded machine (ratios: null). */
+  measuredCpuMs: number | null;
   met: boolean;
 }
 
@@ -179,15 +183,25 @@ function probeGlpsol(): Glpsol {
 
 // ---- measuring ---------------------------------------------------------------------------------
 
-async function timeRuns<T>(runs: number, f: () => Promise<T> | T): Promise<{ ms: number[]; last: T }> {
+// A path whose warm-up alone takes this long gets only 3 timed runs (glpk on 10,000 orders).
+const SLOW_MS = 2000;
+
+/** Wall and CPU time (this process, user + system) per run, after one warm-up run. */
+async function timeRuns<T>(runs: number, f: () => Promise<T> | T): Promise<{ ms: number[]; cpuMs: number[]; last: T }> {
+  const w0 = performance.now();
   let last = await f(); // warm-up: WASM compile, JIT
+  const n = performance.now() - w0 > SLOW_MS ? Math.min(runs, 3) : runs;
   const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const cpuMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     last = await f();
     ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuMs.push((c.user + c.system) / 1000);
   }
-  return { ms, last };
+  return { ms, cpuMs, last };
 }
 
 /** Dense-tableau cells javascript-lp-solver would need (its bounds become rows). */
@@ -197,7 +211,7 @@ function jsCells(model: LpModel): number {
 }
 
 function skipped(caseName: string, path: string, note: string): Row {
-  return { case: caseName, path, runs: 0, buildMsMedian: null, solveMsMedian: NaN, totalMsMedian: NaN, objective: null, ratioToFastest: null, ratioToGlpsol: null, note };
+  return { case: caseName, path, runs: 0, buildMsMedian: null, solveMsMedian: NaN, totalMsMedian: NaN, totalCpuMsMedian: null, objective: null, ratioToFastest: null, ratioToGlpsol: null, note };
 }
 
 async function clearingCase(name: string, book: OrderBook, runs: number, g: Glpsol, withMeritOrder: boolean): Promise<Row[]> {
@@ -206,7 +220,7 @@ async function clearingCase(name: string, book: OrderBook, runs: number, g: Glps
   const build = await timeRuns(runs, () => buildClearingModel(buildProblem(book)));
   if (withMeritOrder) {
     const mo = await timeRuns(runs, () => clearMeritOrder(book));
-    rows.push({ case: name, path: 'merit order', runs, buildMsMedian: null, solveMsMedian: median(mo.ms), totalMsMedian: median(mo.ms), objective: mo.last.totals.welfareMinor, ratioToFastest: null, ratioToGlpsol: null });
+    rows.push({ case: name, path: 'merit order', runs: mo.ms.length, buildMsMedian: null, solveMsMedian: median(mo.ms), totalMsMedian: median(mo.ms), totalCpuMsMedian: median(mo.cpuMs), objective: mo.last.totals.welfareMinor, ratioToFastest: null, ratioToGlpsol: null });
   }
   for (const backend of BACKEND_NAMES) {
     if (backend === 'js-lp-solver' && jsCells(model) > JS_LP_SOLVER_MAX_CELLS) {
@@ -216,7 +230,7 @@ async function clearingCase(name: string, book: OrderBook, runs: number, g: Glps
     const n = backend === 'js-lp-solver' ? Math.min(runs, 5) : runs;
     const solve = await timeRuns(n, () => BACKENDS[backend].solve(model));
     const total = await timeRuns(n, () => clearInterval(book, { backend }));
-    rows.push({ case: name, path: `clearInterval ${backend}`, runs: n, buildMsMedian: median(build.ms), solveMsMedian: median(solve.ms), totalMsMedian: median(total.ms), objective: total.last.totals.welfareMinor, ratioToFastest: null, ratioToGlpsol: null });
+    rows.push({ case: name, path: `clearInterval ${backend}`, runs: total.ms.length, buildMsMedian: median(build.ms), solveMsMedian: median(solve.ms), totalMsMedian: median(total.ms), totalCpuMsMedian: median(total.cpuMs), objective: total.last.totals.welfareMinor, ratioToFastest: null, ratioToGlpsol: null });
   }
   rows.push(await glpsolRow(name, model, g, Math.min(runs, 5), (o) => o / 1000));
   return rows;
@@ -233,9 +247,10 @@ async function dayAheadCase(name: string, c: ScheduleCase, runs: number, g: Glps
       continue;
     }
     const solve = await timeRuns(runs, () => BACKENDS[backend].solve(model));
-    const totals = build.ms.map((b, i) => b + solve.ms[i]!);
+    const totals = solve.ms.map((x, i) => x + build.ms[i]!);
+    const cpu = solve.cpuMs.map((x, i) => x + build.cpuMs[i]!);
     const note = solve.last.status === 'optimal' ? undefined : `status ${solve.last.status}`;
-    rows.push({ case: name, path: backend, runs, buildMsMedian: median(build.ms), solveMsMedian: median(solve.ms), totalMsMedian: median(totals), objective: solve.last.objective, ratioToFastest: null, ratioToGlpsol: null, ...(note ? { note } : {}) });
+    rows.push({ case: name, path: backend, runs: solve.ms.length, buildMsMedian: median(build.ms), solveMsMedian: median(solve.ms), totalMsMedian: median(totals), totalCpuMsMedian: median(cpu), objective: solve.last.objective, ratioToFastest: null, ratioToGlpsol: null, ...(note ? { note } : {}) });
   }
   rows.push(await glpsolRow(name, model, g, Math.min(runs, 5), (o) => o));
   return rows;
@@ -254,12 +269,14 @@ async function glpsolRow(name: string, model: LpModel, g: Glpsol, runs: number, 
   }
   const wall = median(walls);
   const solveMs = Math.max(0, wall - g.startupMs);
-  return { case: name, path: 'glpsol (native)', runs, buildMsMedian: null, solveMsMedian: solveMs, totalMsMedian: solveMs, objective: scale(objective), ratioToFastest: null, ratioToGlpsol: null, note: `process wall ${wall.toFixed(1)} ms incl. MPS read, minus ${g.startupMs.toFixed(1)} ms start-up` };
+  return { case: name, path: 'glpsol (native)', runs, buildMsMedian: null, solveMsMedian: solveMs, totalMsMedian: solveMs, totalCpuMsMedian: null, objective: scale(objective), ratioToFastest: null, ratioToGlpsol: null, note: `process wall ${wall.toFixed(1)} ms incl. MPS read, minus ${g.startupMs.toFixed(1)} ms start-up` };
 }
 
+const isBackendRow = (r: Row): boolean => r.path !== 'glpsol (native)' && r.path !== 'merit order' && Number.isFinite(r.totalMsMedian);
+
+/** Ratios to the fastest in-process LP backend of the case (the merit order is not a backend). */
 function withRatios(rows: Row[]): Row[] {
-  const inProcess = rows.filter((r) => r.path !== 'glpsol (native)' && Number.isFinite(r.totalMsMedian));
-  const fastest = Math.min(...inProcess.map((r) => r.totalMsMedian));
+  const fastest = Math.min(...rows.filter(isBackendRow).map((r) => r.totalMsMedian));
   const native = rows.find((r) => r.path === 'glpsol (native)' && Number.isFinite(r.totalMsMedian));
   return rows.map((r) => ({
     ...r,
@@ -287,27 +304,36 @@ async function main(): Promise<void> {
   rmSync(g.dir, { recursive: true, force: true });
   const rows = groups.flat();
 
-  const pick = (c: string, p: string): number => rows.find((r) => r.case === c && r.path === p)?.totalMsMedian ?? NaN;
+  const find = (c: string, p: string): Row | undefined => rows.find((r) => r.case === c && r.path === p);
+  const timeTarget = (c: string, p: string, what: string, limitMs: number): Target => ({
+    case: c, what, limitMs, measuredMs: find(c, p)?.totalMsMedian ?? NaN, measuredCpuMs: find(c, p)?.totalCpuMsMedian ?? null, met: false,
+  });
   const targets: Target[] = [
-    { case: 'clear 150 orders × 3 blocks', what: `clearInterval ${CHOSEN} median`, limitMs: 10, measuredMs: pick('clear 150 orders × 3 blocks', `clearInterval ${CHOSEN}`), met: false },
-    { case: 'clear 10,000 orders × 1 block', what: 'merit order median', limitMs: 20, measuredMs: pick('clear 10,000 orders × 1 block', 'merit order'), met: false },
-    { case: 'day-ahead 3 × 10 × 96', what: `build + solve ${CHOSEN} median`, limitMs: 250, measuredMs: pick('day-ahead 3 × 10 × 96', CHOSEN), met: false },
+    timeTarget('clear 150 orders × 3 blocks', `clearInterval ${CHOSEN}`, `clearInterval ${CHOSEN} median ms`, 10),
+    timeTarget('clear 10,000 orders × 1 block', 'merit order', 'merit order median ms', 20),
+    timeTarget('clear 10,000 orders × 1 block', `clearInterval ${CHOSEN}`, `clearInterval ${CHOSEN} (LP) median ms`, 20),
+    timeTarget('day-ahead 3 × 10 × 96', CHOSEN, `build + solve ${CHOSEN} median ms`, 250),
   ];
   for (const grp of groups) {
     const chosen = grp.find((r) => r.path === CHOSEN || r.path === `clearInterval ${CHOSEN}`);
-    if (chosen) targets.push({ case: chosen.case, what: `${CHOSEN} ≤ 1.5 × fastest in-process backend`, limitMs: 1.5, measuredMs: chosen.ratioToFastest ?? NaN, met: false });
+    if (chosen) targets.push({ case: chosen.case, what: `${CHOSEN} ≤ 1.5 × fastest in-process backend`, limitMs: 1.5, measuredMs: chosen.ratioToFastest ?? NaN, measuredCpuMs: null, met: false });
   }
   for (const t of targets) t.met = t.measuredMs <= t.limitMs;
 
-  const headers = ['case', 'path', 'runs', 'build ms', 'solve ms', 'total ms', 'objective', '× fastest', '× glpsol', 'note'];
+  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`load average ${load} on ${cpus().length} CPUs: wall times on a busy machine overstate an idle one; cpu ms is this process's CPU time\n`);
+  const headers = ['case', 'path', 'runs', 'build ms', 'solve ms', 'total ms', 'cpu ms', 'objective', '× fastest', '× glpsol', 'note'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => cell(r, i).length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   console.log(line(headers));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(headers.map((_, i) => cell(r, i))));
   console.log('');
-  for (const t of targets) console.log(`${t.met ? 'MET ' : 'MISS'}  ${t.case}: ${t.what} = ${fmt(t.measuredMs)} (limit ${t.limitMs})`);
-  console.log(JSON.stringify({ bench: 'solver', node: process.version, glpsol: g.available, rows, targets }, null, 2));
+  for (const t of targets) {
+    const cpu = t.measuredCpuMs === null ? '' : ` (cpu ${fmt(t.measuredCpuMs)})`;
+    console.log(`${t.met ? 'MET ' : 'MISS'}  ${t.case}: ${t.what} = ${fmt(t.measuredMs)}${cpu}, limit ${t.limitMs}`);
+  }
+  console.log(JSON.stringify({ bench: 'solver', node: process.version, loadAverage: loadavg(), cpus: cpus().length, glpsol: g.available, rows, targets }, null, 2));
 }
 
 function cell(r: Row, i: number): string {
@@ -318,9 +344,10 @@ function cell(r: Row, i: number): string {
     case 3: return fmt(r.buildMsMedian);
     case 4: return fmt(r.solveMsMedian);
     case 5: return fmt(r.totalMsMedian);
-    case 6: return r.objective === null || !Number.isFinite(r.objective) ? '-' : r.objective.toFixed(3);
-    case 7: return fmt(r.ratioToFastest);
-    case 8: return fmt(r.ratioToGlpsol);
+    case 6: return fmt(r.totalCpuMsMedian);
+    case 7: return r.objective === null || !Number.isFinite(r.objective) ? '-' : r.objective.toFixed(3);
+    case 8: return fmt(r.ratioToFastest);
+    case 9: return fmt(r.ratioToGlpsol);
     default: return r.note ?? '';
   }
 }
