@@ -136,8 +136,10 @@ export function buildScheduleModel(c: ScheduleCase, options: ResolvedOptions): S
           terms.push([buildings[i]!.purchase[t]!, -1]);
         }
         (c.lines ?? []).forEach((l, j) => {
-          const into = l.toBlockId === block.id ? 1 : l.fromBlockId === block.id ? -1 : 0;
-          if (into !== 0) terms.push([lines[j]!.forward[t]!, into], [lines[j]!.backward[t]!, -into]);
+          // Energy sent leaves in full and arrives less the line's losses.
+          const arrives = 1 - (l.lossShare ?? 0);
+          if (l.toBlockId === block.id) terms.push([lines[j]!.forward[t]!, arrives], [lines[j]!.backward[t]!, -1]);
+          else if (l.fromBlockId === block.id) terms.push([lines[j]!.forward[t]!, -1], [lines[j]!.backward[t]!, arrives]);
         });
         const hub = blocks[k]!.hub;
         if (hub) terms.push([hub.discharge[t]!, 1], [hub.charge[t]!, -1]);

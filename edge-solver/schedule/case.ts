@@ -44,8 +44,10 @@ export interface ScheduleLine {
   toBlockId: string;
   /** Energy per step the line carries in either direction; Infinity when unconstrained. */
   capacityKWh: number;
-  /** DSO fee per kWh carried. */
+  /** DSO fee per kWh sent. */
   feePerKWh: number;
+  /** Share of the energy sent that does not arrive; default 0. */
+  lossShare?: number;
 }
 
 export interface ScheduleCase {
@@ -91,6 +93,8 @@ export function assertValidCase(c: ScheduleCase): void {
     if (l.fromBlockId === l.toBlockId) bad(`lines[${i}]`, 'joins a block to itself');
     if (!(l.capacityKWh >= 0)) bad(`lines[${i}].capacityKWh`, 'must be ≥ 0');
     if (!(l.feePerKWh >= 0) || !Number.isFinite(l.feePerKWh)) bad(`lines[${i}].feePerKWh`, 'must be finite and ≥ 0');
+    const loss = l.lossShare ?? 0;
+    if (!(loss >= 0 && loss < 1)) bad(`lines[${i}].lossShare`, 'must be in [0, 1)');
   });
 }
 

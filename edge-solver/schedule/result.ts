@@ -37,7 +37,7 @@ export interface BlockSchedule {
 
 export interface LineSchedule {
   id: string;
-  /** Net flow per step from `fromBlockId` to `toBlockId`, kWh. */
+  /** Net flow per step from `fromBlockId` to `toBlockId`, kWh, as sent (before line losses). */
   flowKWh: number[];
   feeCost: number;
 }

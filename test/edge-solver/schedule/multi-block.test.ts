@@ -47,4 +47,17 @@ describe('day-ahead schedule across blocks joined by DSO lines', () => {
     expect(prices.every((p) => Math.abs(p - 1) < 1e-9)).toBe(true);
     expect(r.value.objective).toBeCloseTo(40, 9);
   });
+
+  it('prices each block by what reaches it when lines lose 10 %', async () => {
+    const c = lineCase(Infinity);
+    const lossy = { ...c, lines: c.lines!.map((l) => ({ ...l, lossShare: 0.1 })) };
+    const r = await solveSchedule(lossy, options, highsBackend);
+    if (!r.ok) throw new Error(r.error.detail);
+    // A sends 80 (72 arrive), B keeps 50 and sends 22 on (19.8 arrive), C imports 50.2.
+    expect(r.value.objective).toBeCloseTo(0.1 * (80 + 22) + 50.2, 9);
+    expect(r.value.lines.map((l) => l.flowKWh[0])).toEqual([80, 22].map((x) => expect.closeTo(x, 9)));
+    // C on the grid margin; B's kWh is worth 0.9 of C's less the fee; A's likewise of B's.
+    const prices = r.value.blocks.map((b) => b.price![0]!);
+    [0.62, 0.8, 1.0].forEach((p, k) => expect(prices[k]!).toBeCloseTo(p, 9));
+  });
 });
