@@ -96,8 +96,11 @@ export function gatewayConfigFor(listing: FleetListing, blockId: string, buildin
     },
     site: block ? { latitude: block.site.latitude, longitude: block.site.longitude } : { latitude: 63.43, longitude: 10.4 },
     // A simulated fleet's gateways run the same simulated time; they start later than the
-    // fleet, so a gateway should take "now" from the control API's /clock when it starts.
-    clock: listing.clock.mode === 'real' ? { mode: 'real' } : { mode: 'simulated', startAt: listing.clock.startAt, speed: listing.clock.speed },
+    // fleet, so the clock is anchored to the fleet's real start and catches up at start-up.
+    clock:
+      listing.clock.mode === 'real'
+        ? { mode: 'real' }
+        : { mode: 'simulated', startAt: listing.clock.startAt, speed: listing.clock.speed, ...(listing.clock.realStartedAt ? { anchoredAt: listing.clock.realStartedAt } : {}) },
     buses,
     devices,
     market: { enabled: false, blockId, intervalMinutes: 15 },

@@ -22,8 +22,12 @@ export function clockFrom(config: NaboConfig, flags: ClockFlags): Clock {
   if (speed !== undefined && !(speed > 0 && Number.isFinite(speed))) throw new UsageError(`--speed must be a positive number, got ${flags.speed}`);
   const startText = flags.start ?? (config.clock.mode === 'simulated' ? config.clock.startAt : undefined);
   if (speed === undefined && startText === undefined) return new RealClock();
-  const startMs = startText === undefined ? new RealClock().now() : Date.parse(startText);
+  let startMs = startText === undefined ? new RealClock().now() : Date.parse(startText);
   if (!Number.isFinite(startMs)) throw new UsageError(`--start must be an ISO 8601 time, got ${startText}`);
+  // Follow a simulator that started earlier: simulated time has moved on by the real time since.
+  if (flags.start === undefined && config.clock.mode === 'simulated' && config.clock.anchoredAt !== undefined) {
+    startMs += (new RealClock().now() - Date.parse(config.clock.anchoredAt)) * (speed ?? 1);
+  }
   const clock = new SimulatedClock({ startMs, speed: speed ?? 1 });
   clock.start();
   return clock;

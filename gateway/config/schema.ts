@@ -111,6 +111,11 @@ export const configSchema = z
           mode: z.literal('simulated'),
           startAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time, e.g. 2026-06-21T00:00:00Z' }),
           speed: z.number().positive('must be positive').default(1),
+          /**
+           * The real (wall-clock) instant at which simulated time read `startAt`, when the clock
+           * must follow a simulator that is already running: a gateway started later catches up.
+           */
+          anchoredAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
         }),
       ])
       .default({ mode: 'real' }),
