@@ -11,3 +11,5 @@ export type { ScheduleErrorKind, ScheduleResult } from './solve.js';
 export { solveSchedule } from './solve.js';
 export type { CsvCaseError, CsvCaseErrorKind, CsvCaseOptions } from './csv-case.js';
 export { parseCaseCsv } from './csv-case.js';
+export type { PriceRange } from './price-range.js';
+export { blockPriceRanges } from './price-range.js';

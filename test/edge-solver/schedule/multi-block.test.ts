@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { highsBackend } from '../../../edge-solver/lp/highs.js';
 import { glpkBackend } from '../../../edge-solver/lp/glpk.js';
-import { solveSchedule } from '../../../edge-solver/schedule/index.js';
+import { blockPriceRanges, solveSchedule } from '../../../edge-solver/schedule/index.js';
 import { lineCase, relativeError } from './cases.js';
 
 // Three blocks on a line A—B—C: A has 80 kWh to spare, B needs 50, C needs 70; import 1.00,
@@ -59,5 +59,39 @@ describe('day-ahead schedule across blocks joined by DSO lines', () => {
     // C on the grid margin; B's kWh is worth 0.9 of C's less the fee; A's likewise of B's.
     const prices = r.value.blocks.map((b) => b.price![0]!);
     [0.62, 0.8, 1.0].forEach((p, k) => expect(prices[k]!).toBeCloseTo(p, 9));
+  });
+
+  it('finds the uncapped prices unique, and the capped price of C anywhere in [1.00, 1.10]', async () => {
+    const uncapped = await blockPriceRanges(lineCase(Infinity), options, highsBackend);
+    if (!uncapped.ok) throw new Error(uncapped.error.detail);
+    expect(uncapped.value.every((block) => block[0]!.unique)).toBe(true);
+    const capped = await blockPriceRanges(lineCase(40), options, highsBackend);
+    if (!capped.ok) throw new Error(capped.error.detail);
+    const [a, b, c] = capped.value.map((block) => block[0]!);
+    expect([a!.unique, b!.unique, c!.unique]).toEqual([true, true, false]);
+    // Nothing flows to C: a kWh less there is worth C's import (1.00); a kWh more must come from
+    // B, which then imports it and pays the fee (1.10). The reported 1.00 is one valid price.
+    expect([c!.lower, c!.upper]).toEqual([expect.closeTo(1, 6), expect.closeTo(1.1, 6)]);
+  });
+
+  it('says when a block price is not unique: a line carrying exactly what the far block needs', async () => {
+    const c = lineCase(50);
+    // A has 50 to spare, B needs exactly 50, C nothing: the line A—B runs full without a margin.
+    const tight = { ...c, buildings: c.buildings.map((b) => (b.id === 'A' ? { ...b, generationKWh: [50] } : b.id === 'C' ? { ...b, demandKWh: [0] } : b)) };
+    const ranges = await blockPriceRanges(tight, options, highsBackend);
+    if (!ranges.ok) throw new Error(ranges.error.detail);
+    const [a, b] = ranges.value.map((block) => block[0]!);
+    // A: a kWh more surplus is exported (0.475); a kWh less leaves B importing it less the fee (0.90).
+    expect([a!.lower, a!.upper]).toEqual([expect.closeTo(0.475, 6), expect.closeTo(0.9, 6)]);
+    // B: a kWh more is imported (1.00); a kWh less saves the fee and earns A's export (0.575).
+    expect([b!.lower, b!.upper]).toEqual([expect.closeTo(0.575, 6), expect.closeTo(1, 6)]);
+    expect(a!.unique || b!.unique).toBe(false);
+    const r = await solveSchedule(tight, options, highsBackend);
+    if (!r.ok) throw new Error(r.error.detail);
+    const reported = r.value.blocks.map((block) => block.price![0]!);
+    expect(reported[0]!).toBeGreaterThanOrEqual(0.475 - 1e-9);
+    expect(reported[0]!).toBeLessThanOrEqual(0.9 + 1e-9);
+    expect(reported[1]!).toBeGreaterThanOrEqual(0.575 - 1e-9);
+    expect(reported[1]!).toBeLessThanOrEqual(1 + 1e-9);
   });
 });
