@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../../edge-solver/lp/index.js';
 import { highsBackend } from '../../../edge-solver/lp/highs.js';
-import { solveSchedule } from '../../../edge-solver/schedule/index.js';
+import { blockPriceRanges, solveSchedule } from '../../../edge-solver/schedule/index.js';
 import { relativeError, TOY_BATTERY, toyCase } from './cases.js';
 
 // Lüth et al. (2018): the toy's surplus is shared with loss factor 0.924, nothing is exported.
@@ -53,4 +53,12 @@ describe('day-ahead schedule on the Lüth toy', () => {
       expect(r.value.blocks[0]!.price === null).toBe(!backend.hasDuals);
     });
   }
+
+  it('prices period 1 anywhere in [1, 1/0.924] with a battery, since nobody trades then', async () => {
+    const ranges = await blockPriceRanges(toyCase(TOY_BATTERY), options, highsBackend);
+    if (!ranges.ok) throw new Error(ranges.error.detail);
+    const [first, second] = ranges.value[0]!;
+    expect([first!.lower, first!.upper, first!.unique]).toEqual([expect.closeTo(1, 6), expect.closeTo(1 / 0.924, 6), false]);
+    expect([second!.lower, second!.upper, second!.unique]).toEqual([expect.closeTo(3, 6), expect.closeTo(3, 6), true]);
+  });
 });
