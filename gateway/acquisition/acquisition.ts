@@ -34,6 +34,7 @@ export class Acquisition {
   private readonly sanity = new Map<string, SanityState>();
   private readonly latest = new Map<string, LatestReading>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly deviceTail = new Map<string, Promise<unknown>>();
   private stopped = false;
 
   constructor(
@@ -73,11 +74,15 @@ export class Acquisition {
         return;
       }
       this.running.add(key);
-      const p = this.pollOnce(entry, group).finally(() => {
+      // One read of a device at a time: a slow read overtaken by a fast one on the bus would
+      // otherwise deliver an older counter after a newer one.
+      const previous = this.deviceTail.get(device.deviceId) ?? Promise.resolve(undefined);
+      const p = previous.then(() => this.pollOnce(entry, group)).finally(() => {
         this.running.delete(key);
         this.inFlight.delete(p);
       });
       this.inFlight.add(p);
+      this.deviceTail.set(device.deviceId, p);
     };
     this.timers.push(this.clock.setInterval(() => poll('fast'), entry.fastMs));
     this.timers.push(this.clock.setInterval(() => poll('slow'), entry.slowMs));
