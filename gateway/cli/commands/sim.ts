@@ -12,6 +12,7 @@ import { generateFleet } from '../../../device-sim/fleet/generate.js';
 import { gatewayConfigs } from '../../../device-sim/fleet/gateway-config.js';
 import { buildListing, readListingFile, type FleetListing } from '../../../device-sim/fleet/listing.js';
 import type { DeviceEndpoint } from '../../../device-sim/devices/simulated-device.js';
+import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 
 function intOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -106,7 +107,17 @@ async function runFleet(opts: FleetOptions): Promise<number> {
     }
   }
   const world = new FleetWorld(spec, clock);
-  const running = await startFleet(world, { tcpOnly: opts.tcpOnly === true, onStarted: (id, e) => process.stderr.write(`started ${id} at ${where(e)}\n`) });
+  let running: Awaited<ReturnType<typeof startFleet>>;
+  try {
+    running = await startFleet(world, { tcpOnly: opts.tcpOnly === true, onStarted: (id, e) => process.stderr.write(`started ${id} at ${where(e)}\n`) });
+  } catch (err) {
+    if (clock instanceof SimulatedClock) clock.stop();
+    if (err instanceof ToolMissingError) {
+      process.stderr.write(`nabo sim fleet: ${err.message}; or run with --tcp-only (Modbus TCP devices only)\n`);
+      return EXIT_FAILED;
+    }
+    throw err;
+  }
   const control = await startControlServer({ world, clock, devices: running.devices }, { port: intOption('control-port', opts.controlPort, 0, 0, 65535) });
   const listing: FleetListing = buildListing(world, {
     clock: { mode: simulated ? 'simulated' : 'real', startAt: new Date(simulated ? (startMs ?? realStartMs) : world.startMs).toISOString(), speed, realStartedAt: new Date(realStartMs).toISOString() },
