@@ -5,6 +5,7 @@
 //   GET    /clock                        simulated now, speed, when the fleet started
 //   GET    /buildings                    every building with its instantaneous truth
 //   GET    /buildings/:id                powers, battery, integrated energies, recent writes
+//   GET    /buildings/:id/intervals      true energy of every recorded market interval
 //   GET    /devices                      every device, where it listens, its faults
 //   GET    /devices/:id                  its truth now, what it reports (after faults), faults
 //   GET    /devices/:id/faults           the faults it shows
@@ -14,6 +15,7 @@ import http from 'node:http';
 import type { Clock } from '../../gateway/clock/clock.js';
 import type { DeviceEndpoint, DeviceFaultKind, SimulatedDevice } from '../devices/simulated-device.js';
 import type { DevicePlan, FleetWorld } from '../fleet/fleet-world.js';
+import type { IntervalRecorder } from '../fleet/interval-recorder.js';
 import { FAULT_KINDS, parseFaultBody } from './fault-body.js';
 
 export interface ControlTarget {
@@ -21,6 +23,8 @@ export interface ControlTarget {
   clock: Clock;
   /** Running devices by fleet device id (their endpoints and fault switches). */
   devices: ReadonlyMap<string, SimulatedDevice>;
+  /** True energy per market interval, when recorded. */
+  intervals?: IntervalRecorder;
 }
 
 export interface ControlServer {
@@ -86,7 +90,7 @@ function readBody(req: http.IncomingMessage): Promise<unknown> {
 async function route(target: ControlTarget, method: string, parts: string[], req: http.IncomingMessage): Promise<unknown> {
   const { world, clock, devices } = target;
   const [head, id, sub, kind] = parts;
-  if (head === undefined) return { routes: ['/clock', '/buildings', '/buildings/:id', '/devices', '/devices/:id', '/devices/:id/faults'] };
+  if (head === undefined) return { routes: ['/clock', '/buildings', '/buildings/:id', '/buildings/:id/intervals', '/devices', '/devices/:id', '/devices/:id/faults'] };
   if (head === 'clock' && id === undefined) {
     if (method !== 'GET') throw new HttpError(405, 'GET only');
     const now = clock.now();
@@ -96,7 +100,13 @@ async function route(target: ControlTarget, method: string, parts: string[], req
     if (method !== 'GET') throw new HttpError(405, 'GET only');
     if (id === undefined) return world.buildings.map((b) => ({ id: b.id, blockId: b.blockId, devices: b.devices.map((d) => d.deviceId), truth: b.truth() }));
     const b = world.building(id);
-    if (!b || sub !== undefined) throw new HttpError(404, `no building '${id}'`);
+    if (!b) throw new HttpError(404, `no building '${id}'`);
+    if (sub === 'intervals' && kind === undefined) {
+      if (!target.intervals) throw new HttpError(404, 'intervals are not recorded in this run');
+      b.sync();
+      return { id: b.id, intervalMs: target.intervals.intervalMs, intervals: target.intervals.of(b.id).map((i) => ({ start: iso(i.startMs), end: iso(i.endMs), ...i })) };
+    }
+    if (sub !== undefined) throw new HttpError(404, `no route /buildings/${id}/${sub}`);
     return { id: b.id, blockId: b.blockId, devices: b.devices.map((d) => d.deviceId), truth: b.truth(), recentWrites: b.recentWrites };
   }
   if (head === 'devices') {

@@ -4,13 +4,12 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RealClock, SimulatedClock, type Clock } from '../../clock/clock.js';
-import { startControlServer } from '../../../device-sim/control/control-server.js';
 import { loadFleetFile, type FleetSpec } from '../../../device-sim/fleet/fleet-file.js';
-import { s0CapacityKW, startFleet } from '../../../device-sim/fleet/fleet-runner.js';
-import { FleetWorld } from '../../../device-sim/fleet/fleet-world.js';
+import { s0CapacityKW } from '../../../device-sim/fleet/fleet-runner.js';
+import { startSimulator, type Simulator } from '../../../device-sim/fleet/simulator.js';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
 import { gatewayConfigs } from '../../../device-sim/fleet/gateway-config.js';
-import { buildListing, readListingFile, type FleetListing } from '../../../device-sim/fleet/listing.js';
+import { readListingFile, type FleetListing } from '../../../device-sim/fleet/listing.js';
 import type { DeviceEndpoint } from '../../../device-sim/devices/simulated-device.js';
 import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
@@ -106,10 +105,14 @@ async function runFleet(opts: FleetOptions): Promise<number> {
       }
     }
   }
-  const world = new FleetWorld(spec, clock);
-  let running: Awaited<ReturnType<typeof startFleet>>;
+  let sim: Simulator;
   try {
-    running = await startFleet(world, { tcpOnly: opts.tcpOnly === true, onStarted: (id, e) => process.stderr.write(`started ${id} at ${where(e)}\n`) });
+    sim = await startSimulator(spec, {
+      clock,
+      tcpOnly: opts.tcpOnly === true,
+      controlPort: intOption('control-port', opts.controlPort, 0, 0, 65535),
+      onStarted: (id, e) => process.stderr.write(`started ${id} at ${where(e)}\n`),
+    });
   } catch (err) {
     if (clock instanceof SimulatedClock) clock.stop();
     if (err instanceof ToolMissingError) {
@@ -118,13 +121,14 @@ async function runFleet(opts: FleetOptions): Promise<number> {
     }
     throw err;
   }
-  const control = await startControlServer({ world, clock, devices: running.devices }, { port: intOption('control-port', opts.controlPort, 0, 0, 65535) });
-  const listing: FleetListing = buildListing(world, {
-    clock: { mode: simulated ? 'simulated' : 'real', startAt: new Date(simulated ? (startMs ?? realStartMs) : world.startMs).toISOString(), speed, realStartedAt: new Date(realStartMs).toISOString() },
-    controlUrl: control.url,
-    endpoints: running.endpoints,
+  const { running, control } = sim;
+  // Devices that did not start have no endpoint: the listing leaves them out, `skipped` says why.
+  const listing: FleetListing = sim.listing({
+    mode: simulated ? 'simulated' : 'real',
+    startAt: new Date(simulated ? (startMs ?? realStartMs) : sim.world.startMs).toISOString(),
+    speed,
+    realStartedAt: new Date(realStartMs).toISOString(),
   });
-  // Devices that did not start have no endpoint; list them apart so configs skip them.
   if (opts.out) writeFileSync(opts.out, `${JSON.stringify(listing, null, 2)}\n`);
   const format = resolveFormat(opts.format);
   if (format === 'json') printJson({ ...listing, skipped: running.skipped });
@@ -132,7 +136,7 @@ async function runFleet(opts: FleetOptions): Promise<number> {
     const rows = listing.blocks.flatMap((b) => b.buildings.flatMap((h) => h.devices.map((d) => [b.id, h.id, d.deviceId, d.kind, d.endpoint.transport, where(d.endpoint)])));
     process.stdout.write(formatTable(['block', 'building', 'device', 'kind', 'transport', 'where'], rows));
     for (const s of running.skipped) process.stdout.write(`skipped ${s.deviceId}: ${s.reason}\n`);
-    process.stdout.write(`control API: ${control.url}  (GET /clock, /buildings/:id, /devices/:id; PUT /devices/:id/faults)\n`);
+    process.stdout.write(`control API: ${control.url}  (GET /clock, /buildings/:id[/intervals], /devices/:id; PUT /devices/:id/faults)\n`);
   }
   process.stderr.write(`fleet running (${running.devices.size} devices, speed ${speed}); Ctrl-C stops it\n`);
   await new Promise<void>((resolve) => {
@@ -145,8 +149,7 @@ async function runFleet(opts: FleetOptions): Promise<number> {
     process.on('SIGTERM', stop);
   });
   process.stderr.write('stopping the fleet\n');
-  await control.close();
-  await running.close();
+  await sim.close();
   if (clock instanceof SimulatedClock) clock.stop();
   return EXIT_OK;
 }

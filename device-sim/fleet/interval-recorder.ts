@@ -1,0 +1,84 @@
+// The true energy of every market interval (15 minutes by default), per building: the physics
+// is brought up to each interval boundary on the clock and its registers are read there, so a
+// test can compare the interval energies a gateway stored with exactly what flowed.
+import type { Clock, TimerHandle } from '../../gateway/clock/clock.js';
+import type { BuildingTruth } from '../physics/building-physics.js';
+import type { SimBuilding } from './fleet-world.js';
+
+type Energy = BuildingTruth['energy'];
+
+export interface TrueInterval {
+  /** Interval start and end, epoch ms (the interval is named by its start). */
+  startMs: number;
+  endMs: number;
+  /** Energy over the interval, from the exact registers (with fractions). */
+  energyWh: Energy;
+  /** The meters' whole-Wh registers at the start and at the end. */
+  registersAtStart: Energy;
+  registersAtEnd: Energy;
+}
+
+const KEYS: ReadonlyArray<keyof Energy> = ['gridImportWh', 'gridExportWh', 'pvWh', 'loadWh', 'batteryChargeWh', 'batteryDischargeWh'];
+
+interface Mark {
+  atMs: number;
+  exact: Energy;
+  whole: Energy;
+}
+
+export class IntervalRecorder {
+  private readonly marks = new Map<string, Mark>();
+  private readonly intervals = new Map<string, TrueInterval[]>();
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly buildings: readonly SimBuilding[],
+    readonly intervalMs = 15 * 60_000,
+    /** How many intervals to keep per building (a week of quarters by default). */
+    private readonly keep = 7 * 96,
+  ) {
+    if (!(Number.isInteger(intervalMs) && intervalMs > 0)) throw new Error('IntervalRecorder: intervalMs must be a positive integer');
+  }
+
+  /** Starts at the next boundary; the partial interval before it is not recorded. */
+  start(): void {
+    if (this.timer) return;
+    const now = this.clock.now();
+    const first = Math.ceil(now / this.intervalMs) * this.intervalMs;
+    const onBoundary = (): void => this.mark(Math.round(this.clock.now() / this.intervalMs) * this.intervalMs);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = this.clock.setInterval(onBoundary, this.intervalMs);
+      onBoundary();
+    }, first - now);
+  }
+
+  stop(): void {
+    this.clock.clear(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Recorded intervals of a building, oldest first. */
+  of(buildingId: string): TrueInterval[] {
+    return [...(this.intervals.get(buildingId) ?? [])];
+  }
+
+  private mark(boundaryMs: number): void {
+    for (const b of this.buildings) {
+      // Integrate exactly to the boundary, even when the timer fired a little late.
+      b.physics.advanceTo(boundaryMs);
+      const truth = b.physics.truth();
+      // Another reader may have moved this building past the boundary already; say where it is.
+      const mark: Mark = { atMs: truth.atMs, exact: truth.exactEnergy, whole: truth.energy };
+      const previous = this.marks.get(b.id);
+      this.marks.set(b.id, mark);
+      if (!previous || previous.atMs >= mark.atMs) continue;
+      const energyWh = {} as Energy;
+      for (const k of KEYS) energyWh[k] = mark.exact[k] - previous.exact[k];
+      const list = this.intervals.get(b.id) ?? [];
+      list.push({ startMs: previous.atMs, endMs: mark.atMs, energyWh, registersAtStart: previous.whole, registersAtEnd: mark.whole });
+      if (list.length > this.keep) list.shift();
+      this.intervals.set(b.id, list);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../../../gateway/clock/clock.js';
+import { validateFleet, type FleetSpec } from '../../../device-sim/fleet/fleet-file.js';
+import { startSimulator, type Simulator } from '../../../device-sim/fleet/simulator.js';
+
+function spec(): FleetSpec {
+  const r = validateFleet({
+    version: 1,
+    seed: 31,
+    blocks: [
+      {
+        id: 'b1',
+        buildings: [
+          {
+            id: 'b1-h1',
+            pv: { kWp: 9 },
+            battery: { capacityWh: 8000, maxChargeW: 3000, maxDischargeW: 3000 },
+            devices: [{ id: 'meter', kind: 'sdm630' }],
+          },
+        ],
+      },
+    ],
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.fleet;
+}
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+describe('true interval energies', () => {
+  it('records every 15-minute interval from the next boundary, adding up to the registers', async () => {
+    // Seven minutes past: the first boundary is 07:15.
+    const clock = new SimulatedClock({ startMs: Date.UTC(2026, 4, 20, 7, 7) });
+    sim = await startSimulator(spec(), { clock, tcpOnly: true });
+    const building = sim.world.building('b1-h1');
+    if (!building) throw new Error('no building');
+    await clock.advance(8 * 60_000);
+    const atFirstBoundary = building.truth();
+    await clock.advance(2 * 3_600_000);
+    const intervals = sim.intervals.of('b1-h1');
+    expect(intervals).toHaveLength(8);
+    expect(intervals[0]?.startMs).toBe(Date.UTC(2026, 4, 20, 7, 15));
+    expect(intervals.every((i) => i.endMs - i.startMs === 15 * 60_000)).toBe(true);
+    const end = building.truth();
+    const sum = (k: 'gridImportWh' | 'gridExportWh' | 'pvWh' | 'loadWh'): number => intervals.reduce((s, i) => s + i.energyWh[k], 0);
+    for (const k of ['gridImportWh', 'gridExportWh', 'pvWh', 'loadWh'] as const) expect(sum(k)).toBeCloseTo(end.exactEnergy[k] - atFirstBoundary.exactEnergy[k], 6);
+    expect(intervals[0]?.registersAtStart).toEqual(atFirstBoundary.energy);
+    expect(intervals.at(-1)?.registersAtEnd).toEqual(end.energy);
+    // A May morning in Trondheim: the 9 kWp array produces in every quarter.
+    expect(intervals.every((i) => i.energyWh.pvWh > 0)).toBe(true);
+  });
+
+  it('serves the intervals on the control API', async () => {
+    const clock = new SimulatedClock({ startMs: Date.UTC(2026, 4, 20, 12, 0) });
+    sim = await startSimulator(spec(), { clock, tcpOnly: true });
+    await clock.advance(3_600_000);
+    const res = await fetch(`${sim.control.url}/buildings/b1-h1/intervals`);
+    const body = (await res.json()) as { intervalMs: number; intervals: Array<{ start: string; energyWh: { pvWh: number } }> };
+    expect(body.intervalMs).toBe(900_000);
+    expect(body.intervals.map((i) => i.start)).toEqual(['2026-05-20T12:00:00.000Z', '2026-05-20T12:15:00.000Z', '2026-05-20T12:30:00.000Z', '2026-05-20T12:45:00.000Z']);
+    expect(body.intervals[0]?.energyWh.pvWh).toBeCloseTo(sim.intervals.of('b1-h1')[0]?.energyWh.pvWh ?? NaN, 9);
+  });
+});
