@@ -1,7 +1,12 @@
 // An Arduino running StandardFirmata on a pty: it greets the host with its protocol version and
 // firmware name the moment the host opens the port (as a board reset by DTR does), answers the
 // queries firmata-io makes, reports S0 pulse inputs as digital port changes and records relay
-// writes, so the gateway's johnny-five code runs against it unmodified.
+// writes, so the gateway's johnny-five code runs against it unmodified. Each time the host
+// closes the port the board starts a new session on the same path and greets the next host,
+// as an Arduino reset by DTR does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { QuantityValues } from '../../protocols/quantities.js';
 import type { OpenPtyPairOptions } from '../transports/pty-pair.js';
 import { GarbageInjector, PtyLine } from '../transports/serial-line.js';
@@ -56,17 +61,24 @@ export class FirmataBoard implements SimulatedDevice {
   private readonly caps = unoPins();
   private readonly pins: PinState[];
   private readonly reportingPorts = new Set<number>();
-  private readonly parser = new HostMessageParser();
+  private parser = new HostMessageParser();
+  /** Why the board could not start a new session, if it could not. */
+  sessionError: Error | undefined;
   private readonly outputs = new Map<number, S0PulseOutput>();
   private readonly garbage: GarbageInjector;
   private samplingIntervalMs = 19;
   /** Relay pin → last written state. */
   readonly relays = new Map<number, boolean>();
+  /** Host sessions started (a session ends when the host closes the port). */
+  sessions = 0;
+  private closing = false;
 
   private constructor(
     private readonly ctx: DeviceContext,
-    private readonly line: PtyLine,
+    private line: PtyLine,
     private readonly options: FirmataBoardOptions,
+    private readonly clientLink: string,
+    private readonly tempDir: string | undefined,
   ) {
     this.identity = ctx.identity;
     this.reported = new ReportedValues(ctx.truth, this.faults);
@@ -86,20 +98,59 @@ export class FirmataBoard implements SimulatedDevice {
       this.outputs.set(s.pin, output);
     }
     for (const pin of options.relayPins ?? []) this.relays.set(pin, false);
-    this.garbage = new GarbageInjector(ctx.clock, () => [this.faults], (b) => line.write(b), () => true, ctx.identity.deviceId);
+    this.garbage = new GarbageInjector(ctx.clock, () => [this.faults], (b) => this.line.write(b), () => true, ctx.identity.deviceId);
     this.faults.onChange(() => this.garbage.update());
+    this.attach(line);
+  }
+
+  /**
+   * Opens the pty (the host's end is `endpoint().path`, a stable link in a fresh temp folder
+   * unless `pty.clientLink` names one) and starts the S0 outputs.
+   */
+  static async open(ctx: DeviceContext, options: FirmataBoardOptions): Promise<FirmataBoard> {
+    const tempDir = options.pty?.clientLink ? undefined : mkdtempSync(join(tmpdir(), 'nabo-firmata-'));
+    const clientLink = options.pty?.clientLink ?? join(tempDir as string, 'tty');
+    try {
+      const line = await FirmataBoard.openLine(options, clientLink);
+      const board = new FirmataBoard(ctx, line, options, clientLink, tempDir);
+      for (const o of board.outputs.values()) o.start();
+      return board;
+    } catch (err) {
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private static openLine(options: FirmataBoardOptions, clientLink: string): Promise<PtyLine> {
+    return PtyLine.open({ baudRate: options.baudRate ?? 57600, pty: { ...options.pty, clientLink, waitForClient: true, endWithClient: true } });
+  }
+
+  private attach(line: PtyLine): void {
+    this.line = line;
+    this.sessions++;
     line.onData((chunk) => {
       for (const m of this.parser.push(chunk)) this.onHostMessage(m);
     });
-    void line.pair.clientOpened.then(() => this.announce());
+    void line.pair.clientOpened.then(() => {
+      if (this.line === line) this.announce();
+    });
+    void line.pair.exited.then(() => this.nextSession(line));
   }
 
-  /** Opens the pty (the host's end is `endpoint().path`) and starts the S0 outputs. */
-  static async open(ctx: DeviceContext, options: FirmataBoardOptions): Promise<FirmataBoard> {
-    const line = await PtyLine.open({ baudRate: options.baudRate ?? 57600, pty: { ...options.pty, waitForClient: true } });
-    const board = new FirmataBoard(ctx, line, options);
-    for (const o of board.outputs.values()) o.start();
-    return board;
+  /** The host closed the port: reset as a board would and wait for the next host on the same path. */
+  private async nextSession(ended: PtyLine): Promise<void> {
+    if (this.closing || this.line !== ended) return;
+    await ended.close();
+    if (this.closing) return;
+    this.parser = new HostMessageParser();
+    this.reset();
+    try {
+      const line = await FirmataBoard.openLine(this.options, this.clientLink);
+      if (this.closing) await line.close();
+      else this.attach(line);
+    } catch (err) {
+      this.sessionError = err instanceof Error ? err : new Error(String(err));
+    }
   }
 
   endpoint(): Extract<DeviceEndpoint, { transport: 'firmata' }> {
@@ -143,9 +194,11 @@ export class FirmataBoard implements SimulatedDevice {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const o of this.outputs.values()) o.stop();
     this.garbage.stop();
     await this.line.close();
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 
   private send(bytes: Uint8Array): void {

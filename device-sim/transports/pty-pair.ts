@@ -2,6 +2,7 @@
 // mbpoll, johnny-five) the other, and bytes flow between them as over a null-modem cable.
 // socat is the field's tool for this; node has no pty API of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readlink } from 'node:fs/promises';
 import { RealClock, type Clock } from '../../gateway/clock/clock.js';
 
 export interface PtyPair {
@@ -11,6 +12,10 @@ export interface PtyPair {
   readonly clientPath: string;
   /** Resolves when bytes start to flow: at once, or when the client first opens its end (`waitForClient`). */
   readonly clientOpened: Promise<void>;
+  /** Resolves when socat has gone (closed, or the client left under `endWithClient`). */
+  readonly exited: Promise<void>;
+  /** socat still runs (a dead pair's pty numbers may already belong to someone else). */
+  alive(): boolean;
   close(): Promise<void>;
 }
 
@@ -22,6 +27,19 @@ export class ToolMissingError extends Error {
 }
 
 const PTY_LINE = /N PTY is (\S+)/g;
+
+// socat outlives a parent that exits without closing its pairs; take them down with us.
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of live) c.kill('SIGTERM');
+  });
+}
 
 /** Parses socat -d -d stderr for the two pty paths, in the order socat opened them. */
 export function parseSocatPtyPaths(stderr: string): string[] {
@@ -40,6 +58,8 @@ export interface OpenPtyPairOptions {
    * greet the client the moment it connects, as a board reset by DTR would.
    */
   waitForClient?: boolean;
+  /** End the pair when the client closes its end (for devices that greet each new session). */
+  endWithClient?: boolean;
 }
 
 /**
@@ -52,14 +72,18 @@ export function openPtyPair(options: OpenPtyPairOptions = {}): Promise<PtyPair> 
   const timeoutMs = options.timeoutMs ?? 5000;
   const socat = options.socatPath ?? 'socat';
   return new Promise<PtyPair>((resolve, reject) => {
-    const clientAddress = ['pty', 'raw', 'echo=0', 'ignoreeof'];
+    const clientAddress = ['pty', 'raw', 'echo=0'];
+    if (!options.endWithClient) clientAddress.push('ignoreeof');
     if (options.waitForClient) clientAddress.push('wait-slave');
     if (options.clientLink) clientAddress.push(`link=${options.clientLink}`);
     const child = spawn(socat, ['-d', '-d', 'pty,raw,echo=0', clientAddress.join(',')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    track(child);
     let stderr = '';
     let settled = false;
+    let linking = false;
     let markOpened: () => void = () => undefined;
     const clientOpened = new Promise<void>((res) => (markOpened = res));
+    const exited = new Promise<void>((res) => child.once('exit', () => res()));
     const finish = (err: Error | undefined, pair?: PtyPair): void => {
       if (settled) return;
       settled = true;
@@ -80,12 +104,35 @@ export function openPtyPair(options: OpenPtyPairOptions = {}): Promise<PtyPair> 
       const paths = parseSocatPtyPaths(stderr);
       // "starting data transfer loop" means both ends are linked (with wait-slave: the client opened).
       if (stderr.includes('starting data transfer loop')) markOpened();
-      if (paths.length >= 2 && (options.waitForClient || stderr.includes('starting data transfer loop'))) {
-        finish(undefined, new SocatPtyPair(child, paths[0] as string, options.clientLink ?? (paths[1] as string), clientOpened));
+      if (!linking && paths.length >= 2 && (options.waitForClient || stderr.includes('starting data transfer loop'))) {
+        const pair = new SocatPtyPair(child, paths[0] as string, options.clientLink ?? (paths[1] as string), clientOpened, exited);
+        if (!options.clientLink || !options.waitForClient) finish(undefined, pair);
+        else {
+          // socat makes the link just after reporting the pty; hand the pair out once it points there.
+          linking = true;
+          waitForLink(options.clientLink, paths[1] as string, clock, () => settled).then(
+            (ok) => ok && finish(undefined, pair),
+            (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))),
+          );
+        }
       }
       if (settled) stderr = stderr.slice(-4096);
     });
   });
+}
+
+/** Polls until `link` points at `target`; false when the caller gave up (settled) meanwhile. */
+async function waitForLink(link: string, target: string, clock: Clock, givenUp: () => boolean): Promise<boolean> {
+  for (;;) {
+    if (givenUp()) return false;
+    try {
+      if ((await readlink(link)) === target) return true;
+    } catch (err) {
+      // Not there yet: socat is about to make it, or will exit with an error (handled by 'exit').
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await clock.sleep(2);
+  }
 }
 
 class SocatPtyPair implements PtyPair {
@@ -94,7 +141,12 @@ class SocatPtyPair implements PtyPair {
     readonly devicePath: string,
     readonly clientPath: string,
     readonly clientOpened: Promise<void>,
+    readonly exited: Promise<void>,
   ) {}
+
+  alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   close(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();

@@ -66,6 +66,11 @@ export class PtyLine {
           (err) => (err ? reject(err) : resolve(p)),
         );
       });
+      if (!pair.alive()) {
+        // socat died before we opened its pty, whose number may already be someone else's.
+        await new Promise<void>((resolve) => port.close(() => resolve()));
+        throw new Error(`socat for ${pair.clientPath} exited before the device opened its end`);
+      }
       return new PtyLine(pair, port, options);
     } catch (err) {
       await pair.close();

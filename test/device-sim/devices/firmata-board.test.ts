@@ -40,6 +40,15 @@ function energyWh(atMs: number): number {
   return 40_000 + 1500 * t - (1000 / (2 * Math.PI)) * (Math.cos(2 * Math.PI * t * 3) - 1) / 3;
 }
 
+/** Bounds a wait on an event, naming it when it does not come. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanup.reverse()) await c();
@@ -58,16 +67,20 @@ async function openBoard(clock: SimulatedClock, writes: SetpointWrite[] = []) {
 describe('simulated Firmata board on a pty (needs socat)', () => {
   beforeAll(() => requireTool('socat'));
 
-  it('announces protocol version 2.5 and its firmware name unprompted when the host opens the port', async () => {
+  it('announces protocol version 2.5 and its firmware name unprompted each time a host opens the port', async () => {
     const clock = new SimulatedClock({ startMs: HOUR_START });
     const board = await openBoard(clock);
-    const client = await SerialTestClient.open(board.endpoint().path, 57600);
-    cleanup.push(() => client.close());
-    const greeting = await client.takeUntil((b) => b.includes(0xf7));
-    expect([...greeting.subarray(0, 3)]).toEqual([0xf9, 2, 5]);
-    expect([...greeting.subarray(3, 7)]).toEqual([0xf0, 0x79, 2, 5]);
-    const name = String.fromCharCode(...[...greeting.subarray(7, -1)].filter((_, i) => i % 2 === 0));
-    expect(name).toBe('StandardFirmata.ino');
+    for (const session of [1, 2]) {
+      await vi.waitFor(() => expect(board.sessions).toBe(session), { timeout: 5000 });
+      const client = await SerialTestClient.open(board.endpoint().path, 57600);
+      const greeting = await within(client.takeUntil((b) => b.includes(0xf7)), 5000, `greeting in session ${session}`);
+      await client.close();
+      expect([...greeting.subarray(0, 3)]).toEqual([0xf9, 2, 5]);
+      expect([...greeting.subarray(3, 7)]).toEqual([0xf0, 0x79, 2, 5]);
+      const name = String.fromCharCode(...[...greeting.subarray(7, -1)].filter((_, i) => i % 2 === 0));
+      expect(name).toBe('StandardFirmata.ino');
+    }
+    expect(board.sessionError).toBeUndefined();
   });
 
   it('lets johnny-five connect, count every S0 pulse of a simulated hour and switch a relay', async () => {
@@ -78,16 +91,20 @@ describe('simulated Firmata board on a pty (needs socat)', () => {
     cleanup.push(() => new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r())));
     const io = new Firmata(port);
     const j5 = new five.Board({ io, repl: false, debug: false });
-    await new Promise<void>((resolve, reject) => {
-      j5.on('ready', () => resolve());
-      j5.on('error', reject);
-    });
+    await within(
+      new Promise<void>((resolve, reject) => {
+        j5.on('ready', () => resolve());
+        j5.on('error', reject);
+      }),
+      10_000,
+      'johnny-five ready',
+    );
     expect(io.firmware.name).toBe('StandardFirmata.ino');
     // Capabilities and analog mapping of an Uno came through the handshake.
     expect(io.pins).toHaveLength(20);
     expect(io.analogPins).toEqual([14, 15, 16, 17, 18, 19]);
     expect(io.pins[2]!.supportedModes).toEqual(expect.arrayContaining([0, 1, 11]));
-    await new Promise<void>((r) => io.reportVersion(() => r()));
+    await within(new Promise<void>((r) => io.reportVersion(() => r())), 5000, 'answer to the version request');
     expect(io.version).toEqual({ major: 2, minor: 5 });
 
     const button = new five.Button({ pin: 2, board: j5 });
@@ -99,7 +116,7 @@ describe('simulated Firmata board on a pty (needs socat)', () => {
     // A normally-open relay closes its circuit on a HIGH write.
     relay.close();
     await vi.waitFor(() => expect(writes).toContainEqual(expect.objectContaining({ kind: 'relay', pin: 8, on: true })), { timeout: 5000 });
-    await new Promise<void>((r) => io.queryPinState(8, () => r()));
+    await within(new Promise<void>((r) => io.queryPinState(8, () => r())), 5000, 'pin state');
     expect(io.pins[8]).toMatchObject({ mode: 1, state: 1 });
     relay.open();
     await vi.waitFor(() => expect(writes.filter((w) => w.kind === 'relay').map((w) => w.kind === 'relay' && w.on)).toEqual([true, false]), { timeout: 5000 });
