@@ -105,6 +105,14 @@ async function runFleet(opts: FleetOptions): Promise<number> {
       }
     }
   }
+  // The simulated clock fires one timer per real timer tick (about 1 ms), so push meters at a
+  // high speed can hold it back: say so rather than let the run quietly go slower.
+  const pushesPerRealSecond = spec.blocks
+    .flatMap((k) => k.buildings.flatMap((b) => b.devices))
+    .reduce((n, d) => n + (d.kind === 'han' ? speed / (d.vendor === 'kamstrup' ? 10 : 2) : d.kind === 'p1' ? speed / (d.dsmrVersion === '4.2' ? 10 : 1) : 0), 0);
+  if (simulated && pushesPerRealSecond > 400) {
+    process.stderr.write(`warning: at speed ${speed} the HAN and P1 meters push about ${Math.round(pushesPerRealSecond)} frames per real second; the simulated clock may fall behind ${speed}× (use --tcp-only or a lower speed)\n`);
+  }
   let sim: Simulator;
   try {
     sim = await startSimulator(spec, {
