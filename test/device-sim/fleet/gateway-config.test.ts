@@ -123,6 +123,15 @@ describe('gateway configs for a simulated fleet', () => {
     expect(readFileSync(path.join(out, 'b2-h1', 'nabo.yaml'), 'utf8')).toMatch(/latitude: 59.91/);
   });
 
+  it('anchors a simulated gateway clock to the fleet\'s wall-clock start when the listing has it', () => {
+    const l = listing();
+    l.clock.realStartedAt = '2026-11-22T00:43:07.207Z';
+    const r = gatewayConfigs(l, { dataRoot: '/tmp/data' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.configs[0]?.yaml).toMatch(/anchoredAt: (["']?)2026-11-22T00:43:07.207Z\1/);
+  });
+
   it('refuses a listing that is not one, naming the field', async () => {
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...listing(), version: 9 }));
