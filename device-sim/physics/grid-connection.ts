@@ -63,6 +63,8 @@ export function gridMeterInstant(phases: readonly [PhaseValues, PhaseValues, Pha
     powerL2W: l2.powerW,
     powerL3W: l3.powerW,
     reactivePowerVar,
+    reactivePowerImportVar: Math.max(0, reactivePowerVar),
+    reactivePowerExportVar: Math.max(0, -reactivePowerVar),
     reactivePowerL1Var: l1.reactivePowerVar,
     reactivePowerL2Var: l2.reactivePowerVar,
     reactivePowerL3Var: l3.reactivePowerVar,

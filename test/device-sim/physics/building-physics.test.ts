@@ -90,6 +90,7 @@ describe('building physics', () => {
     expect(meter.powerW).toBeCloseTo(truth.netW, 6);
     expect((meter.powerL1W ?? 0) + (meter.powerL2W ?? 0) + (meter.powerL3W ?? 0)).toBeCloseTo(truth.netW, 6);
     expect(meter.energyImportWh).toBe(truth.energy.gridImportWh);
+    expect((meter.reactivePowerImportVar ?? 0) - (meter.reactivePowerExportVar ?? 0)).toBeCloseTo(meter.reactivePowerVar ?? NaN, 9);
     expect(meter.voltageL1V).toBeGreaterThan(220);
     expect(meter.voltageL1V).toBeLessThan(245);
     expect(meter.frequencyHz).toBeGreaterThan(49.9);
