@@ -112,7 +112,13 @@ export class FirmataBoard implements SimulatedDevice {
     const clientLink = options.pty?.clientLink ?? join(tempDir as string, 'tty');
     try {
       const line = await FirmataBoard.openLine(options, clientLink);
-      const board = new FirmataBoard(ctx, line, options, clientLink, tempDir);
+      let board: FirmataBoard;
+      try {
+        board = new FirmataBoard(ctx, line, options, clientLink, tempDir);
+      } catch (err) {
+        await line.close();
+        throw err;
+      }
       for (const o of board.outputs.values()) o.start();
       return board;
     } catch (err) {

@@ -83,6 +83,12 @@ describe('simulated Firmata board on a pty (needs socat)', () => {
     expect(board.sessionError).toBeUndefined();
   });
 
+  it('refuses an S0 output on a pin the board cannot read (the serial pins)', async () => {
+    const clock = new SimulatedClock({ startMs: HOUR_START });
+    const ctx = { identity: { deviceId: 'bad', meterId: 'UNO-2', model: 'Arduino Uno' }, truth: () => ({}), clock };
+    await expect(FirmataBoard.open(ctx, { s0: [{ pin: 1, pulsesPerKWh: 1000, quantity: 'energyImportWh' }] })).rejects.toThrow(/not a digital input/);
+  });
+
   it('lets johnny-five connect, count every S0 pulse of a simulated hour and switch a relay', async () => {
     const clock = new SimulatedClock({ startMs: HOUR_START });
     const writes: SetpointWrite[] = [];
