@@ -76,6 +76,8 @@ export function gridMeterInstant(phases: readonly [PhaseValues, PhaseValues, Pha
     currentL1A: l1.currentA,
     currentL2A: l2.currentA,
     currentL3A: l3.currentA,
+    // Phase currents 120° apart (same power factor) leave this much on the neutral.
+    currentNA: Math.sqrt(Math.max(0, l1.currentA ** 2 + l2.currentA ** 2 + l3.currentA ** 2 - l1.currentA * l2.currentA - l2.currentA * l3.currentA - l3.currentA * l1.currentA)),
     frequencyHz,
   };
 }

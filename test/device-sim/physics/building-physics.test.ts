@@ -90,6 +90,9 @@ describe('building physics', () => {
     expect(meter.powerW).toBeCloseTo(truth.netW, 6);
     expect((meter.powerL1W ?? 0) + (meter.powerL2W ?? 0) + (meter.powerL3W ?? 0)).toBeCloseTo(truth.netW, 6);
     expect(meter.energyImportWh).toBe(truth.energy.gridImportWh);
+    // Balanced phases would leave no neutral current; an uneven split leaves some, less than the largest phase.
+    expect(meter.currentNA).toBeGreaterThan(0);
+    expect(meter.currentNA).toBeLessThan(Math.max(meter.currentL1A ?? 0, meter.currentL2A ?? 0, meter.currentL3A ?? 0));
     expect((meter.reactivePowerImportVar ?? 0) - (meter.reactivePowerExportVar ?? 0)).toBeCloseTo(meter.reactivePowerVar ?? NaN, 9);
     expect(meter.voltageL1V).toBeGreaterThan(220);
     expect(meter.voltageL1V).toBeLessThan(245);
