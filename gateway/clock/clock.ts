@@ -99,6 +99,9 @@ export interface SimulatedClockOptions {
   speed?: number | 'manual';
 }
 
+/** Timers a running simulated clock fires in one wake-up before it yields to I/O. */
+const MAX_TIMERS_PER_WAKE = 1000;
+
 /** Lets pending promise callbacks and I/O callbacks run before the next timer fires. */
 function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -119,6 +122,8 @@ export class SimulatedClock implements Clock {
   private anchorSimMs = 0;
   private driver: NodeJS.Timeout | undefined;
   private running = false;
+  /** Real timer wake-ups of a running clock (a diagnostic: how hard the clock works). */
+  wakeUps = 0;
 
   constructor(options: SimulatedClockOptions) {
     if (!Number.isFinite(options.startMs)) throw new Error('SimulatedClock: startMs must be finite');
@@ -257,10 +262,13 @@ export class SimulatedClock implements Clock {
 
   private onDriver(): void {
     this.driver = undefined;
+    this.wakeUps++;
     const simNow = this.anchorSimMs + (performance.now() - this.anchorRealMs) * this.speed;
-    const next = this.queue[0];
-    if (next && next.dueMs <= simNow) {
-      // Pin the clock to the due time while the timer runs, then resume projecting.
+    // Fire every timer already due, in order: one real timer per simulated timer would cap a
+    // fast clock at Node's ~1000 timer wake-ups per second. Bounded so I/O still gets turns.
+    for (let fired = 0; fired < MAX_TIMERS_PER_WAKE; fired++) {
+      const next = this.queue[0];
+      if (!next || next.dueMs > simNow) break;
       this.currentMs = Math.max(this.currentMs, next.dueMs);
       this.fire(next);
     }

@@ -115,3 +115,23 @@ describe('real clock', () => {
     expect(fired).toBe(true);
   });
 });
+
+describe('accelerated simulated clock under many timers', () => {
+  it('fires every due timer in one wake-up, so a fast clock is not capped by real timer wake-ups', async () => {
+    // At 1440x a timer every simulated second is due every 0.7 real ms, faster than Node wakes.
+    const clock = new SimulatedClock({ startMs: T0, speed: 1440 });
+    let ticks = 0;
+    clock.setInterval(() => ticks++, 1000);
+    clock.start();
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (clock.now() - T0 >= 3_600_000) resolve();
+        else setTimeout(check, 5);
+      };
+      check();
+    });
+    clock.stop();
+    expect(ticks).toBeGreaterThanOrEqual(3590);
+    expect(clock.wakeUps).toBeLessThan(ticks * 0.8);
+  });
+});
