@@ -1,6 +1,7 @@
-// npm run bench:sim [-- --seconds N --devices N --warmup N]
+// npm run bench:sim [-- --seconds N --devices N --warmup N --units-per-port N]
 //
-// Starts N (1000) simulated SDM630 meters, each on its own Modbus TCP port, and polls each once
+// Starts N (1000) simulated SDM630 meters, each on its own Modbus TCP port (or N unit ids per
+// port, requests pipelined on one connection per port), and polls each once
 // a second (one FC 4 read of 76 registers) from a load generator in a child process, so the
 // server's CPU is measured alone. Reports answered requests/s, latency percentiles, how many
 // devices were answered in every second, and the CPU of both processes: a table, then JSON.
@@ -36,7 +37,7 @@ interface LoadReport {
   sendDelayP99Ms: number;
 }
 
-type ToChild = { kind: 'start'; ports: number[]; seconds: number; warmupSeconds: number };
+type ToChild = { kind: 'start'; targets: Array<{ port: number; unitId: number }>; seconds: number; warmupSeconds: number };
 type FromChild = { kind: 'measuring' } | { kind: 'report'; report: LoadReport };
 
 function arg(name: string, fallback: number): number {
@@ -55,10 +56,12 @@ function percentile(sorted: number[], p: number): number {
 
 async function loadGenerator(msg: ToChild): Promise<void> {
   const clock = new RealClock();
-  const n = msg.ports.length;
-  const request = (tid: number) => encodeMbapRequest(tid, 1, { kind: 'read', functionCode: 4, address: 0, quantity: 76 });
+  const n = msg.targets.length;
+  const request = (tid: number, unitId: number) => encodeMbapRequest(tid, unitId, { kind: 'read', functionCode: 4, address: 0, quantity: 76 });
+  // One connection per port; devices sharing a port (unit ids) share it, their requests pipelined.
+  const ports = [...new Set(msg.targets.map((t) => t.port))];
   const sockets = await Promise.all(
-    msg.ports.map(
+    ports.map(
       (port) =>
         new Promise<net.Socket>((resolve, reject) => {
           const s = net.connect(port, '127.0.0.1', () => resolve(s));
@@ -67,6 +70,7 @@ async function loadGenerator(msg: ToChild): Promise<void> {
         }),
     ),
   );
+  const socketOf = msg.targets.map((t) => sockets[ports.indexOf(t.port)] as net.Socket);
   const report: LoadReport = { sent: 0, answered: 0, exceptions: 0, late: 0, latenciesMs: [], latenciesBySecondMs: [], devicesPerSecond: [], cpuMs: 0, wallMs: 0, loopDelayP99Ms: 0, sendDelayP99Ms: 0 };
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -76,31 +80,35 @@ async function loadGenerator(msg: ToChild): Promise<void> {
   // device) are not counted; round k of the measurement is the k-th second.
   const warmup = msg.warmupSeconds;
   const rounds = warmup + msg.seconds;
-  const inFlight: Array<{ atMs: number; round: number } | undefined> = new Array(n).fill(undefined);
+  // Answers are matched by transaction id (16 bits: far more than the polls in flight).
+  const inFlight = new Map<number, { device: number; atMs: number; round: number }>();
+  const waiting: boolean[] = new Array(n).fill(false);
   const answeredIn: Array<Set<number>> = Array.from({ length: msg.seconds }, () => new Set());
   const sendDelaysMs: number[] = [];
-  sockets.forEach((socket, i) => {
+  for (const socket of sockets) {
     let buf: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       for (;;) {
         const len = mbapFrameLength(buf);
         if (typeof len !== 'number' || buf.length < len) break;
-        const poll = inFlight[i];
-        inFlight[i] = undefined;
+        const tid = ((buf[0] as number) << 8) | (buf[1] as number);
+        const poll = inFlight.get(tid);
+        inFlight.delete(tid);
+        if (poll) waiting[poll.device] = false;
         if (poll && poll.round >= warmup) {
           report.answered++;
           if ((buf[7] as number) & 0x80) report.exceptions++;
           const latencyMs = performance.now() - poll.atMs;
           report.latenciesMs.push(latencyMs);
           (report.latenciesBySecondMs[poll.round - warmup] ??= []).push(latencyMs);
-          answeredIn[poll.round - warmup]?.add(i);
+          answeredIn[poll.round - warmup]?.add(poll.device);
         }
         buf = buf.subarray(len);
       }
     });
-  });
-  let tid = 0;
+  }
+  let nextTid = 0;
   const base = performance.now();
   const schedule = (i: number, round: number): void => {
     if (round >= rounds) return;
@@ -110,10 +118,12 @@ async function loadGenerator(msg: ToChild): Promise<void> {
       if (round >= warmup) {
         report.sent++;
         sendDelaysMs.push(atMs - dueMs);
-        if (inFlight[i]) report.late++;
+        if (waiting[i]) report.late++;
       }
-      inFlight[i] = { atMs, round };
-      (sockets[i] as net.Socket).write(request(tid++ & 0xffff));
+      const tid = nextTid++ & 0xffff;
+      inFlight.set(tid, { device: i, atMs, round });
+      waiting[i] = true;
+      (socketOf[i] as net.Socket).write(request(tid, (msg.targets[i] as { unitId: number }).unitId));
       schedule(i, round + 1);
     }, dueMs - performance.now());
   };
@@ -141,10 +151,12 @@ async function loadGenerator(msg: ToChild): Promise<void> {
 async function main(): Promise<void> {
   const seconds = arg('seconds', 60);
   const warmupSeconds = arg('warmup', 3);
+  const unitsPerPort = arg('units-per-port', 1);
   const count = arg('devices', 1000);
   const clock = new RealClock();
   const model = definitionModel('eastron-sdm630');
   const servers: ModbusTcpServer[] = [];
+  const targets: Array<{ port: number; unitId: number }> = [];
   const startedAt = performance.now();
   for (let i = 0; i < count; i++) {
     const phase = (i % 97) / 97;
@@ -153,11 +165,16 @@ async function main(): Promise<void> {
       const powerW = 1500 + 1200 * Math.sin(t / 60 + phase * 6.28);
       return { powerW, powerL1W: powerW / 3, powerL2W: powerW / 3, powerL3W: powerW / 3, voltageL1V: 230.1, voltageL2V: 229.8, voltageL3V: 231.0, frequencyHz: 50, energyImportWh: 5_000_000 + t * 0.4, energyExportWh: 120_000 };
     };
-    const device = new ModbusDevice({ identity: { deviceId: `meter-${i}`, meterId: String(10_000_000 + i), model: 'SDM630' }, truth, clock }, model, { unitId: 1 });
-    const server = new ModbusTcpServer({ clock });
+    const unitId = (i % unitsPerPort) + 1;
+    const device = new ModbusDevice({ identity: { deviceId: `meter-${i}`, meterId: String(10_000_000 + i), model: 'SDM630' }, truth, clock }, model, { unitId });
+    if (unitId === 1) {
+      const server = new ModbusTcpServer({ clock });
+      await server.listen();
+      servers.push(server);
+    }
+    const server = servers[servers.length - 1] as ModbusTcpServer;
     server.add(device);
-    await server.listen();
-    servers.push(server);
+    targets.push({ port: server.port, unitId });
   }
   const startupMs = performance.now() - startedAt;
   process.stderr.write(`${count} devices listening after ${startupMs.toFixed(0)} ms; polling for ${seconds} s…\n`);
@@ -176,7 +193,7 @@ async function main(): Promise<void> {
       } else resolve(m.report);
     });
     child.on('exit', (code) => reject(new Error(`load generator exited with ${String(code)} before reporting`)));
-    child.send({ kind: 'start', ports: servers.map((s) => s.port), seconds, warmupSeconds } satisfies ToChild);
+    child.send({ kind: 'start', targets, seconds, warmupSeconds } satisfies ToChild);
   });
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
@@ -188,6 +205,8 @@ async function main(): Promise<void> {
   const minDevices = report.devicesPerSecond.length ? Math.min(...report.devicesPerSecond) : 0;
   const result = {
     devices: count,
+    ports: servers.length,
+    unitsPerPort,
     seconds,
     warmupSeconds,
     startupMs: Math.round(startupMs),
@@ -215,7 +234,7 @@ async function main(): Promise<void> {
     target: { everyDeviceEverySecond: minDevices === count, p99Under50Ms: percentile(sorted, 99) < 50 },
   };
   const rows = [
-    ['devices (one TCP port each)', String(count)],
+    ['devices / TCP ports', `${count} / ${servers.length} (${unitsPerPort} unit id${unitsPerPort > 1 ? 's' : ''} per port)`],
     ['run', `${seconds} s measured after ${warmupSeconds} s of warm-up`],
     ['start-up', `${result.startupMs} ms`],
     ['requests sent / answered', `${result.sent} / ${result.answered}`],
