@@ -8,6 +8,7 @@ type Registrar = (program: Command) => void;
  */
 export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: Registrar }>]> = [
   ['config', () => import('./config.js')],
+  ['demo', () => import('./demo.js')],
   ['run', () => import('./run.js')],
   ['check', () => import('./check.js')],
   ['read', () => import('./read.js')],

@@ -1,0 +1,24 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('nabo demo', () => {
+  it('runs a simulated block with one gateway per building and reports what they read', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--buildings', '2', '--speed', '300', '--minutes', '45', '--every', '15', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { at: string; buildings: Array<Record<string, number | string | null>> });
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const last = lines[lines.length - 1]!;
+    expect(last.buildings.map((b) => b.building)).toEqual(['b1-h1', 'b1-h2']);
+    for (const b of last.buildings) {
+      expect(b.gridPowerW).not.toBeNull();
+      expect(b.importWhTrue).not.toBeNull();
+      expect(b.importWhRead).not.toBeNull();
+    }
+    expect(stderr).toContain('2 buildings simulated and read by 2 gateways');
+  });
+});
