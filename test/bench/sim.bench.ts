@@ -1,4 +1,4 @@
-// npm run bench:sim [-- --seconds N --devices N --warmup N --units-per-port N]
+// npm run bench:sim [-- --seconds N --devices N --warmup N --units-per-port N --refresh-ms N]
 //
 // Starts N (1000) simulated SDM630 meters, each on its own Modbus TCP port (or N unit ids per
 // port, requests pipelined on one connection per port), and polls each once
@@ -152,6 +152,8 @@ async function main(): Promise<void> {
   const seconds = arg('seconds', 60);
   const warmupSeconds = arg('warmup', 3);
   const unitsPerPort = arg('units-per-port', 1);
+  // 0: every request rebuilds the image from the truth (the default, the most work).
+  const refreshMs = process.argv.includes('--refresh-ms') ? arg('refresh-ms', 0) : 0;
   const count = arg('devices', 1000);
   const clock = new RealClock();
   const model = definitionModel('eastron-sdm630');
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
       return { powerW, powerL1W: powerW / 3, powerL2W: powerW / 3, powerL3W: powerW / 3, voltageL1V: 230.1, voltageL2V: 229.8, voltageL3V: 231.0, frequencyHz: 50, energyImportWh: 5_000_000 + t * 0.4, energyExportWh: 120_000 };
     };
     const unitId = (i % unitsPerPort) + 1;
-    const device = new ModbusDevice({ identity: { deviceId: `meter-${i}`, meterId: String(10_000_000 + i), model: 'SDM630' }, truth, clock }, model, { unitId });
+    const device = new ModbusDevice({ identity: { deviceId: `meter-${i}`, meterId: String(10_000_000 + i), model: 'SDM630' }, truth, clock }, model, { unitId, refreshMs });
     if (unitId === 1) {
       const server = new ModbusTcpServer({ clock });
       await server.listen();
@@ -207,6 +209,7 @@ async function main(): Promise<void> {
     devices: count,
     ports: servers.length,
     unitsPerPort,
+    refreshMs,
     seconds,
     warmupSeconds,
     startupMs: Math.round(startupMs),
@@ -236,6 +239,7 @@ async function main(): Promise<void> {
   const rows = [
     ['devices / TCP ports', `${count} / ${servers.length} (${unitsPerPort} unit id${unitsPerPort > 1 ? 's' : ''} per port)`],
     ['run', `${seconds} s measured after ${warmupSeconds} s of warm-up`],
+    ['register image rebuilt', refreshMs === 0 ? 'on every request' : `at most every ${refreshMs} ms`],
     ['start-up', `${result.startupMs} ms`],
     ['requests sent / answered', `${result.sent} / ${result.answered}`],
     ['exceptions / late', `${result.exceptions} / ${result.late}`],
