@@ -70,6 +70,6 @@ export class P1Meter extends PushMeter implements SimulatedDevice {
   }
 
   endpoint(): Extract<DeviceEndpoint, { transport: 'dsmr-p1' }> {
-    return { transport: 'dsmr-p1', path: this.clientPath, baudRate: lineOf(this.options.version).baudRate };
+    return { transport: 'dsmr-p1', path: this.clientPath, ...lineOf(this.options.version) };
   }
 }

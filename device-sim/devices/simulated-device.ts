@@ -70,7 +70,7 @@ export type DeviceEndpoint =
       unitId: number;
     }
   | { transport: 'han'; path: string; baudRate: number; parity: 'none' | 'even' }
-  | { transport: 'dsmr-p1'; path: string; baudRate: number }
+  | { transport: 'dsmr-p1'; path: string; baudRate: number; parity?: 'none' | 'even'; dataBits?: 7 | 8 }
   | {
       transport: 'firmata';
       path: string;
