@@ -31,9 +31,9 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(version: P1EncodeVersion) {
+async function setup(version: P1EncodeVersion, truth: () => QuantityValues = () => TRUTH) {
   const clock = new SimulatedClock({ startMs: START });
-  const meter = await P1Meter.open({ identity: { deviceId: `p1-${version}`, meterId: 'E0044007012345616', model: 'T211' }, truth: () => TRUTH, clock }, { version });
+  const meter = await P1Meter.open({ identity: { deviceId: `p1-${version}`, meterId: 'E0044007012345616', model: 'T211' }, truth, clock }, { version });
   cleanup.push(() => meter.close());
   const client = await SerialTestClient.open(meter.endpoint().path, meter.endpoint().baudRate);
   cleanup.push(() => client.close());
@@ -49,7 +49,7 @@ async function setup(version: P1EncodeVersion) {
       }
     }
   })().catch(() => undefined);
-  return { clock, meter, telegrams, rejected };
+  return { clock, meter, telegrams, rejected, splitter };
 }
 
 describe('simulated DSMR P1 meter on a pty (needs socat)', () => {
@@ -77,6 +77,21 @@ describe('simulated DSMR P1 meter on a pty (needs socat)', () => {
       }
     });
   }
+
+  it('counts from zero after a counter reset and keeps telegrams whole between garbage bursts', async () => {
+    let importWh = TRUTH.energyImportWh!;
+    const { clock, meter, telegrams, rejected, splitter } = await setup('5.0', () => ({ ...TRUTH, energyImportWh: importWh }));
+    meter.faults.set({ kind: 'garbage', bytes: 40, everyMs: 700 });
+    meter.faults.set({ kind: 'counter-reset' });
+    importWh += 1500;
+    await clock.advance(5000);
+    await vi.waitFor(() => expect(telegrams).toHaveLength(6), { timeout: 5000 });
+    expect(telegrams.map((t) => t.values.energyImportWh)).toEqual([1500, 1500, 1500, 1500, 1500, 1500]);
+    expect(telegrams.every((t) => t.values.energyExportWh === 0)).toBe(true);
+    // Garbage is thrown away by the splitter; no telegram was lost or damaged by it.
+    expect(splitter.stats.discardedBytes).toBeGreaterThanOrEqual(7 * 40 - 40);
+    expect(rejected).toEqual([]);
+  });
 
   it('sends telegrams whose CRC fails under crc-error and a skewed clock under clock-skew', async () => {
     const { clock, meter, telegrams, rejected } = await setup('5.0');
