@@ -1,0 +1,103 @@
+// The README's first steps, as a newcomer runs them: `nabo sim fleet` (real ptys, needs socat)
+// in one process, `nabo sim configs` to write the gateway config, and `nabo run --config …
+// --speed 60` in another process, which follows the simulator's clock, stores readings of
+// every device and interval energies, and stops cleanly on SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../gateway/cli/program.js';
+import { loadConfigFile } from '../../gateway/config/load.js';
+import { storePath } from '../../gateway/daemon.js';
+import { Store } from '../../gateway/store/store.js';
+import { requireTool } from '../device-sim/transports/tools.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const children: ChildProcess[] = [];
+let dir: string;
+
+function start(args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null>; waitFor(text: string, ms: number): Promise<void> } {
+  const child = spawn(TSX, ['gateway/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let err = '';
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+    for (const w of waiters.filter((x) => err.includes(x.text))) w.resolve();
+  });
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    stderr: () => err,
+    exited,
+    waitFor: (text, ms) =>
+      new Promise<void>((resolve, reject) => {
+        if (err.includes(text)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`no '${text}' within ${ms} ms; stderr:\n${err.slice(-2000)}`)), ms);
+        waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) });
+        void exited.then((code) => reject(new Error(`exited (${code}) before '${text}'; stderr:\n${err.slice(-2000)}`)));
+      }),
+  };
+}
+
+beforeAll(() => {
+  requireTool('socat');
+  dir = mkdtempSync(path.join(tmpdir(), 'nabo-newcomer-'));
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+});
+
+describe('newcomer flow: nabo sim fleet, nabo sim configs, nabo run (needs socat)', () => {
+  it('runs a gateway on the generated config that stores readings and interval energies, and stops on SIGTERM', async () => {
+    const listing = path.join(dir, 'fleet.json');
+    // The gateway starts a few real seconds (simulated minutes) after the fleet and follows its clock.
+    const sim = start(['sim', 'fleet', '--blocks', '1', '--buildings', '1', '--seed', '7', '--speed', '60', '--start', '2026-06-21T10:05:00Z', '--out', listing]);
+    await sim.waitFor('fleet running', 30_000);
+    const configs = path.join(dir, 'configs');
+    const code = await main(['node', 'nabo', 'sim', 'configs', '--fleet', listing, '--out', configs, '--format', 'json']);
+    expect(code).toBe(0);
+    const file = path.join(configs, 'b1-h1', 'nabo.yaml');
+    expect(existsSync(file)).toBe(true);
+    const loaded = loadConfigFile(file);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const deviceIds = loaded.config.devices.map((d) => d.id);
+    expect(deviceIds.length).toBeGreaterThan(0);
+
+    const run = start(['run', '--config', file, '--speed', '60']);
+    await run.waitFor('gateway started', 30_000);
+    // A quarter is computed 65 s (the job's grace) after its end; the health line of 10:32
+    // says the gateway's clock is past 10:31:05, so the quarter 10:15-10:30 is in.
+    await run.waitFor('"lastSuccess":"2026-06-21T10:32:', 60_000);
+    const stopAsked = performance.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(performance.now() - stopAsked).toBeLessThan(5000 + 3000);
+    expect(run.stderr()).toContain('gateway stopped; readings flushed');
+
+    const store = Store.open(storePath(loaded.config));
+    try {
+      for (const id of deviceIds) {
+        const quantity = loaded.config.devices.find((d) => d.id === id)?.role === 'pv' ? 'pvEnergyWh' : 'energyImportWh';
+        expect(store.readings.range({ deviceId: id, quantity }, 0, Number.MAX_SAFE_INTEGER).length, id).toBeGreaterThan(5);
+      }
+      const meter = loaded.config.devices.find((d) => d.role === 'grid-meter');
+      if (!meter) throw new Error('no grid meter in the generated config');
+      // The first quarter that starts after the gateway's first reading is complete.
+      const firstMs = store.readings.range({ deviceId: meter.id, quantity: 'energyImportWh' }, 0, Number.MAX_SAFE_INTEGER)[0]?.atMs ?? NaN;
+      const q = Math.ceil(firstMs / 900_000) * 900_000;
+      expect(q).toBeLessThanOrEqual(Date.parse('2026-06-21T10:15:00Z'));
+      const quarter = store.intervals.range(meter.id, q, q + 1);
+      expect(quarter).toHaveLength(1);
+      expect(quarter[0]?.gap).toBe(false);
+      expect((quarter[0]?.importWh ?? -1) + (quarter[0]?.exportWh ?? -1)).toBeGreaterThan(0);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+});
