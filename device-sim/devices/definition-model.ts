@@ -22,6 +22,10 @@ export function definitionModel(defOrId: DeviceDefinition | string, options: Def
   const def = typeof defOrId === 'string' ? findDefinition(defOrId) : defOrId;
   if (!def) throw new Error(`no device definition '${String(defOrId)}'`);
   const hasSerial = def.registers.some((r) => r.name === 'serialNumber' && r.type !== 'string');
+  // The definition's words as a few contiguous runs per table, copied out of the scratch image whole.
+  const footprint = new RegisterImage();
+  for (const reg of def.registers) footprint.set(reg.functionCode === 3 ? 'holding' : 'input', reg.address, new Uint16Array(registerWords(reg)));
+  const runs = (['holding', 'input'] as const).flatMap((table) => footprint.runs(table).map((r) => ({ table, start: r.start, length: r.length })));
   const forbidden = def.limits.forbidden.map((f) => ({ table: f.functionCode === 3 ? ('holding' as const) : ('input' as const), start: f.start, end: f.end }));
   return {
     name: def.id,
@@ -32,10 +36,7 @@ export function definitionModel(defOrId: DeviceDefinition | string, options: Def
       Object.assign(raw, options.raw?.(identity));
       writeDeviceValues(dense, def, values, { raw });
       const image = new RegisterImage({ gapsReadAsZero: true, forbidden, maxRegistersPerRequest: def.limits.maxRegistersPerRequest });
-      for (const reg of def.registers) {
-        const space = reg.functionCode === 3 ? dense.holding : dense.input;
-        image.set(reg.functionCode === 3 ? 'holding' : 'input', reg.address, space.subarray(reg.address, reg.address + registerWords(reg)));
-      }
+      for (const r of runs) image.set(r.table, r.start, (r.table === 'holding' ? dense.holding : dense.input).subarray(r.start, r.start + r.length));
       return image;
     },
   };

@@ -22,7 +22,9 @@ const ILLEGAL_DATA_VALUE = 3;
 
 /** The words a device maps, in both tables, with its rules for reads. */
 export class RegisterImage {
-  private readonly tables: Record<RegisterTable, Map<number, number>> = { holding: new Map(), input: new Map() };
+  // Sorted, non-overlapping, non-adjacent runs of words per table: a few typed arrays per image
+  // instead of a map entry per word, since an image is rebuilt for nearly every request.
+  private readonly tables: Record<RegisterTable, Run[]> = { holding: [], input: [] };
 
   constructor(readonly rules: ReadRules = {}) {}
 
@@ -31,11 +33,26 @@ export class RegisterImage {
     if (!Number.isInteger(address) || address < 0 || address + words.length > 0x10000) {
       throw new RangeError(`register block at ${address} of ${words.length} words leaves 0..65535`);
     }
-    const targets: RegisterTable[] = table === 'both' ? ['holding', 'input'] : [table];
-    for (const t of targets) {
-      const map = this.tables[t];
-      for (let i = 0; i < words.length; i++) map.set(address + i, (words[i] as number) & 0xffff);
+    if (words.length === 0) return this;
+    if (table === 'both') return this.set('holding', address, words).set('input', address, words);
+    const runs = this.tables[table];
+    const end = address + words.length;
+    // Runs that overlap or touch [address, end) merge with it into one.
+    let first = 0;
+    while (first < runs.length && (runs[first] as Run).start + (runs[first] as Run).words.length < address) first++;
+    let last = first;
+    while (last < runs.length && (runs[last] as Run).start <= end) last++;
+    let start = address;
+    let stop = end;
+    for (let i = first; i < last; i++) {
+      const r = runs[i] as Run;
+      start = Math.min(start, r.start);
+      stop = Math.max(stop, r.start + r.words.length);
     }
+    const merged = new Uint16Array(stop - start);
+    for (let i = first; i < last; i++) merged.set((runs[i] as Run).words, (runs[i] as Run).start - start);
+    for (let i = 0; i < words.length; i++) merged[address - start + i] = (words[i] as number) & 0xffff;
+    runs.splice(first, last - first, { start, words: merged });
     return this;
   }
 
@@ -46,23 +63,39 @@ export class RegisterImage {
     for (const f of this.rules.forbidden ?? []) {
       if (f.table === table && address < f.end && address + quantity > f.start) return ILLEGAL_DATA_ADDRESS;
     }
-    const map = this.tables[table];
     const zeroGaps = this.rules.gapsReadAsZero ?? false;
+    const end = address + quantity;
     const out = new Uint16Array(quantity);
-    for (let i = 0; i < quantity; i++) {
-      const w = map.get(address + i);
-      if (w === undefined && !zeroGaps) return ILLEGAL_DATA_ADDRESS;
-      out[i] = w ?? 0;
+    let covered = 0;
+    for (const r of this.tables[table]) {
+      const rEnd = r.start + r.words.length;
+      if (rEnd <= address) continue;
+      if (r.start >= end) break;
+      const from = Math.max(address, r.start);
+      const to = Math.min(end, rEnd);
+      out.set(r.words.subarray(from - r.start, to - r.start), from - address);
+      covered += to - from;
     }
+    if (covered < quantity && !zeroGaps) return ILLEGAL_DATA_ADDRESS;
     return out;
   }
 
   has(table: RegisterTable, address: number): boolean {
-    return this.tables[table].has(address);
+    return this.tables[table].some((r) => address >= r.start && address < r.start + r.words.length);
+  }
+
+  /** The mapped ranges of a table, in address order. */
+  runs(table: RegisterTable): Array<{ start: number; length: number }> {
+    return this.tables[table].map((r) => ({ start: r.start, length: r.words.length }));
   }
 
   /** Number of mapped words in a table. */
   size(table: RegisterTable): number {
-    return this.tables[table].size;
+    return this.tables[table].reduce((n, r) => n + r.words.length, 0);
   }
+}
+
+interface Run {
+  start: number;
+  words: Uint16Array;
 }
