@@ -15,14 +15,11 @@ import type { FirmataBoard } from '../../device-sim/devices/firmata-board.js';
 import type { PushMeter } from '../../device-sim/devices/push-meter.js';
 import { pacePushMeters, type PushPace } from '../../device-sim/devices/paced-push-meters.js';
 import { validateFleet } from '../../device-sim/fleet/fleet-file.js';
-import { startFleet, type RunningFleet } from '../../device-sim/fleet/fleet-runner.js';
+import { s0PulseWidthMs, startFleet, type RunningFleet } from '../../device-sim/fleet/fleet-runner.js';
 import { FleetWorld, type SimBuilding } from '../../device-sim/fleet/fleet-world.js';
 import { gatewayConfigFor } from '../../device-sim/fleet/gateway-config.js';
 import { buildListing } from '../../device-sim/fleet/listing.js';
 import { Lockstep, type QuietCheck } from './lockstep.js';
-
-/** Pulse width startFleet gives S0 outputs under a clock stepped by hand (clock ms). */
-const S0_PULSE_WIDTH_MS = 50;
 
 export interface RigOptions {
   fleet: unknown;
@@ -117,6 +114,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         if (!bus) throw new Error(`no gateway bus for ${deviceId} at ${endpoint.path}`);
         // Rising edges are the pulses the board started; each falls a pulse width later.
         const rises: number[] = [];
+        const widthMs = s0PulseWidthMs(clock.speed);
+        let falls = 0;
         checks.push({
           name: `${deviceId} S0 edges`,
           pending: () => {
@@ -124,7 +123,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
             let pulses = 0;
             for (const n of board.pulseCounts().values()) pulses += n;
             while (rises.length < pulses) rises.push(now);
-            const falls = rises.filter((t) => t + S0_PULSE_WIDTH_MS <= now).length;
+            while (falls < rises.length && (rises[falls] as number) + widthMs <= now) falls++;
             const seen = bus.port.edgesSeen;
             if (seen.rising < rises.length || seen.falling < falls) return `johnny-five saw ${seen.rising}/${rises.length} rising and ${seen.falling}/${falls} falling edges`;
             return undefined;
