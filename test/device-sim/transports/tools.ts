@@ -10,10 +10,10 @@ export function requireTool(tool: 'socat' | 'mbpoll'): void {
   }
 }
 
-/** Runs mbpoll once and returns the values it printed, by reference. */
+/** Runs mbpoll once (5 s answer timeout, for a busy CI machine) and returns the values it printed, by reference. */
 export function mbpoll(args: string[]): Promise<Map<number, number>> {
   return new Promise((resolve, reject) => {
-    execFile('mbpoll', ['-1', ...args], { timeout: 10_000 }, (err, stdout, stderr) => {
+    execFile('mbpoll', ['-1', '-o', '5', ...args], { timeout: 10_000 }, (err, stdout, stderr) => {
       const values = new Map<number, number>();
       for (const m of stdout.matchAll(/^\[(\d+)\]:\s+(\S+)/gm)) values.set(Number(m[1]), Number(m[2]));
       if (err || values.size === 0) reject(new Error(`mbpoll ${args.join(' ')} failed: ${err?.message ?? ''}\n${stdout}\n${stderr}`));
