@@ -90,7 +90,7 @@ export class PacedP1Meter extends PushMeter implements SimulatedDevice {
   }
 
   endpoint(): Extract<DeviceEndpoint, { transport: 'dsmr-p1' }> {
-    return { transport: 'dsmr-p1', path: this.clientPath, baudRate: 115200 };
+    return { transport: 'dsmr-p1', path: this.clientPath, baudRate: 115200, parity: 'none', dataBits: 8 };
   }
 }
 
