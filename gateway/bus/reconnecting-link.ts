@@ -146,7 +146,8 @@ export class ReconnectingLink extends EventEmitter {
     const h = this.handle;
     this.handle = undefined;
     h?.close();
-    if (this.opening) await this.opening.catch(() => undefined);
+    // An open still under way is closed when it completes (see open()); it is not awaited, as it
+    // may never complete (a board that never answers its handshake).
   }
 
   private scheduleRetry(): void {

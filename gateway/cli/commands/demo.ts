@@ -66,6 +66,8 @@ export function register(program: Command): void {
       const listing = sim.listing({ mode: 'simulated', startAt: new Date(startMs).toISOString(), speed });
       const dataRoot = opts.data ?? mkdtempSync(join(tmpdir(), 'nabo-demo-'));
       const gateways: Array<{ blockId: string; buildingId: string; gw: GatewayHandle; gridDevice?: string }> = [];
+      // The devices answer on the simulated clock (the Firmata handshake too): run it from here.
+      clock.start();
       try {
         for (const block of listing.blocks) {
           for (const building of block.buildings) {
@@ -85,7 +87,6 @@ export function register(program: Command): void {
         throw err;
       }
       process.stderr.write(`nabo demo: ${gateways.length} buildings simulated and read by ${gateways.length} gateways at ${speed}x; stores in ${dataRoot}; control API ${sim.control.url}\n`);
-      clock.start();
 
       const summary = (): Record<string, unknown> => {
         const rows = gateways.map(({ blockId, buildingId, gw, gridDevice }) => {
