@@ -13,7 +13,7 @@ import { buildProblem, NotOptimalError, type ClearingProblem, type Primal } from
 import { assembleResult, type ClearingResult } from './result.js';
 
 export interface ClearingOptions {
-  /** LP backend by name or instance (default highs); the block's configuration fixes it. */
+  /** LP backend by name or instance (default DEFAULT_CLEARING_BACKEND); the block's configuration fixes it. */
   backend?: BackendName | LpBackend;
   priceRule?: PriceRule;
 }
@@ -51,8 +51,16 @@ export async function finishClearing(problem: ClearingProblem, primal: Primal, r
   }
 }
 
+/**
+ * The backend an interval clearing uses unless the block's configuration names another.
+ * bench:solver: on interval books of a few hundred orders glpk.js clears in about 2.4 ms and
+ * HiGHS in about 7 ms (its WebAssembly call costs more than these small LPs), while HiGHS wins
+ * by far on large models (the day-ahead schedule uses it).
+ */
+export const DEFAULT_CLEARING_BACKEND = 'glpk' as const;
+
 export async function clearInterval(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingResult> {
-  const backend = typeof options.backend === 'object' ? options.backend : BACKENDS[options.backend ?? 'highs'];
+  const backend = typeof options.backend === 'object' ? options.backend : BACKENDS[options.backend ?? DEFAULT_CLEARING_BACKEND];
   const problem = buildProblem(book);
   const solution = await backend.solve(buildClearingModel(problem));
   if (solution.status === 'infeasible') throw new ClearingError('infeasible', 'the book cannot be balanced within the connection caps and line capacities');
@@ -70,6 +78,15 @@ export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 
   // One block, no lines: no marginal line, so no second LP.
   const allocation = completeAllocation(problem, planAllocation(problem, allocationPrices));
   return assembleResult(problem, allocation, published, set, rule);
+}
+
+/**
+ * Clears a book on the fastest exact path: the merit order for one block without lines (it
+ * agrees with the LP to the byte, see the property tests), the LP otherwise.
+ */
+export async function clearBook(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingResult> {
+  if (book.blocks.length === 1 && book.lines.length === 0) return clearMeritOrder(book, options.priceRule ? { priceRule: options.priceRule } : {});
+  return clearInterval(book, options);
 }
 
 export { validateOrderBook, buildProblem, buildClearingModel, primalFromValues };

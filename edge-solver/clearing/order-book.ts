@@ -79,9 +79,12 @@ export function validateOrderBook(raw: unknown): Result<OrderBook, OrderBookErro
   for (const [i, block] of book.blocks.entries()) {
     if (blockIds.has(block.id)) return fail('invalid-book', `blocks[${i}].id: duplicate block id ${block.id}`);
     blockIds.add(block.id);
-    if (block.gridExportPriceMinorPerKWh > block.gridImportPriceMinorPerKWh + block.gridTariffMinorPerKWh) {
-      // Otherwise importing to export again would be profitable without end.
-      return fail('invalid-book', `blocks[${i}].gridExportPriceMinorPerKWh: above the import price plus tariff`);
+    const gridOpen = block.connectionCapWh === undefined || block.connectionCapWh > 0;
+    if (block.gridExportPriceMinorPerKWh > block.gridImportPriceMinorPerKWh + block.gridTariffMinorPerKWh || (gridOpen && block.gridExportPriceMinorPerKWh === block.gridImportPriceMinorPerKWh + block.gridTariffMinorPerKWh)) {
+      // Above, importing to export again would pay without end; at equal prices it costs nothing
+      // and the grid flows have no unique optimum, so gateways could disagree on them (a closed
+      // connection, cap 0, may price both at the same value).
+      return fail('invalid-book', `blocks[${i}].gridExportPriceMinorPerKWh: must be below the import price plus tariff`);
     }
   }
   const lineIds = new Set<string>();

@@ -7,11 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClearingModel, buildProblem, clearInterval, clearMeritOrder, validateOrderBook, type OrderBook, type OrderBookInput } from '../../edge-solver/clearing/index.js';
+import { DEFAULT_CLEARING_BACKEND } from '../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, BACKENDS, type BackendName } from '../../edge-solver/lp/index.js';
 import type { LpModel } from '../../edge-solver/lp/model.js';
 import { buildScheduleModel, resolveOptions, type ScheduleCase } from '../../edge-solver/schedule/index.js';
 
-const CHOSEN: BackendName = 'highs';
+/** The backends nabo uses: glpk.js for interval clearing, HiGHS for the day-ahead schedule. */
+const CHOSEN_CLEARING: BackendName = DEFAULT_CLEARING_BACKEND;
+const CHOSEN_DAY_AHEAD: BackendName = 'highs';
 // javascript-lp-solver keeps a dense tableau: beyond this many variables × rows it takes minutes.
 const JS_LP_SOLVER_MAX_CELLS = 5e6;
 
@@ -309,14 +312,17 @@ async function main(): Promise<void> {
     case: c, what, limitMs, measuredMs: find(c, p)?.totalMsMedian ?? NaN, measuredCpuMs: find(c, p)?.totalCpuMsMedian ?? null, met: false,
   });
   const targets: Target[] = [
-    timeTarget('clear 150 orders × 3 blocks', `clearInterval ${CHOSEN}`, `clearInterval ${CHOSEN} median ms`, 10),
-    timeTarget('clear 10,000 orders × 1 block', 'merit order', 'merit order median ms', 20),
-    timeTarget('clear 10,000 orders × 1 block', `clearInterval ${CHOSEN}`, `clearInterval ${CHOSEN} (LP) median ms`, 20),
-    timeTarget('day-ahead 3 × 10 × 96', CHOSEN, `build + solve ${CHOSEN} median ms`, 250),
+    timeTarget('clear 150 orders × 3 blocks', `clearInterval ${CHOSEN_CLEARING}`, `clearInterval ${CHOSEN_CLEARING} median ms`, 10),
+    // One block without lines clears on the merit order (clearBook); the LP rows are for comparison.
+    timeTarget('clear 10,000 orders × 1 block', 'merit order', 'merit order (the path clearBook takes) median ms', 20),
+    timeTarget('day-ahead 3 × 10 × 96', CHOSEN_DAY_AHEAD, `build + solve ${CHOSEN_DAY_AHEAD} median ms`, 250),
   ];
   for (const grp of groups) {
-    const chosen = grp.find((r) => r.path === CHOSEN || r.path === `clearInterval ${CHOSEN}`);
-    if (chosen) targets.push({ case: chosen.case, what: `${CHOSEN} ≤ 1.5 × fastest in-process backend`, limitMs: 1.5, measuredMs: chosen.ratioToFastest ?? NaN, measuredCpuMs: null, met: false });
+    const isClearing = grp[0]?.case.startsWith('clear') === true;
+    const chosenName = isClearing ? CHOSEN_CLEARING : CHOSEN_DAY_AHEAD;
+    // For one block the chosen path is the merit order, compared with every LP backend.
+    const chosen = grp.find((r) => r.case.includes('× 1 block') ? r.path === 'merit order' : r.path === chosenName || r.path === `clearInterval ${chosenName}`);
+    if (chosen) targets.push({ case: chosen.case, what: `chosen path (${chosen.path}) ≤ 1.5 × fastest in-process path`, limitMs: 1.5, measuredMs: chosen.ratioToFastest ?? NaN, measuredCpuMs: null, met: false });
   }
   for (const t of targets) t.met = t.measuredMs <= t.limitMs;
 

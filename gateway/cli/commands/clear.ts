@@ -4,11 +4,13 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../../edge-solver/canonical-json.js';
-import { ClearingError, clearInterval, clearMeritOrder, PRICE_RULES, validateOrderBook, type ClearingResult, type PriceRule } from '../../../edge-solver/clearing/index.js';
+import { ClearingError, clearBook, clearInterval, clearMeritOrder, DEFAULT_CLEARING_BACKEND, PRICE_RULES, validateOrderBook, type ClearingResult, type PriceRule } from '../../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, isBackendName } from '../../../edge-solver/lp/index.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, UsageError } from '../output.js';
 
 const MERIT_ORDER = 'merit-order';
+/** The merit order for one block without lines, else the LP on the default backend. */
+const AUTO = 'auto';
 
 interface ClearFlags {
   backend: string;
@@ -51,13 +53,13 @@ export function register(program: Command): void {
     .command('clear')
     .description('clear an interval order book (welfare LP with the grid as fallback) and print the result as canonical JSON')
     .argument('<book>', 'order book JSON file (docs/order-book.md), or - for stdin')
-    .option('--backend <name>', `${[...BACKEND_NAMES, MERIT_ORDER].join(', ')} (merit-order: one block only)`, 'highs')
+    .option('--backend <name>', `${[AUTO, ...BACKEND_NAMES, MERIT_ORDER].join(', ')} (auto: merit order for one block, else the LP on ${DEFAULT_CLEARING_BACKEND}; merit-order: one block only)`, AUTO)
     .option('--price-rule <rule>', PRICE_RULES.join(' or '), 'midpoint')
     .option('--format <format>', 'json (RFC 8785 canonical) or table', 'json')
     .addHelpText('after', '\nExamples:\n  $ nabo clear book.json\n  $ nabo clear book.json --backend glpk --price-rule pay-as-clear\n')
     .action(async (file: string, flags: ClearFlags) => {
       const backend = flags.backend;
-      if (!isBackendName(backend) && backend !== MERIT_ORDER) throw new UsageError(`--backend: ${JSON.stringify(backend)} is not one of ${[...BACKEND_NAMES, MERIT_ORDER].join(', ')}`);
+      if (!isBackendName(backend) && backend !== MERIT_ORDER && backend !== AUTO) throw new UsageError(`--backend: ${JSON.stringify(backend)} is not one of ${[AUTO, ...BACKEND_NAMES, MERIT_ORDER].join(', ')}`);
       if (!(PRICE_RULES as readonly string[]).includes(flags.priceRule)) throw new UsageError(`--price-rule: ${JSON.stringify(flags.priceRule)} is not one of ${PRICE_RULES.join(', ')}`);
       if (flags.format !== 'json' && flags.format !== 'table') throw new UsageError(`--format: ${JSON.stringify(flags.format)} is not json or table`);
       const priceRule = flags.priceRule as PriceRule;
@@ -65,7 +67,7 @@ export function register(program: Command): void {
       if (!parsed.ok) throw new UsageError(`${file}: invalid order book at ${parsed.error.detail}`);
       let result: ClearingResult;
       try {
-        result = backend === MERIT_ORDER ? clearMeritOrder(parsed.value, { priceRule }) : await clearInterval(parsed.value, { backend, priceRule });
+        result = backend === AUTO ? await clearBook(parsed.value, { priceRule }) : backend === MERIT_ORDER ? clearMeritOrder(parsed.value, { priceRule }) : await clearInterval(parsed.value, { backend, priceRule });
       } catch (err) {
         if (!(err instanceof ClearingError)) throw err;
         if (err.kind === 'not-single-block') throw new UsageError(`--backend merit-order: ${err.message}`);

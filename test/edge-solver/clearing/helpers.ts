@@ -46,7 +46,8 @@ export function blockArb(id: string) {
   return fc
     .record({
       importPrice: fc.integer({ min: 0, max: 40 }),
-      spread: fc.integer({ min: 0, max: 30 }),
+      // Feed-in strictly below import plus tariff: equal prices on an open connection are refused.
+      spread: fc.integer({ min: 1, max: 30 }),
       tariff: fc.integer({ min: 0, max: 5 }),
       connectionCapWh: fc.option(fc.integer({ min: 0, max: 8000 }), { nil: undefined }),
       netLoadWh: fc.integer({ min: -3000, max: 3000 }),

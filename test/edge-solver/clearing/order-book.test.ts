@@ -52,6 +52,14 @@ describe('order book validation', () => {
     expect(detail({ ...GOOD, blocks: [{ ...GOOD.blocks[0]!, gridExportPriceMinorPerKWh: 121 }] })).toMatch(/^blocks\[0\]\.gridExportPriceMinorPerKWh:/);
   });
 
+  it('rejects a feed-in price equal to import plus tariff on an open connection, where grid flows would tie', () => {
+    const b = GOOD.blocks[0]!;
+    // Block A has no tariff: feed-in equal to its import price.
+    const equal = b.gridImportPriceMinorPerKWh;
+    expect(detail({ ...GOOD, blocks: [{ ...b, gridExportPriceMinorPerKWh: equal }, GOOD.blocks[1]!] })).toMatch(/^blocks\[0\]\.gridExportPriceMinorPerKWh: must be below/);
+    expect(validateOrderBook({ ...GOOD, blocks: [{ ...b, gridExportPriceMinorPerKWh: equal, connectionCapWh: 0 }, GOOD.blocks[1]!] }).ok).toBe(true);
+  });
+
   it('never throws on garbage', () => {
     for (const junk of [null, 42, 'book', [], { blocks: 'x' }]) expect(validateOrderBook(junk).ok).toBe(false);
   });
