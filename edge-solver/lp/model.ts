@@ -58,13 +58,36 @@ export class LpModel {
     const lower = spec.lower ?? -Infinity;
     const upper = spec.upper ?? Infinity;
     if (!(lower <= upper)) throw new Error(`LpModel: row ${name} has lower ${lower} > upper ${upper}`);
-    const merged = new Map<number, number>();
-    for (const [j, c] of terms) {
-      if (j < 0 || j >= this.variables.length) throw new Error(`LpModel: row ${name} refers to unknown variable ${j}`);
-      if (c !== 0) merged.set(j, (merged.get(j) ?? 0) + c);
+    const n = this.variables.length;
+    // Fast path (the common case, and the hot one when building a day-ahead model): terms
+    // already in ascending index order without repeats need no merging.
+    let ordered = true;
+    for (let t = 0; t < terms.length; t++) {
+      const j = (terms[t] as readonly [number, number])[0];
+      if (!(j >= 0 && j < n)) throw new Error(`LpModel: row ${name} refers to unknown variable ${j}`);
+      if (t > 0 && j <= (terms[t - 1] as readonly [number, number])[0]) ordered = false;
     }
-    const sorted = [...merged.entries()].filter(([, c]) => c !== 0).sort((a, b) => a[0] - b[0]);
-    this.rows.push({ name, index: Int32Array.from(sorted.map((t) => t[0])), coef: Float64Array.from(sorted.map((t) => t[1])), lower, upper });
+    let index: Int32Array;
+    let coef: Float64Array;
+    if (ordered) {
+      let k = 0;
+      for (const [, c] of terms) if (c !== 0) k++;
+      index = new Int32Array(k);
+      coef = new Float64Array(k);
+      k = 0;
+      for (const [j, c] of terms) {
+        if (c === 0) continue;
+        index[k] = j;
+        coef[k++] = c;
+      }
+    } else {
+      const merged = new Map<number, number>();
+      for (const [j, c] of terms) if (c !== 0) merged.set(j, (merged.get(j) ?? 0) + c);
+      const sorted = [...merged.entries()].filter(([, c]) => c !== 0).sort((a, b) => a[0] - b[0]);
+      index = Int32Array.from(sorted.map((t) => t[0]));
+      coef = Float64Array.from(sorted.map((t) => t[1]));
+    }
+    this.rows.push({ name, index, coef, lower, upper });
     this.rowNames.add(name);
     return this.rows.length - 1;
   }
