@@ -58,7 +58,7 @@ describe('gateway bus faults against the simulator (needs socat)', () => {
     cleanup.push(() => port.close());
     await port.open();
     const queue = new RequestQueue({ failuresBeforeRest: 2, restInitialMs: 60_000 });
-    const gw = [1, 2, 3].map((u) => new ModbusDevice({ deviceId: `meter-${u}`, busId: 'rs485', unitId: u, definition: SDM630, port, queue, line: rtuLine(19200), timeoutMs: 300 }));
+    const gw = [1, 2, 3].map((u) => new ModbusDevice({ deviceId: `meter-${u}`, busId: 'rs485', unitId: u, definition: SDM630, port, queue, line: rtuLine(19200), timeoutMs: 800 }));
     const cycles: string[][] = [];
     for (let cycle = 0; cycle < 6; cycle++) cycles.push(await Promise.all(gw.map((d) => kind(d.read('fast')))));
     // Every cycle reads the live units; the dead one costs a timeout twice, then none.
@@ -75,7 +75,7 @@ describe('gateway bus faults against the simulator (needs socat)', () => {
     const port = new ModbusRtuPort({ id: 'rs485', path: bus.clientPath, baudRate: 19200, onReject: (k) => rejects.push(k) });
     cleanup.push(() => port.close());
     await port.open();
-    const device = new ModbusDevice({ deviceId: 'meter-1', busId: 'rs485', unitId: 1, definition: SDM630, port, queue: new RequestQueue({ failuresBeforeRest: 100 }), line: rtuLine(19200), timeoutMs: 300 });
+    const device = new ModbusDevice({ deviceId: 'meter-1', busId: 'rs485', unitId: 1, definition: SDM630, port, queue: new RequestQueue({ failuresBeforeRest: 100 }), line: rtuLine(19200), timeoutMs: 800 });
     expect(await kind(device.read('fast'))).toBe('ok');
     sims[0]!.faults.set({ kind: 'crc-error' });
     expect(await kind(device.read('fast'))).toBe('protocol');
@@ -93,7 +93,7 @@ describe('gateway bus faults against the simulator (needs socat)', () => {
     cleanup.push(() => port.close());
     await port.open();
     const queue = new RequestQueue({ failuresBeforeRest: 1 });
-    const device = new ModbusDevice({ deviceId: 'meter-1', busId: 'rs485', unitId: 1, definition: SDM630, port, queue, line: rtuLine(19200), timeoutMs: 300 });
+    const device = new ModbusDevice({ deviceId: 'meter-1', busId: 'rs485', unitId: 1, definition: SDM630, port, queue, line: rtuLine(19200), timeoutMs: 800 });
     sims[0]!.faults.set({ kind: 'exception', code: 4 });
     expect(await kind(device.read('fast'))).toBe('exception');
     expect(await kind(device.read('fast'))).toBe('exception');
@@ -110,7 +110,7 @@ describe('gateway bus faults against the simulator (needs socat)', () => {
     const port = new ModbusRtuPort({ id: 'rs485', path: link, baudRate: 19200 });
     cleanup.push(() => port.close());
     await port.open();
-    const device = new ModbusDevice({ deviceId: 'meter-1', busId: 'rs485', unitId: 1, definition: SDM630, port, queue: new RequestQueue({ failuresBeforeRest: 100 }), line: rtuLine(19200), timeoutMs: 300 });
+    const device = new ModbusDevice({ deviceId: 'meter-1', busId: 'rs485', unitId: 1, definition: SDM630, port, queue: new RequestQueue({ failuresBeforeRest: 100 }), line: rtuLine(19200), timeoutMs: 800 });
     expect(await kind(device.read('fast'))).toBe('ok');
     // Unplug: the pty pair disappears.
     await first.bus.close();
