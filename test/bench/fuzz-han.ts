@@ -5,28 +5,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHanReader, decodeHanFrame, decodeHanInformation, encodeHanFrame, encodeHdlcFrame, encryptGlo, parseHdlcFrame } from '../../protocols/han/index.js';
 import type { Result } from '../../protocols/result.js';
+import { unitRandom, type FuzzRow } from './fuzz-kit.js';
 
-export interface FuzzRow {
-  decoder: string;
-  cases: number;
-  decoded: number;
-  rejected: number;
-  byKind: Record<string, number>;
-  ms: number;
-}
-
-/** xorshift32: deterministic cases for a given seed. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
+/** Seeded, so a failing case replays from its seed. */
+export const rng = unitRandom;
 
 const KEYS = { encryptionKey: Uint8Array.from({ length: 16 }, (_, i) => i * 17), authenticationKey: Uint8Array.from({ length: 16 }, (_, i) => 255 - i) };
 

@@ -6,28 +6,9 @@ import { decodeAsciiRequest, decodeAsciiResponse, encodeAsciiFrame } from '../..
 import { decodeMbapRequest, decodeMbapResponse, encodeMbapRequest, encodeMbapResponse } from '../../protocols/modbus/mbap.js';
 import type { ModbusRequest, ModbusResponse } from '../../protocols/modbus/pdu.js';
 import { decodeRtuRequest, decodeRtuResponse, encodeRtuRequest, encodeRtuResponse } from '../../protocols/modbus/rtu.js';
+import { xorshift32, type FuzzRow } from './fuzz-kit.js';
 
-export interface FuzzRow {
-  decoder: string;
-  cases: number;
-  decoded: number;
-  rejected: number;
-  byKind: Record<string, number>;
-  ms: number;
-}
-
-/** xorshift32: reproducible runs without Math.random. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
+const rng = xorshift32;
 
 function validRequest(next: () => number): ModbusRequest {
   switch (next() % 4) {

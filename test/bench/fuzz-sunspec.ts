@@ -12,29 +12,9 @@ import {
   readSunSpecDevice,
   SUPPORTED_MODEL_IDS,
 } from '../../protocols/sunspec/index.js';
+import { xorshift32, type FuzzRow } from './fuzz-kit.js';
 
-export interface FuzzRow {
-  decoder: string;
-  cases: number;
-  decoded: number;
-  rejected: number;
-  byKind: Record<string, number>;
-  /** Time spent in the decoder only (input generation excluded). */
-  ms: number;
-}
-
-/** xorshift32: deterministic, so a failure can be replayed from the seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
+const rng = xorshift32;
 
 function count(byKind: Record<string, number>, kind: string): void {
   byKind[kind] = (byKind[kind] ?? 0) + 1;

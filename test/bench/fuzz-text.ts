@@ -8,28 +8,9 @@ import { createP1Splitter, decodeP1Telegram } from '../../protocols/dsmr/index.j
 import { bcc, decodeCommand, decodeIecReadout } from '../../protocols/iec62056-21/index.js';
 import { crc16Arc } from '../../protocols/checksums/crc16-arc.js';
 import type { Result } from '../../protocols/result.js';
+import { unitRandom, type FuzzRow } from './fuzz-kit.js';
 
-export interface TextFuzzRow {
-  decoder: string;
-  cases: number;
-  decoded: number;
-  rejected: number;
-  byKind: Record<string, number>;
-  ms: number;
-}
-
-/** xorshift32: the same cases for the same seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
+const rng = unitRandom;
 
 function fixtureTexts(file: string): string[] {
   const path = fileURLToPath(new URL(`../fixtures/conformance/${file}`, import.meta.url));
@@ -97,10 +78,10 @@ function run(
   make: (next: () => number) => Uint8Array,
   decode: (b: Uint8Array) => Array<Result<unknown, string>>,
   perInput = 1,
-): TextFuzzRow {
+): FuzzRow {
   const next = rng(0x5eed ^ (decoder.length * 7919));
   const inputs = Array.from({ length: inputCount }, () => make(next));
-  const row: TextFuzzRow = { decoder, cases: inputCount * perInput, decoded: 0, rejected: 0, byKind: {}, ms: 0 };
+  const row: FuzzRow = { decoder, cases: inputCount * perInput, decoded: 0, rejected: 0, byKind: {}, ms: 0 };
   const t0 = performance.now();
   for (const input of inputs) {
     let results: Array<Result<unknown, string>>;
@@ -122,7 +103,7 @@ function run(
   return row;
 }
 
-export function fuzzText(cases: number): TextFuzzRow[] {
+export function fuzzText(cases: number): FuzzRow[] {
   const p1 = fixtureTexts('dsmr-telegrams.json');
   const iec = fixtureTexts('iec62056-21-readouts.json');
   const commands = iec.filter((t) => t.startsWith('\x01'));
