@@ -10,11 +10,13 @@ import { ModbusRtuPort } from '../bus/modbus-rtu-port.js';
 import { ModbusTcpPort } from '../bus/modbus-tcp-port.js';
 import { PushPort, type PushedFrame } from '../bus/push-port.js';
 import { FirmataPort } from '../bus/firmata-port.js';
+import { IecPort } from '../bus/iec-port.js';
 import { S0Accumulator } from '../../protocols/s0/index.js';
 import { RequestQueue } from '../bus/request-queue.js';
 import type { PolledDevice } from './device-reader.js';
 import type { HealthRegistry } from './health.js';
 import { ModbusDevice } from './modbus-device.js';
+import { DEFAULT_IEC_READOUT_TIMEOUT_MS, IecDevice } from './iec-device.js';
 import { hanDecoder, p1Decoder } from './push-decoders.js';
 import { SunSpecDevice } from './sunspec-device.js';
 
@@ -46,7 +48,14 @@ export interface FirmataBus {
   reports: { start(): void; stop(): void };
 }
 
-export type LiveBus = ModbusBus | PushBus | FirmataBus;
+export interface IecBus {
+  kind: 'iec62056-21';
+  config: BusConfig;
+  port: IecPort;
+  queue: RequestQueue;
+}
+
+export type LiveBus = ModbusBus | PushBus | FirmataBus | IecBus;
 
 export interface BuiltGateway {
   buses: Map<string, LiveBus>;
@@ -117,8 +126,11 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
       });
       return { kind: 'push', config: bus, port, deviceId: device?.id };
     }
-    case 'iec62056-21':
-      return { unsupported: 'IEC 62056-21 pull readout is not wired into the gateway yet' };
+    case 'iec62056-21': {
+      // The bus timeout bounds each silence of the meter, never below the standard's 1.5 s reaction time.
+      const port = new IecPort({ id: bus.id, path: bus.path, baudRate: bus.baudRate, dataBits: bus.dataBits, parity: bus.parity, stopBits: bus.stopBits, silenceTimeoutMs: Math.max(bus.timeoutMs, 1500), clock: ioClock, onReject });
+      return { kind: 'iec62056-21', config: bus, port, queue: new RequestQueue({ clock: ioClock }) };
+    }
     case 'firmata': {
       const meters: FirmataBus['meters'] = new Map();
       const pinDevices = config.devices.filter((x) => x.bus === bus.id && x.pin !== undefined && x.impulsesPerKWh !== undefined);
@@ -188,6 +200,10 @@ export function buildGateway(config: NaboConfig, options: BuildOptions): BuiltGa
       continue;
     }
     const bus = built.buses.get(d.bus);
+    if (bus?.kind === 'iec62056-21') {
+      built.polled.push({ device: new IecDevice({ deviceId: d.id, busId: d.bus, port: bus.port, queue: bus.queue, timeoutMs: DEFAULT_IEC_READOUT_TIMEOUT_MS }), config: d });
+      continue;
+    }
     if (!bus || bus.kind !== 'modbus') continue;
     const common = { deviceId: d.id, busId: d.bus, unitId: d.unitId ?? 1, port: bus.port, queue: bus.queue, line: bus.line, timeoutMs: bus.config.timeoutMs };
     if (d.model === 'sunspec') {
@@ -219,7 +235,7 @@ export async function openBuses(built: BuiltGateway): Promise<Array<{ busId: str
 
 export async function closeBuses(built: BuiltGateway): Promise<void> {
   for (const b of built.buses.values()) {
-    if (b.kind === 'modbus') b.queue.close();
+    if (b.kind === 'modbus' || b.kind === 'iec62056-21') b.queue.close();
     if (b.kind === 'firmata') b.reports.stop();
   }
   await Promise.all([...built.buses.values()].map((b) => b.port.close()));
