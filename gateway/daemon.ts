@@ -62,7 +62,7 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
       const h = acquisition.health.bus(bus.config.id);
       h.connected = bus.port.connected;
       h.reconnects = 'reconnects' in bus.port ? bus.port.reconnects : 0;
-      h.queueDepth = bus.kind === 'modbus' ? bus.queue.depth : 0;
+      h.queueDepth = 'queue' in bus ? bus.queue.depth : 0;
     }
     return acquisition.health.snapshot();
   };

@@ -3,11 +3,10 @@
 // session asks (send, change baud, wait with a bound) and goes back to the sign-on baud rate
 // after every readout, as the meter does. A lost adapter is reopened like every other port.
 import { existsSync } from 'node:fs';
-import { SerialPort } from 'serialport';
 import { createModeCSession, type IecReadout, type IecSessionAction, type ModeCSession } from '../../protocols/iec62056-21/index.js';
 import { RealClock, type Clock, type TimerHandle } from '../clock/clock.js';
-import { bitsPerCharacter, type SerialLineOptions } from './modbus-rtu-port.js';
-import { ReconnectingLink, type LinkCallbacks, type LinkHandle } from './reconnecting-link.js';
+import { bitsPerCharacter, openSerialLine, type SerialLineHandle, type SerialLineOptions } from './modbus-rtu-port.js';
+import { ReconnectingLink } from './reconnecting-link.js';
 import { BusError } from './request-queue.js';
 
 export interface IecPortOptions extends SerialLineOptions {
@@ -18,50 +17,6 @@ export interface IecPortOptions extends SerialLineOptions {
   silenceTimeoutMs?: number;
   clock?: Clock;
   onReject?: (kind: string, detail: string) => void;
-}
-
-/** A serial link whose baud rate can change while open (mode C switches after the ACK). */
-interface IecLineHandle extends LinkHandle {
-  setBaud(baud: number): Promise<void>;
-}
-
-// openSerialLine (modbus-rtu-port) hides its SerialPort, and a readout must change the baud
-// rate of the open port: this opener is the same plus setBaud.
-function openIecLine(line: SerialLineOptions, cb: LinkCallbacks): Promise<IecLineHandle> {
-  return new Promise((resolve, reject) => {
-    const port = new SerialPort({
-      path: line.path,
-      baudRate: line.baudRate,
-      dataBits: line.dataBits ?? 7,
-      parity: line.parity ?? 'even',
-      stopBits: line.stopBits ?? 1,
-      autoOpen: false,
-    });
-    port.on('data', (d: Buffer) => cb.onData(d));
-    port.on('error', (err) => cb.onLost(err.message));
-    port.on('close', () => cb.onLost('port closed'));
-    port.open((err) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      resolve({
-        write: (b) => {
-          port.write(Buffer.from(b));
-        },
-        close: () => {
-          if (port.isOpen) port.close(() => undefined);
-        },
-        // Drain first: the ACK must leave at the old rate. The binding's update flushes both
-        // queues, so a byte the meter sent before the switch is lost (meters wait ≥ 200 ms).
-        setBaud: (baudRate) =>
-          new Promise<void>((res, rej) => {
-            if (!port.isOpen) return rej(new Error('port closed'));
-            port.drain((e) => (e ? rej(e) : port.update({ baudRate }, (e2) => (e2 ? rej(e2) : res()))));
-          }),
-      });
-    });
-  });
 }
 
 interface Running {
@@ -81,7 +36,7 @@ export class IecPort {
   readonly id: string;
   private readonly link: ReconnectingLink;
   private readonly clock: Clock;
-  private line: IecLineHandle | undefined;
+  private line: SerialLineHandle | undefined;
   private baud: number;
   private running: Running | undefined;
   /** When the bytes written last have left the wire at the rate they went out at (clock ms). */
@@ -98,7 +53,8 @@ export class IecPort {
     this.baud = options.baudRate;
     this.link = new ReconnectingLink(
       async (cb) => {
-        const handle = await openIecLine(options, cb);
+        // Mode C starts at 7E1 unless the config says otherwise.
+        const handle = await openSerialLine({ ...options, dataBits: options.dataBits ?? 7, parity: options.parity ?? 'even' }, cb);
         this.line = handle;
         this.baud = options.baudRate;
         return handle;

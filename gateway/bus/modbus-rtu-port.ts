@@ -43,7 +43,12 @@ export function silenceMs(line: SerialLineOptions): number {
 /** Silences are real time on a real line, whatever clock the polls run on. */
 const REAL_TIME = new RealClock();
 
-export function openSerialLine(line: SerialLineOptions, cb: LinkCallbacks): Promise<LinkHandle> {
+/** An open serial line; its baud rate can change while open (IEC 62056-21 mode C switches after the ACK). */
+export interface SerialLineHandle extends LinkHandle {
+  setBaud(baudRate: number): Promise<void>;
+}
+
+export function openSerialLine(line: SerialLineOptions, cb: LinkCallbacks): Promise<SerialLineHandle> {
   return new Promise((resolve, reject) => {
     const port = new SerialPort({
       path: line.path,
@@ -68,6 +73,16 @@ export function openSerialLine(line: SerialLineOptions, cb: LinkCallbacks): Prom
         close: () => {
           if (port.isOpen) port.close(() => undefined);
         },
+        // Drain first: what was written must leave at the old rate. The binding's update flushes
+        // both queues, so a byte the far side sent before the switch is lost (meters wait ≥ 200 ms).
+        setBaud: (baudRate) =>
+          new Promise<void>((resolve2, reject2) => {
+            if (!port.isOpen) {
+              reject2(new Error('port closed'));
+              return;
+            }
+            port.drain((e) => (e ? reject2(e) : port.update({ baudRate }, (e2) => (e2 ? reject2(e2) : resolve2()))));
+          }),
       });
     });
   });
