@@ -1,26 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../../gateway/cli/program.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
 import { dumpWords, loadDumps } from '../../../protocols/sunspec/fixture-dumps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabo-sunspec-cli-'));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'nabo', 'decode', 'sunspec', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (args: string[]) => runCli(['decode', 'sunspec', ...args]);
 
 function writeDump(name: string, text: string): string {
   const file = join(dir, name);

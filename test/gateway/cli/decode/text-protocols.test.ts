@@ -1,27 +1,14 @@
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../../gateway/cli/program.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabo-decode-cli-'));
 const dsmr = JSON.parse(readFileSync('test/fixtures/conformance/dsmr-telegrams.json', 'utf8')) as { entries: Array<{ id: string; raw_text: string }> };
 const iec = JSON.parse(readFileSync('test/fixtures/conformance/iec62056-21-readouts.json', 'utf8')) as { entries: Array<{ id: string; raw_text?: string }> };
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'nabo', 'decode', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (args: string[]) => runCli(['decode', ...args]);
 
 function file(name: string, text: string): string {
   const f = join(dir, name);

@@ -1,30 +1,17 @@
 // `nabo decode han` (gateway/cli/decode/han.ts): several frames from a hex dump or raw bytes,
 // values with units, meter id, model and UTC time, every rejected frame with its reason, exit
-// 1 when nothing decodes. (Kept beside the HAN tests: this engineer's area is test/protocols/han.)
+// 1 when nothing decodes.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../gateway/cli/program.js';
-import { encodeHanFrame } from '../../../protocols/han/index.js';
-import { HAN_FIXTURES } from './han-fixtures.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+import { encodeHanFrame } from '../../../../protocols/han/index.js';
+import { HAN_FIXTURES } from '../../../protocols/han/han-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabo-han-cli-'));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'nabo', 'decode', 'han', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (args: string[]) => runCli(['decode', 'han', ...args]);
 
 function write(name: string, data: string | Uint8Array): string {
   const file = join(dir, name);
