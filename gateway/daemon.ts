@@ -10,6 +10,7 @@ import { Store } from './store/store.js';
 import { Acquisition } from './acquisition/acquisition.js';
 import { buildGateway, closeBuses, openBuses, type BuiltGateway } from './acquisition/build.js';
 import { IntervalJob } from './acquisition/interval-job.js';
+import { PushWatchdog } from './acquisition/push-watchdog.js';
 
 export interface GatewayHandle {
   store: Store;
@@ -56,6 +57,10 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
     deviceIds: () => acquisition.latestReadings().filter((r) => r.values.energyImportWh !== undefined || r.values.energyExportWh !== undefined).map((r) => r.deviceId),
   });
   intervals.start();
+  const pushed = [...built.buses.values()].flatMap((b) => (b.kind === 'push' && b.deviceId ? [{ deviceId: b.deviceId, busId: b.config.id }] : []));
+  // HAN meters push every 2-10 s and P1 meters every 1-10 s: a minute without a frame is silence.
+  const watchdog = new PushWatchdog(clock, acquisition.health, log, pushed, { silentAfterMs: 60_000 });
+  watchdog.start();
 
   const health = (): ReturnType<Acquisition['health']['snapshot']> => {
     for (const bus of built.buses.values()) {
@@ -95,6 +100,7 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
     stopping ??= (async () => {
       for (const t of timers) clock.clear(t);
       intervals.stop();
+      watchdog.stop();
       await acquisition.stop();
       await closeBuses(built);
       store.close();
