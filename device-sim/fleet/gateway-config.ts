@@ -51,12 +51,12 @@ export function gatewayConfigFor(listing: FleetListing, blockId: string, buildin
     switch (e.transport) {
       case 'modbus-tcp': {
         const bus = busFor(`tcp:${e.host}:${e.port}`, (id) => ({ id, kind: 'modbus-tcp', host: e.host, port: e.port, timeoutMs: 1000 }), `tcp-${d.localId}`);
-        devices.push(modbusDevice(d, bus, e.unitId, model, building));
+        devices.push(modbusDevice(d, bus, e.unitId, model, building, listing.clock.mode === 'simulated' ? listing.clock.speed : 1));
         break;
       }
       case 'modbus-rtu': {
         const bus = busFor(`rtu:${e.path}`, (id) => ({ id, kind: 'modbus-rtu', path: e.path, baudRate: e.baudRate, parity: e.parity, dataBits: e.dataBits, stopBits: e.stopBits, timeoutMs: 500 }), d.bus ?? 'rs485');
-        devices.push(modbusDevice(d, bus, e.unitId, model, building));
+        devices.push(modbusDevice(d, bus, e.unitId, model, building, listing.clock.mode === 'simulated' ? listing.clock.speed : 1));
         break;
       }
       case 'han': {
@@ -108,9 +108,20 @@ export function gatewayConfigFor(listing: FleetListing, blockId: string, buildin
   return config;
 }
 
-function modbusDevice(d: ListedDevice, bus: string, unitId: number, model: string, building: ListedBuilding): Raw {
+/**
+ * Poll periods a bus can carry at the fleet's speed: a real-time fleet gets the defaults (1 s
+ * fast, 60 s slow); an accelerated one stretches the fast period so a read takes at most about
+ * a tenth of a real second of simulated time between polls.
+ */
+export function pollFor(speed: number): { fastMs: number; slowMs: number } {
+  const fastMs = Math.max(1000, Math.ceil((speed * 100) / 1000) * 1000);
+  return { fastMs, slowMs: Math.max(60_000, fastMs) };
+}
+
+function modbusDevice(d: ListedDevice, bus: string, unitId: number, model: string, building: ListedBuilding, speed: number): Raw {
   const role = ROLE[d.kind as Exclude<ListedDevice['kind'], 's0-board'>];
   const out: Raw = { id: d.localId, name: `${d.identity.manufacturer ?? ''} ${d.identity.model}`.trim(), bus, model, role, unitId: unitId === 0 ? 1 : unitId };
+  if (speed > 1) out.poll = pollFor(speed);
   if (d.kind === 'sunspec-inverter' && building.pvKWp) out.ratedPowerW = Math.ceil(building.pvKWp * 1000 * 1.2);
   return out;
 }

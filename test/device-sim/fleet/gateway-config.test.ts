@@ -8,7 +8,7 @@ import { main } from '../../../gateway/cli/program.js';
 import type { DeviceEndpoint } from '../../../device-sim/devices/simulated-device.js';
 import { validateFleet } from '../../../device-sim/fleet/fleet-file.js';
 import { FleetWorld } from '../../../device-sim/fleet/fleet-world.js';
-import { gatewayConfigs } from '../../../device-sim/fleet/gateway-config.js';
+import { pollFor, gatewayConfigs } from '../../../device-sim/fleet/gateway-config.js';
 import { buildListing, type FleetListing } from '../../../device-sim/fleet/listing.js';
 
 /** A listing with every kind of endpoint, as a running fleet would print it. */
@@ -130,6 +130,18 @@ describe('gateway configs for a simulated fleet', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.configs[0]?.yaml).toMatch(/anchoredAt: (["']?)2026-11-22T00:43:07.207Z\1/);
+  });
+
+  it('stretches Modbus poll periods with the fleet\'s speed so the buses keep up', () => {
+    expect(pollFor(1)).toEqual({ fastMs: 1000, slowMs: 60_000 });
+    expect(pollFor(60)).toEqual({ fastMs: 6000, slowMs: 60_000 });
+    expect(pollFor(1440)).toEqual({ fastMs: 144_000, slowMs: 144_000 });
+    const l = listing();
+    l.clock = { ...l.clock, mode: 'simulated', speed: 60 };
+    const r = gatewayConfigs(l, { dataRoot: '/tmp/data' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.configs[0]?.yaml).toMatch(/poll:\s+fastMs: 6000\s+slowMs: 60000/);
   });
 
   it('refuses a listing that is not one, naming the field', async () => {
