@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '../result.js';
 import { crc16Arc } from '../checksums/crc16-arc.js';
 import { parseObjectLines, type P1Object } from './objects.js';
 import { interpretObjects, type P1Interpretation } from './interpret.js';
+import { latin1Bytes, latin1Text } from '../latin1.js';
 
 export type P1ErrorKind =
   | 'empty'
@@ -66,28 +67,13 @@ function isFiller(b: number): boolean {
   return b === CR || b === LF || b === 0x20 || b === 0x09 || b === 0x00;
 }
 
-function toBytes(input: string | Uint8Array): Uint8Array | undefined {
-  if (typeof input !== 'string') return input;
-  const out = new Uint8Array(input.length);
-  for (let i = 0; i < input.length; i++) {
-    const c = input.charCodeAt(i);
-    if (c > 0xff) return undefined;
-    out[i] = c;
-  }
-  return out;
-}
-
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
-}
-
 function isHexDigit(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
 }
 
 /** Decodes one telegram (leading and trailing line ends and NULs are allowed around it). */
 export function decodeP1Telegram(input: string | Uint8Array, options: P1DecodeOptions = {}): Result<P1Telegram, P1ErrorKind> {
-  const bytes = toBytes(input);
+  const bytes = latin1Bytes(input);
   if (bytes === undefined) return fail('not-text', 'characters beyond Latin-1 cannot come from a meter');
   const maxBytes = options.maxBytes ?? DEFAULT_P1_MAX_BYTES;
   if (bytes.length > maxBytes) return fail('too-long', `${bytes.length} bytes, limit ${maxBytes}`);
@@ -107,7 +93,7 @@ export function decodeP1Telegram(input: string | Uint8Array, options: P1DecodeOp
   if (bang < 0) return fail('no-end', "no '!' line");
   let i = bang + 1;
   while (i < bytes.length && bytes[i] !== CR && bytes[i] !== LF) i++;
-  const crcText = latin1(bytes, bang + 1, i);
+  const crcText = latin1Text(bytes, bang + 1, i);
   for (let k = i; k < bytes.length; k++) {
     if (!isFiller(bytes[k] as number)) return fail('trailing-data', `byte 0x${(bytes[k] as number).toString(16)} at ${k} after the end line`);
   }
@@ -120,7 +106,7 @@ export function decodeP1Telegram(input: string | Uint8Array, options: P1DecodeOp
       return fail('crc-mismatch', `CRC ${crcText.toUpperCase()} given, ${computed.toString(16).toUpperCase().padStart(4, '0')} computed`);
   }
 
-  const lines = latin1(bytes, start, bang).split(/\r\n|\n|\r/);
+  const lines = latin1Text(bytes, start, bang).split(/\r\n|\n|\r/);
   const header = (lines[0] as string).slice(1);
   if (!/^[A-Za-z]{3}[\x20-\x7e]/.test(header)) return fail('no-header', `'/${header.slice(0, 20)}' is not an identification line`);
   // The body lines, without the header and the empty remainder after the last line end before '!'.

@@ -7,6 +7,7 @@ import { bcc } from './bcc.js';
 import { formatDataSet, obisKey, parseDataLine, type IecDataSet } from './data-set.js';
 import { decodeIdentification, encodeIdentification, ETX, EOT, STX, type IecIdentification } from './messages.js';
 import { mapObisNumbers, type ObisNumber } from './obis-quantities.js';
+import { latin1Bytes, latin1Text } from '../latin1.js';
 
 export type IecErrorKind =
   | 'empty'
@@ -60,20 +61,6 @@ function isFiller(b: number): boolean {
   return b === CR || b === LF || b === 0x20 || b === 0x00;
 }
 
-function toBytes(input: string | Uint8Array): Uint8Array | undefined {
-  if (typeof input !== 'string') return input;
-  const out = new Uint8Array(input.length);
-  for (let i = 0; i < input.length; i++) {
-    const c = input.charCodeAt(i);
-    if (c > 0xff) return undefined;
-    out[i] = c;
-  }
-  return out;
-}
-
-const latin1 = (b: Uint8Array, start: number, end: number): string =>
-  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
-
 function lineEnd(bytes: Uint8Array, from: number): number {
   const i = bytes.indexOf(LF, from);
   return i < 0 ? bytes.length : i;
@@ -81,7 +68,7 @@ function lineEnd(bytes: Uint8Array, from: number): number {
 
 /** Decodes one readout; see the module comment for the accepted shapes. */
 export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes?: number } = {}): Result<IecReadout, IecErrorKind> {
-  const bytes = toBytes(input);
+  const bytes = latin1Bytes(input);
   if (bytes === undefined) return fail('not-text', 'characters beyond Latin-1 cannot come from a meter');
   const max = options.maxBytes ?? DEFAULT_IEC_MAX_BYTES;
   if (bytes.length > max) return fail('too-long', `${bytes.length} bytes, limit ${max}`);
@@ -91,13 +78,13 @@ export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes
   // An optical head echoes our '/?…!' request before the meter answers.
   if (bytes[p] === 0x2f && bytes[p + 1] === 0x3f) {
     const end = lineEnd(bytes, p);
-    if (latin1(bytes, p, end).replace(/\r$/, '').endsWith('!')) p = end + 1;
+    if (latin1Text(bytes, p, end).replace(/\r$/, '').endsWith('!')) p = end + 1;
     while (p < bytes.length && isFiller(bytes[p] as number)) p++;
   }
   let identification: IecIdentification | undefined;
   if (bytes[p] === 0x2f) {
     const end = lineEnd(bytes, p);
-    const id = decodeIdentification(latin1(bytes, p, end));
+    const id = decodeIdentification(latin1Text(bytes, p, end));
     if (!id.ok) return fail('bad-identification', id.error.detail);
     identification = id.value;
     p = end + 1;
@@ -130,12 +117,12 @@ export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes
     if (given !== computed) return fail('bcc-mismatch', `BCC 0x${given.toString(16)} given, 0x${computed.toString(16)} computed`);
     const trailing = rest(etx + 2);
     if (trailing) return trailing;
-    text = latin1(bytes, stx + 1, etx);
+    text = latin1Text(bytes, stx + 1, etx);
     framing = 'block';
   } else {
     if (identification === undefined) return fail('no-start', "neither an identification line '/' nor STX");
     // Push: data lines up to a line that is just '!'.
-    const body = latin1(bytes, pushStart, bytes.length);
+    const body = latin1Text(bytes, pushStart, bytes.length);
     const m = /(^|\r?\n)!\r?(\n|$)/.exec(body);
     if (!m) return fail('no-end', "no '!' line");
     const trailing = rest(pushStart + m.index + m[0].length);
