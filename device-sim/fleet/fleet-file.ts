@@ -2,9 +2,8 @@
 // that expose it. Validated by zod; every problem comes back with its path
 // (`blocks[0].buildings[2].devices[1].unitId`), like `nabo config check` does for gateways.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatPath, type ConfigProblem } from '../../gateway/config/load.js';
+import { formatPath, parseYamlText, type ConfigProblem } from '../../gateway/config/load.js';
 
 export const FLEET_VERSION = 1;
 
@@ -197,17 +196,9 @@ export function validateFleet(raw: unknown): FleetResult {
 }
 
 export function parseFleetText(text: string): FleetResult {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { path: pos ? `(line ${pos.line}, column ${pos.col})` : '(file)', message: e.message.split('\n')[0] ?? e.message };
-      }),
-    };
-  }
-  return validateFleet(doc.toJS());
+  const parsed = parseYamlText(text);
+  if (!parsed.ok) return parsed;
+  return validateFleet(parsed.value);
 }
 
 export function loadFleetFile(file: string): FleetResult {

@@ -91,8 +91,8 @@ export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv = process.en
   return result;
 }
 
-/** Parses YAML text; syntax errors come back with their line and column. */
-export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+/** YAML text to plain data; syntax errors (duplicate keys too) come back with line and column. */
+export function parseYamlText(text: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
@@ -103,7 +103,13 @@ export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.e
       }),
     };
   }
-  return validateConfig(doc.toJS(), env);
+  return { ok: true, value: doc.toJS() as unknown };
+}
+
+/** Parses and validates a config's YAML text. */
+export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const parsed = parseYamlText(text);
+  return parsed.ok ? validateConfig(parsed.value, env) : parsed;
 }
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
