@@ -24,6 +24,9 @@ export class ReadingStore {
   private readonly findSeries;
   private readonly insertReading;
   private readonly upsertMinute;
+  private readonly rangeStmt;
+  private readonly latestStmt;
+  private readonly minuteStmt;
   private buffer: StoredReading[] = [];
 
   constructor(private readonly db: Db) {
@@ -38,6 +41,12 @@ export class ReadingStore {
         min = MIN(min, excluded.min),
         max = MAX(max, excluded.max),
         last = excluded.last`);
+    // Prepared once: the interval job asks for ranges every interval, per device.
+    this.rangeStmt = db.prepare('SELECT at_ms AS atMs, value FROM readings WHERE at_ms >= ? AND at_ms < ? AND series_id = ? ORDER BY at_ms');
+    this.latestStmt = db.prepare('SELECT at_ms AS atMs, value FROM readings WHERE series_id = ? AND at_ms <= ? ORDER BY at_ms DESC LIMIT 1');
+    this.minuteStmt = db.prepare(
+      'SELECT minute_ms AS minuteMs, count, sum / count AS mean, min, max, last FROM aggregates_minute WHERE minute_ms >= ? AND minute_ms < ? AND series_id = ? ORDER BY minute_ms',
+    );
   }
 
   /** Queues a reading for the next flush. */
@@ -99,18 +108,14 @@ export class ReadingStore {
   range(key: SeriesKey, fromMs: number, toMs: number): Array<{ atMs: number; value: number }> {
     const row = this.findSeries.get(key.deviceId, key.quantity) as { id: number } | undefined;
     if (!row) return [];
-    return this.db
-      .prepare('SELECT at_ms AS atMs, value FROM readings WHERE at_ms >= ? AND at_ms < ? AND series_id = ? ORDER BY at_ms')
-      .all(fromMs, toMs, row.id) as Array<{ atMs: number; value: number }>;
+    return this.rangeStmt.all(fromMs, toMs, row.id) as Array<{ atMs: number; value: number }>;
   }
 
   /** The newest reading of a series at or before `atMs`. */
   latestAtOrBefore(key: SeriesKey, atMs: number): { atMs: number; value: number } | undefined {
     const row = this.findSeries.get(key.deviceId, key.quantity) as { id: number } | undefined;
     if (!row) return undefined;
-    return this.db
-      .prepare('SELECT at_ms AS atMs, value FROM readings WHERE series_id = ? AND at_ms <= ? ORDER BY at_ms DESC LIMIT 1')
-      .get(row.id, atMs) as { atMs: number; value: number } | undefined;
+    return this.latestStmt.get(row.id, atMs) as { atMs: number; value: number } | undefined;
   }
 
   count(): number {
@@ -120,8 +125,6 @@ export class ReadingStore {
   minuteAggregates(key: SeriesKey, fromMs: number, toMs: number): Array<{ minuteMs: number; count: number; mean: number; min: number; max: number; last: number }> {
     const row = this.findSeries.get(key.deviceId, key.quantity) as { id: number } | undefined;
     if (!row) return [];
-    return this.db
-      .prepare('SELECT minute_ms AS minuteMs, count, sum / count AS mean, min, max, last FROM aggregates_minute WHERE minute_ms >= ? AND minute_ms < ? AND series_id = ? ORDER BY minute_ms')
-      .all(fromMs, toMs, row.id) as Array<{ minuteMs: number; count: number; mean: number; min: number; max: number; last: number }>;
+    return this.minuteStmt.all(fromMs, toMs, row.id) as Array<{ minuteMs: number; count: number; mean: number; min: number; max: number; last: number }>;
   }
 }
