@@ -1,6 +1,6 @@
 // Captures pasted by installers: hex dumps with any spacing, line prefixes such as offsets,
 // 0x prefixes or separators, or raw bytes.
-import { fail, ok, type Result } from './result.js';
+import { fail, ok, type Result } from '../core/result.js';
 
 /**
  * Parses a hex dump: whitespace, ':', '-', ',' and '0x' prefixes are ignored, as are leading

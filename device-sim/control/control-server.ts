@@ -12,7 +12,7 @@
 //   PUT    /devices/:id/faults           body: one fault, or { "faults": [...] } replacing all
 //   DELETE /devices/:id/faults[/:kind]   clear all faults, or one kind
 import http from 'node:http';
-import type { Clock } from '../../gateway/clock/clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { DeviceEndpoint, DeviceFaultKind, SimulatedDevice } from '../devices/simulated-device.js';
 import type { DevicePlan, FleetWorld } from '../fleet/fleet-world.js';
 import type { IntervalRecorder } from '../fleet/interval-recorder.js';

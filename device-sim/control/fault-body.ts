@@ -1,6 +1,7 @@
 // The JSON a client PUTs to switch faults, checked before it reaches a device: the same
 // closed union as `DeviceFault` in devices/simulated-device.ts.
 import { z } from 'zod';
+import { zodProblems } from '../../core/problems.js';
 import type { DeviceFault } from '../devices/simulated-device.js';
 
 const faultSchema = z.discriminatedUnion('kind', [
@@ -23,7 +24,7 @@ export const FAULT_KINDS = ['no-answer', 'late-answer', 'crc-error', 'exception'
 export function parseFaultBody(raw: unknown): { ok: true; faults: DeviceFault[] } | { ok: false; problems: Array<{ path: string; message: string }> } {
   const parsed = faultBodySchema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message })) };
+    return { ok: false, problems: zodProblems(parsed.error, '(body)') };
   }
   const v = parsed.data;
   return { ok: true, faults: ('faults' in v ? v.faults : [v]) as DeviceFault[] };

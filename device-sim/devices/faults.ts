@@ -1,6 +1,6 @@
 // Per-device fault switch and the value-level faults (frozen values, counter reset), shared by
 // every transport so a fault means the same thing on TCP, RTU, HAN, P1 and Firmata.
-import type { Quantity, QuantityValues } from '../../protocols/quantities.js';
+import type { Quantity, QuantityValues } from '../../core/quantities.js';
 import type { DeviceFault, DeviceFaultKind, FaultSwitchLike, TruthSource } from './simulated-device.js';
 
 const COUNTERS: readonly Quantity[] = [

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import type { OpenPtyPairOptions } from '../transports/pty-pair.js';
 import { GarbageInjector, PtyLine } from '../transports/serial-line.js';
 import { FaultSwitch, ReportedValues } from './faults.js';

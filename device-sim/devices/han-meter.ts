@@ -4,7 +4,7 @@
 // come from protocols/han's encoder, so they are the bytes the gateway's decoder is tested on.
 import type { HanLayout, HanList } from '../../protocols/han/han-frame.js';
 import { encodeHanFrame } from '../../protocols/han/encode.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { PushMeter, type PushMeterOptions } from './push-meter.js';
 import type { DeviceContext, DeviceEndpoint, SimulatedDevice } from './simulated-device.js';
 

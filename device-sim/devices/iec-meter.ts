@@ -2,9 +2,9 @@
 // ACK V Z Y → the data message (STX … ETX BCC) built by protocols/iec62056-21 from the truth.
 // Between requests it is silent; it forgets a half-done sign-on after a while, as meters do.
 // A pty has no real baud rate: the switch to Z is tracked, not carried out on the wire.
-import type { TimerHandle } from '../../gateway/clock/clock.js';
+import type { TimerHandle } from '../../core/clock.js';
 import { dataSetsFromValues, decodeAckOptionSelect, decodeSignOnRequest, encodeIdentification, encodeIecReadout } from '../../protocols/iec62056-21/index.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import type { OpenPtyPairOptions } from '../transports/pty-pair.js';
 import { charTimeMs, GarbageInjector, PtyLine } from '../transports/serial-line.js';
 import { FaultSwitch, ReportedValues } from './faults.js';

@@ -3,7 +3,7 @@
 // registers and reports them as setpoints. Transport-level faults (no answer, late answer,
 // dropped connections, CRC errors) are applied by the transport; this class answers the PDU.
 import type { ModbusRequest, ModbusResponse } from '../../protocols/modbus/pdu.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { FaultSwitch, ReportedValues } from './faults.js';
 import { RegisterImage } from './register-image.js';
 import type { DeviceContext, DeviceEndpoint, DeviceIdentity, SetpointWrite, SimulatedDevice } from './simulated-device.js';

@@ -5,7 +5,7 @@
 import { encodeP1Telegram, type P1EncodeVersion } from '../../protocols/dsmr/encoder.js';
 import type { HanLayout, HanList } from '../../protocols/han/han-frame.js';
 import { encodeHanFrame } from '../../protocols/han/encode.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import type { RunningFleet } from '../fleet/fleet-runner.js';
 import { LIST3_OFFSET_MS } from './han-meter.js';
 import { PushMeter } from './push-meter.js';

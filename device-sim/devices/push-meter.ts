@@ -1,8 +1,8 @@
 // What HAN and P1 meters share: they push a frame on a serial line at fixed instants of their
 // own clock, whether anyone listens or not. The schedule is aligned to the clock (a 2 s list
 // at even seconds, a 10 s list at :00, :10, …) and the faults apply to every frame.
-import type { TimerHandle } from '../../gateway/clock/clock.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { TimerHandle } from '../../core/clock.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import type { OpenPtyPairOptions } from '../transports/pty-pair.js';
 import { GarbageInjector, PtyLine, type LineSettings } from '../transports/serial-line.js';
 import { FaultSwitch, ReportedValues } from './faults.js';

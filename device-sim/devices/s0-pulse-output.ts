@@ -1,7 +1,7 @@
 // An S0 pulse output (DIN 43864 / EN 62053-31): one pulse per 1/pulsesPerKWh kWh of the
 // counter it follows, each at least 30 ms long with at least as long a pause after it. Energy
 // that comes faster than the line can pulse is owed and paid out back to back, never lost.
-import type { Clock, TimerHandle } from '../../gateway/clock/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 
 export interface S0PulseOutputOptions {
   clock: Clock;

@@ -2,8 +2,8 @@
 // protocols on real transports (device-sim/devices, transports). Physics owns the truth; a
 // device only asks for it (a callback), turns it into bytes with protocols/, and reports back
 // what a client wrote to it (setpoints, relays). Faults sit between the truth and the wire.
-import type { Clock } from '../../gateway/clock/clock.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { Clock } from '../../core/clock.js';
+import type { QuantityValues } from '../../core/quantities.js';
 
 /** Asked whenever a device refreshes its image or sends a frame: the true values right now. */
 export type TruthSource = () => QuantityValues;

@@ -2,7 +2,7 @@
 // 802), imaged with protocols/sunspec so the gateway decodes them with the same tables. The
 // battery takes storage-control writes on model 124 the way writes.ts sends them and turns them
 // into a battery power setpoint for the physics.
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { buildSunSpecImage, type ImageModel } from '../../protocols/sunspec/image.js';
 import { modelDef } from '../../protocols/sunspec/models/index.js';
 import type { ModbusDeviceModel, ModelSetpoint, WriteOutcome } from './modbus-device.js';

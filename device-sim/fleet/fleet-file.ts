@@ -3,7 +3,8 @@
 // (`blocks[0].buildings[2].devices[1].unitId`), like `nabo config check` does for gateways.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { formatPath, parseYamlText, type ConfigProblem } from '../../gateway/config/load.js';
+import { zodProblems, type Problem as ConfigProblem } from '../../core/problems.js';
+import { parseYamlText } from '../../core/yaml-text.js';
 
 export const FLEET_VERSION = 1;
 
@@ -186,13 +187,7 @@ export type FleetResult = { ok: true; fleet: FleetSpec } | { ok: false; problems
 export function validateFleet(raw: unknown): FleetResult {
   const parsed = fleetSchema.safeParse(raw);
   if (parsed.success) return { ok: true, fleet: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((i) => ({
-      path: formatPath(i.path),
-      message: i.code === 'invalid_type' && i.input === undefined ? 'required' : i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message,
-    })),
-  };
+  return { ok: false, problems: zodProblems(parsed.error) };
 }
 
 export function parseFleetText(text: string): FleetResult {

@@ -2,7 +2,7 @@
 // RTU bus per building bus (a socat pty pair, several unit ids on it), a Firmata board per S0
 // board, a HAN or P1 meter pushing on a pty, each fed by the fleet world's truth. Devices that
 // cannot run here (a pty in a tcp-only run) are listed as skipped with the reason.
-import type { Clock } from '../../gateway/clock/clock.js';
+import type { Clock } from '../../core/clock.js';
 import { definitionModel } from '../devices/definition-model.js';
 import { FirmataBoard } from '../devices/firmata-board.js';
 import { HanMeter } from '../devices/han-meter.js';

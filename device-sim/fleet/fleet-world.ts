@@ -2,8 +2,8 @@
 // block (neighbours share a sky), and for every device of the fleet file its identity, the
 // truth callback a transport device asks, and the handler for what clients write to it.
 // The clock is read here, in the shell, and nowhere in the physics.
-import type { Clock } from '../../gateway/clock/clock.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { Clock } from '../../core/clock.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import type { DeviceIdentity, SetpointHandler, SetpointWrite, TruthSource } from '../devices/simulated-device.js';
 import { BuildingPhysics, type BuildingTruth } from '../physics/building-physics.js';
 import { SiteWeather } from '../physics/weather.js';

@@ -1,7 +1,7 @@
 // The true energy of every market interval (15 minutes by default), per building: the physics
 // is brought up to each interval boundary on the clock and its registers are read there, so a
 // test can compare the interval energies a gateway stored with exactly what flowed.
-import type { Clock, TimerHandle } from '../../gateway/clock/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { BuildingTruth } from '../physics/building-physics.js';
 import type { SimBuilding } from './fleet-world.js';
 

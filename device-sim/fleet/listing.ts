@@ -2,7 +2,7 @@
 // `nabo sim fleet --out fleet.json`, read back by `nabo sim configs --fleet fleet.json`.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { formatPath, type ConfigProblem } from '../../gateway/config/load.js';
+import { zodProblems, type Problem as ConfigProblem } from '../../core/problems.js';
 import type { DeviceEndpoint, DeviceIdentity } from '../devices/simulated-device.js';
 import type { FleetWorld } from './fleet-world.js';
 
@@ -114,6 +114,6 @@ export function readListingFile(file: string): ListingResult {
     return { ok: false, problems: [{ path: '(file)', message: code ? `cannot read ${file}: ${code}` : `not JSON: ${(err as Error).message}` }] };
   }
   const parsed = listingSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
   return { ok: true, listing: parsed.data };
 }

@@ -1,6 +1,6 @@
 // Everything `nabo sim fleet` runs, as one call for tests and tools: the fleet's physics, its
 // devices on their transports, the true interval energies and the control API.
-import type { Clock } from '../../gateway/clock/clock.js';
+import type { Clock } from '../../core/clock.js';
 import { startControlServer, type ControlServer } from '../control/control-server.js';
 import type { DeviceEndpoint } from '../devices/simulated-device.js';
 import type { FleetSpec } from './fleet-file.js';

@@ -3,7 +3,7 @@
 // battery following the setpoint written to it (or covering the net load on its own in
 // 'auto'), and the meters integrating each piece exactly. A setpoint takes effect at the very
 // instant it is written; the rest of the cell uses it.
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { batteryLimits, feasiblePowerW, initialStoredWh, socPercent, storedAfter, type BatteryLimits, type BatterySpec } from './battery.js';
 import { EnergyCounter } from './energy-counter.js';
 import { gridFrequencyHz, gridMeterInstant, phaseValues } from './grid-connection.js';

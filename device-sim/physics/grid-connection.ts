@@ -3,7 +3,7 @@
 // Single-phase appliances make the load uneven across phases (per-building weights); PV
 // inverters and batteries are three-phase and symmetric. Sign: import positive.
 import { valueNoise } from '../random.js';
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 
 export interface ConnectionInput {
   loadW: number;

@@ -2,7 +2,7 @@
 // cut from the byte stream by their expected length (the function code tells it), with the
 // 3.5-character silence as the fallback that clears a partial or unknown frame; answers can be
 // held back by their time on the wire at the configured baud rate, as on a real line.
-import type { Clock, TimerHandle } from '../../gateway/clock/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 import { hasValidModbusCrc } from '../../protocols/checksums/crc16-modbus.js';
 import { decodeRtuRequest, encodeRtuResponse, rtuRequestFrameLength } from '../../protocols/modbus/rtu.js';
 import type { ModbusDevice } from '../devices/modbus-device.js';

@@ -3,7 +3,7 @@
 // the same tick, batches the answers to one chunk into one write, serves several unit ids on a
 // port, and keeps pipelined requests on one connection in order.
 import net from 'node:net';
-import type { Clock } from '../../gateway/clock/clock.js';
+import type { Clock } from '../../core/clock.js';
 import { decodeMbapRequest, encodeMbapResponse, mbapFrameLength } from '../../protocols/modbus/mbap.js';
 import type { ModbusDevice } from '../devices/modbus-device.js';
 

@@ -2,8 +2,9 @@
 // mbpoll, johnny-five) the other, and bytes flow between them as over a null-modem cable.
 // socat is the field's tool for this; node has no pty API of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
 import { readlink } from 'node:fs/promises';
-import { RealClock, type Clock } from '../../gateway/clock/clock.js';
+import { dirname } from 'node:path';
 
 export interface PtyPair {
   /** The end the simulated device opens. */
@@ -47,9 +48,6 @@ export function parseSocatPtyPaths(stderr: string): string[] {
 }
 
 export interface OpenPtyPairOptions {
-  /** Bounds the wait for socat to report both ends (real time, so a RealClock by default). */
-  timeoutMs?: number;
-  clock?: Clock;
   socatPath?: string;
   /** A stable path (symlink) for the client's end, e.g. inside a temp folder. */
   clientLink?: string;
@@ -68,8 +66,6 @@ export interface OpenPtyPairOptions {
  * back; the pair lives until `close`.
  */
 export function openPtyPair(options: OpenPtyPairOptions = {}): Promise<PtyPair> {
-  const clock = options.clock ?? new RealClock();
-  const timeoutMs = options.timeoutMs ?? 5000;
   const socat = options.socatPath ?? 'socat';
   return new Promise<PtyPair>((resolve, reject) => {
     const clientAddress = ['pty', 'raw', 'echo=0'];
@@ -87,13 +83,13 @@ export function openPtyPair(options: OpenPtyPairOptions = {}): Promise<PtyPair> 
     const finish = (err: Error | undefined, pair?: PtyPair): void => {
       if (settled) return;
       settled = true;
-      clock.clear(timer);
       if (err) {
         child.kill('SIGTERM');
         reject(err);
       } else resolve(pair as PtyPair);
     };
-    const timer = clock.setTimeout(() => finish(new Error(`socat did not report two ptys within ${timeoutMs} ms: ${stderr.trim()}`)), timeoutMs);
+    // No timer here: socat either reports both ptys within milliseconds or exits with an error,
+    // and the caller bounds the whole start in its own (real or simulated) time.
     child.on('error', (err: NodeJS.ErrnoException) => {
       finish(err.code === 'ENOENT' ? new ToolMissingError('socat', 'apt-get install socat') : err);
     });
@@ -110,7 +106,7 @@ export function openPtyPair(options: OpenPtyPairOptions = {}): Promise<PtyPair> 
         else {
           // socat makes the link just after reporting the pty; hand the pair out once it points there.
           linking = true;
-          waitForLink(options.clientLink, paths[1] as string, clock, () => settled).then(
+          waitForLink(options.clientLink, paths[1] as string, () => settled, exited).then(
             (ok) => ok && finish(undefined, pair),
             (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))),
           );
@@ -121,17 +117,33 @@ export function openPtyPair(options: OpenPtyPairOptions = {}): Promise<PtyPair> 
   });
 }
 
-/** Polls until `link` points at `target`; false when the caller gave up (settled) meanwhile. */
-async function waitForLink(link: string, target: string, clock: Clock, givenUp: () => boolean): Promise<boolean> {
-  for (;;) {
-    if (givenUp()) return false;
-    try {
-      if ((await readlink(link)) === target) return true;
-    } catch (err) {
-      // Not there yet: socat is about to make it, or will exit with an error (handled by 'exit').
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+/** Waits until `link` points at `target` (watching its folder); false when the caller gave up meanwhile. */
+async function waitForLink(link: string, target: string, givenUp: () => boolean, exited: Promise<void>): Promise<boolean> {
+  // Changes are counted from before the first look, so a link made between a look and the wait is not missed.
+  let changes = 0;
+  let wake: () => void = () => undefined;
+  void exited.then(() => wake());
+  const watcher = watch(dirname(link), () => {
+    changes++;
+    wake();
+  });
+  try {
+    for (;;) {
+      if (givenUp()) return false;
+      const seen = changes;
+      try {
+        if ((await readlink(link)) === target) return true;
+      } catch (err) {
+        // Not there yet: socat is about to make it, or will exit with an error (handled by 'exit').
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (changes !== seen) resolve();
+      });
     }
-    await clock.sleep(2);
+  } finally {
+    watcher.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // serialport (as the gateway opens real ports), plus line arithmetic (character times) and the
 // garbage fault, which any serial device can show.
 import { SerialPort } from 'serialport';
-import type { Clock, TimerHandle } from '../../gateway/clock/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { FaultSwitch } from '../devices/faults.js';
 import { openPtyPair, type OpenPtyPairOptions, type PtyPair } from './pty-pair.js';
 

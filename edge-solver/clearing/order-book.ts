@@ -1,7 +1,7 @@
 // The interval order book (docs/order-book.md): what the coordinator publishes at gate closure
 // and what every gateway clears. Validated with zod; errors name the field's path.
 import { z } from 'zod';
-import { fail, ok, type Result } from '../../protocols/result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 
 const id = z.string().min(1).max(200);
 const minorPerKWh = z.number().int().min(-1_000_000).max(1_000_000);

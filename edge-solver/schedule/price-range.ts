@@ -3,7 +3,7 @@
 // row is the interval [V'₋, V'₊] of its one-sided slopes. We measure them by re-solving with the
 // row's demand moved by ±δ: exact unless a kink lies within δ. Costs 2 solves per block and step,
 // so it is meant for small cases (the multi-block line examples), not for a 96-step day.
-import { fail, ok, type Result } from '../../protocols/result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import type { LpBackend, LpModel } from '../lp/model.js';
 import { buildScheduleModel } from './build-model.js';
 import { assertValidCase, type ScheduleCase } from './case.js';

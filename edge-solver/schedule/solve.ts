@@ -1,6 +1,6 @@
 // solveSchedule: validate, build, solve on the given backend, read back schedules and KPIs, and
 // (unless told not to) solve every building alone to report what the community saves.
-import { fail, ok, type Result } from '../../protocols/result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import type { LpBackend } from '../lp/model.js';
 import { buildScheduleModel } from './build-model.js';
 import { assertValidCase, type ScheduleCase } from './case.js';

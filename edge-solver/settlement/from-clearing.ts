@@ -1,7 +1,7 @@
 // Builds the settlement input of an interval from its order book, its clearing result and the
 // meters: each participant's traded energy is the sum of its accepted bids (+) and offers (−);
 // a block's prices are its clearing price and its grid prices (import including the tariff).
-import { fail, ok, type Result } from '../../protocols/result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import type { ClearingResult, OrderBook } from '../clearing/index.js';
 import type { IntervalSettlementInput, SettlementErrorKind, SettlementPosition } from './settle-interval.js';
 

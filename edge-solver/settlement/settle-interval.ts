@@ -2,7 +2,7 @@
 // clearing price (pay-as-clear); the difference between metered and traded energy, the
 // imbalance, is bought from the grid at the import price or sold at the feed-in price.
 // Amounts are integer minor units, rounded per block with the largest-remainder rule.
-import { fail, ok, type Result } from '../../protocols/result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { AMOUNT_DENOMINATOR, exactAmount, MAX_ABS_PRICE_MINOR_PER_KWH } from './exact-amount.js';
 import { allocateRounded } from './largest-remainder.js';
 

@@ -1,8 +1,8 @@
 // Acquisition: every configured device = a definition + a transport + poll periods. Polls run
 // on the shared clock; each result is sanity-checked, counted in health, and buffered for the
 // store, which flushes on its own period. Push devices (HAN, P1) feed the same path.
-import type { Quantity, QuantityValues } from '../../protocols/quantities.js';
-import { unitOf } from '../../protocols/quantities.js';
+import type { Quantity, QuantityValues } from '../../core/quantities.js';
+import { unitOf } from '../../core/quantities.js';
 import type { PollGroup } from '../../protocols/modbus/registers.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';

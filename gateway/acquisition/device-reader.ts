@@ -1,5 +1,5 @@
 // What acquisition needs from a device it polls: read a poll group now and say what came out.
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import type { PollGroup } from '../../protocols/modbus/registers.js';
 import type { RequestPriority } from '../bus/request-queue.js';
 

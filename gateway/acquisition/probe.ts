@@ -1,6 +1,6 @@
 // Reads every device once (or one device), for `nabo check` and `nabo read`: opens the buses,
 // reads each polled device's groups, waits a bounded time for the first frame of push meters.
-import type { QuantityValues } from '../../protocols/quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { RealClock } from '../clock/clock.js';
 import type { NaboConfig } from '../config/schema.js';
 import { BusError } from '../bus/request-queue.js';

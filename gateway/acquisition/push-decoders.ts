@@ -1,7 +1,7 @@
 // The push protocols as PushDecoders for gateway/bus/push-port.ts.
 import { decodeP1Telegram, createP1Splitter } from '../../protocols/dsmr/index.js';
 import { createHanReader } from '../../protocols/han/index.js';
-import { fail, ok, type Result } from '../../protocols/result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import type { PushDecoder, PushedFrame } from '../bus/push-port.js';
 
 function pushed(v: { values: PushedFrame['values']; meterTimeMs?: number | undefined; meterId?: string | undefined; model?: string | undefined }): PushedFrame {

@@ -1,6 +1,6 @@
 // Sanity checks between a decoded value and the store: a value that fails is counted and
 // logged with the device and reason, never stored as a number.
-import type { Quantity, QuantityValues } from '../../protocols/quantities.js';
+import type { Quantity, QuantityValues } from '../../core/quantities.js';
 
 export type SanityReason = 'not-finite' | 'counter-went-backwards' | 'power-above-rating' | 'timestamp-not-sane' | 'out-of-range';
 

@@ -2,8 +2,8 @@
 // protocol's splitter and decoder; every frame becomes a reading or a counted rejection.
 // The port is reopened with back-off when it goes away (USB adapter unplugged).
 import { existsSync } from 'node:fs';
-import type { QuantityValues } from '../../protocols/quantities.js';
-import type { Result } from '../../protocols/result.js';
+import type { QuantityValues } from '../../core/quantities.js';
+import type { Result } from '../../core/result.js';
 import { RealClock, type Clock } from '../clock/clock.js';
 import { openSerialLine, type SerialLineOptions } from './modbus-rtu-port.js';
 import { ReconnectingLink } from './reconnecting-link.js';

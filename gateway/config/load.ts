@@ -2,37 +2,16 @@
 // Every problem comes back with the path of the field it concerns, so an installer can fix a
 // file from the message alone.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type { Problem } from '../../core/problems.js';
+import { zodProblems } from '../../core/problems.js';
+import { parseYamlText } from '../../core/yaml-text.js';
 import { CONFIG_VERSION, configSchema, type NaboConfig } from './schema.js';
 import { migrateConfig } from './migrations.js';
 
-export interface ConfigProblem {
-  /** `devices[2].unitId`, or `(file)` for a problem with the file as a whole. */
-  path: string;
-  message: string;
-}
+/** A config problem: the field's path and what is wrong. */
+export type ConfigProblem = Problem;
 
 export type ConfigResult = { ok: true; config: NaboConfig; migratedFrom?: number } | { ok: false; problems: ConfigProblem[] };
-
-/** `['devices', 2, 'unitId']` → `devices[2].unitId`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
-    return issue.message;
-  }
-  return issue.message;
-}
 
 /** Environment variables that may carry secrets instead of the file. */
 export const SECRET_ENVIRONMENT: ReadonlyArray<{ variable: string; describe: string; apply: (raw: Record<string, unknown>, value: string) => void }> = [
@@ -83,27 +62,11 @@ export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv = process.en
   applyDeviceSecrets(doc, env);
   const parsed = configSchema.safeParse(doc);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: issueMessage(i) }));
-    return { ok: false, problems };
+    return { ok: false, problems: zodProblems(parsed.error) };
   }
   const result: ConfigResult = { ok: true, config: parsed.data };
   if (migrated.from !== CONFIG_VERSION) result.migratedFrom = migrated.from;
   return result;
-}
-
-/** YAML text to plain data; syntax errors (duplicate keys too) come back with line and column. */
-export function parseYamlText(text: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { path: pos ? `(line ${pos.line}, column ${pos.col})` : '(file)', message: e.message.split('\n')[0] ?? e.message };
-      }),
-    };
-  }
-  return { ok: true, value: doc.toJS() as unknown };
 }
 
 /** Parses and validates a config's YAML text. */

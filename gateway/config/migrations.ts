@@ -2,7 +2,7 @@
 // current version before validation. Version 1 is the first, so the chain is empty today;
 // the mechanism exists so that the first schema change is a new entry, not a breaking change.
 import { CONFIG_VERSION } from './schema.js';
-import type { ConfigProblem } from './load.js';
+import type { Problem as ConfigProblem } from '../../core/problems.js';
 
 export interface ConfigMigration {
   from: number;

@@ -1,5 +1,5 @@
 // Small constructors that keep the device tables readable: one line per register.
-import type { Quantity } from '../quantities.js';
+import type { Quantity } from '../../core/quantities.js';
 import type { PollGroup, RegisterDef, RegisterType } from '../modbus/registers.js';
 
 /** Eastron style: float32, big-endian, high word first, function 4. */

@@ -1,7 +1,7 @@
 // The telegram a real meter would send, for the device simulator: the object order, number
 // formats and units of the DSMR version (2.2, 4.2, 5.0) or of Fluvius e-MUCS, with the CRC
 // where the version has one. Values are rounded to the resolution the version prints.
-import type { QuantityValues } from '../quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { crc16Arc } from '../checksums/crc16-arc.js';
 import { asciiToHex } from './objects.js';
 import { formatDsmrTimestamp } from './local-time.js';

@@ -1,6 +1,6 @@
 // From the raw objects of a P1 telegram to what a building needs: normalised quantities, the
 // meter's identity and clock, M-Bus sub-meters (gas, water, heat), power failures and messages.
-import type { QuantityValues } from '../quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { isPowerOrEnergyKey, mapObisNumbers, type ObisProblem } from '../iec62056-21/obis-quantities.js';
 import { isDecimal, parseDecimal } from '../iec62056-21/decimal.js';
 import { hexToAscii, type P1Object, type P1Value } from './objects.js';

@@ -1,7 +1,7 @@
 // DSMR P1 telegram: '/' + identification line, object lines, '!' + CRC-16/ARC over '/'..'!'
 // inclusive (4 hex digits; DSMR 2.2/3.0 send none). Untrusted input: every failure is a typed
 // result, nothing is allocated from a length the telegram claims.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { crc16Arc } from '../checksums/crc16-arc.js';
 import { parseObjectLines, type P1Object } from './objects.js';
 import { interpretObjects, type P1Interpretation } from './interpret.js';

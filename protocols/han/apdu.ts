@@ -1,7 +1,7 @@
 // The information field of a HAN push: LLC header E6 E7 00, then a DLMS data-notification
 //   0F | long-invoke-id-and-priority(4) | date-time (00 absent, 0C + 12 bytes, or 09 0C + 12) | data
 // or that notification inside a general-glo-ciphering APDU.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { readData, writeData, type DlmsData } from './axdr.js';
 import { GENERAL_GLO_CIPHERING, decryptGlo, parseGeneralGloCiphering, type HanKeys } from './cipher.js';
 

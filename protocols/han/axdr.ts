@@ -1,7 +1,7 @@
 // A-XDR encoding of DLMS/COSEM `Data` (IEC 62056-6-2 / Green Book): a tag byte, then the
 // value; arrays, structures and strings carry a variable-length count. Every count is checked
 // against the bytes left before anything is allocated, and nesting is bounded.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 
 export type IntegerType =
   | 'integer'

@@ -4,7 +4,7 @@
 // 0x20 only encrypts (GCM without a tag is AES-CTR from counter block 2), 0x10 only
 // authenticates (AAD = SC ‖ AK ‖ plaintext).
 import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { readLength, writeLength } from './axdr.js';
 
 export const GENERAL_GLO_CIPHERING = 0xdb;

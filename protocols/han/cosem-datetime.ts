@@ -3,7 +3,7 @@
 // send their wall clock with the deviation unspecified (or 0), so turning it into UTC needs the
 // meter's time zone: Aidon and Kaifa follow local time with DST, Kamstrup keeps local
 // *standard* time all year (conformance README, amsreader test_kamstrup_timezone).
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 
 export interface CosemDateTime {
   year: number;

@@ -1,6 +1,6 @@
 // HAN push → HanFrame: HDLC frame → LLC → (deciphering) → data-notification → list layout →
 // normalised quantities and meter clock. Pure: the time zone comes in as an option.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { parseApdu, stripLlc, type DataNotification } from './apdu.js';
 import type { HanKeys } from './cipher.js';
 import { cosemToUtcMs, formatWallClock, isTimeZone, parseCosemDateTime, type CosemDateTime } from './cosem-datetime.js';

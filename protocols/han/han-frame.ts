@@ -1,6 +1,6 @@
 // What a decoded HAN push says: the normalised values plus the items as the meter sent them,
 // and the closed set of reasons a frame is rejected.
-import type { QuantityValues } from '../quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import type { DlmsData } from './axdr.js';
 import { NET_PAIRS, OBIS_QUANTITIES } from './obis.js';
 

@@ -7,7 +7,7 @@
 // the length field is what delimits a frame. Stuffing (0x7D escapes) is optional for the odd
 // converter that adds it.
 import { crc16X25, crc16X25Matches } from '../checksums/crc16-x25.js';
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 
 export const HDLC_FLAG = 0x7e;
 export const HDLC_ESCAPE = 0x7d;

@@ -1,7 +1,7 @@
 // OBIS codes (IEC 62056-6-1) A-B:C.D.E.F and the ones the Nordic HAN lists carry, mapped onto
 // the normalised quantities. Lists identify values by C.D.E; A and B vary by vendor (Aidon
 // 1-0, Kamstrup 1-1), so the map keys on C.D.E.
-import type { Quantity } from '../quantities.js';
+import type { Quantity } from '../../core/quantities.js';
 
 export type Obis = readonly [number, number, number, number, number, number];
 

@@ -1,6 +1,6 @@
 // A HAN port end to end: chunks in, one Result per frame (or per rejected run of bytes) out.
 // Joins segmented HDLC frames (segmentation bit set on all but the last) before decoding.
-import { fail, type Result } from '../result.js';
+import { fail, type Result } from '../../core/result.js';
 import { decodeHanInformation, type HanDecodeOptions } from './decode.js';
 import type { HanErrorKind, HanFrame } from './han-frame.js';
 import { parseHdlcFrame } from './hdlc.js';

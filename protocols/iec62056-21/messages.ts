@@ -1,7 +1,7 @@
 // The short messages of an IEC 62056-21 exchange: sign-on request `/?address!`, the meter's
 // identification `/XXXZ\W ident`, acknowledgement/option select `ACK V Z Y`, and the
 // programming-mode commands `SOH C D STX data ETX BCC` (R1 read, W2 write, P0 password, B0 break).
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { bcc } from './bcc.js';
 import { formatDataSet, parseDataLine, type IecDataSet } from './data-set.js';
 

@@ -2,7 +2,7 @@
 // timeouts and carries out the actions it returns (send, change baud rate, wait, finish).
 // Mode C: request at 300 baud → identification → ACK 0 Z 0 → switch to Z → data → BCC.
 // Mode B switches baud without the ACK; mode A stays at 300 baud.
-import type { DecodeError } from '../result.js';
+import type { Failure } from '../../core/result.js';
 import { baudCharOf, baudOf, decodeIdentification, encodeAckOptionSelect, encodeSignOnRequest, EOT, ETX, type IecIdentification } from './messages.js';
 import { decodeIecReadout, type IecErrorKind, type IecReadout } from './readout.js';
 
@@ -15,7 +15,7 @@ export type IecSessionAction =
   /** Call timeout() if no byte arrives within this time. */
   | { kind: 'await'; timeoutMs: number }
   | { kind: 'done'; readout: IecReadout }
-  | { kind: 'failed'; error: DecodeError<IecSessionErrorKind> };
+  | { kind: 'failed'; error: Failure<IecSessionErrorKind> };
 
 export type IecSessionState = 'idle' | 'identification' | 'data' | 'done' | 'failed';
 

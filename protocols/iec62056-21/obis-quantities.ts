@@ -2,7 +2,7 @@
 // (a profile of the same data-set syntax). Net values are built from the two directions meters
 // report (1.7.0 import − 2.7.0 export); energy totals use x.8.0 when present, else the sum of
 // the tariff registers x.8.1, x.8.2, …, which are kept separately too.
-import type { Quantity, QuantityValues } from '../quantities.js';
+import type { Quantity, QuantityValues } from '../../core/quantities.js';
 import { parseDecimal } from './decimal.js';
 
 type Dimension = 'power' | 'energy' | 'reactive-power' | 'reactive-energy' | 'voltage' | 'current' | 'frequency' | 'ratio';

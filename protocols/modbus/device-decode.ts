@@ -1,7 +1,7 @@
 // Read answers → normalised values. A register that was read but cannot become a number
 // (not implemented, NaN, scale factor missing) is left out of the values and listed as a
 // rejection, so callers count it and never store a made-up value.
-import type { Quantity, QuantityValues } from '../quantities.js';
+import type { Quantity, QuantityValues } from '../../core/quantities.js';
 import type { ReadFunctionCode } from './pdu.js';
 import { registerWords, type DeviceDefinition, type PollGroup, type RegisterDef } from './registers.js';
 import { decodeRaw, isNotImplemented, rawToValue, type RawValue } from './values.js';

@@ -1,5 +1,5 @@
 // The closed set of reasons a Modbus frame is rejected, and the exception codes a device sends.
-import type { DecodeError } from '../result.js';
+import type { Failure } from '../../core/result.js';
 
 export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
   1: 'illegal function',
@@ -44,7 +44,7 @@ export const MODBUS_ERROR_KINDS: readonly ModbusErrorKind[] = [
 ];
 
 /** A rejection; exception answers carry the device's exception code. */
-export interface ModbusError extends DecodeError<ModbusErrorKind> {
+export interface ModbusError extends Failure<ModbusErrorKind> {
   exceptionCode?: number;
 }
 

@@ -1,6 +1,6 @@
 // A device's register image: what a simulated meter holds, built from normalised values with
 // the same definition the gateway decodes with. The simulator answers reads from it.
-import type { Quantity, QuantityValues } from '../quantities.js';
+import type { Quantity, QuantityValues } from '../../core/quantities.js';
 import { MAX_READ_REGISTERS, type ModbusRequest, type ModbusResponse, type ReadFunctionCode } from './pdu.js';
 import { registerWords, type DeviceDefinition, type RegisterDef } from './registers.js';
 import { encodeRaw, rawRange, valueToRaw, type RawValue } from './values.js';

@@ -3,7 +3,7 @@
 // R·perRequest + W·perRegister (line-time.ts), so the dynamic program keeps, per prefix of the
 // sorted spans and per request count R, the fewest words W; the answer is the best (R, W). That
 // is exact: no float sums are compared before the final choice.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { planLineTimeMs, requestCost, type LineModel, type RequestCost } from './line-time.js';
 import { MAX_READ_REGISTERS, type ReadFunctionCode } from './pdu.js';
 import { registerWords, type DeviceDefinition, type DeviceLimits, type PollGroup } from './registers.js';

@@ -1,6 +1,6 @@
 // Register maps as data: a device is a list of typed registers plus limits, never code.
 // One table serves the gateway (decode) and the simulator (encode into a register image).
-import type { Quantity } from '../quantities.js';
+import type { Quantity } from '../../core/quantities.js';
 import type { ReadFunctionCode } from './pdu.js';
 
 export type RegisterType =

@@ -1,7 +1,7 @@
 // Typed values in register windows, both directions: decode (gateway) and encode (the
 // simulator's register image). Raw values are numbers (integers as read, floats as read) or
 // strings; scaling and unit conversion to a Quantity are separate steps.
-import { unitOf } from '../quantities.js';
+import { unitOf } from '../../core/quantities.js';
 import { registerWords, type RegisterDef } from './registers.js';
 
 export type RawValue = number | string;

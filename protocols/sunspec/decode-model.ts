@@ -1,7 +1,7 @@
 // One model block's registers → its points, scale factors applied. Points the device marks
 // as not implemented (or that lie beyond its announced length) are listed as absent, never
 // given a number.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { modelDef } from './models/index.js';
 import type { ModelDef, PointDef } from './types.js';
 import { applyScale, bitNames, readRaw, SF_MAX, SF_MIN } from './values.js';

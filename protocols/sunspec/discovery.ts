@@ -1,7 +1,7 @@
 // SunSpec discovery as a pure step function: given the registers read so far it names the
 // next read, or returns the model chain, or fails with a reason. The caller owns the bus.
 // The walk only moves forward through a bounded address space, so it always ends.
-import type { DecodeError } from '../result.js';
+import type { Failure } from '../../core/result.js';
 import { END_MODEL_ID } from './types.js';
 
 /** 'SunS' as two big-endian registers. */
@@ -26,7 +26,7 @@ export type DiscoveryErrorKind = 'no-marker' | 'unreadable' | 'length-overflow' 
 export type DiscoveryStep =
   | { kind: 'read'; address: number; count: number }
   | { kind: 'done'; baseAddress: number; models: ModelRef[] }
-  | { kind: 'failed'; error: DecodeError<DiscoveryErrorKind>; baseAddress?: number; models: ModelRef[] };
+  | { kind: 'failed'; error: Failure<DiscoveryErrorKind>; baseAddress?: number; models: ModelRef[] };
 
 /** What has been read so far: a word, nothing yet (undefined), or a failed read. */
 export interface KnownRegisters {

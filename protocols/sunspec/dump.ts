@@ -1,7 +1,7 @@
 // Register dumps pasted by installers: `address value` lines (decimal or 0x-hex; more values
 // after the address fill the following registers), or JSON ({"40000": 21365, …} or
 // [[40000, 21365], …]). Pure: text in, a sparse register map out.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 
 export type DumpErrorKind = 'empty' | 'syntax' | 'out-of-range' | 'conflict';
 

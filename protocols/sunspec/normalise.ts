@@ -11,7 +11,7 @@
 // - Inverter W may dip below zero at night (standby draw); PV powers are clamped at 0.
 // - PF: the models say percent, but devices send either percent (SF -1/-2) or a fraction
 //   (SF -3/-4, e.g. Veris); a magnitude above 1 is percent, otherwise already a fraction.
-import type { QuantityValues } from '../quantities.js';
+import type { QuantityValues } from '../../core/quantities.js';
 import { num, text, type DecodedModel, type PointValue } from './decode-model.js';
 
 export interface SunSpecIdentity {

@@ -1,15 +1,15 @@
 // A whole SunSpec device from its registers: discovery, every model decoded, the normalised
 // quantities and identity. Used on register dumps (CLI), simulator images and tests; the
 // gateway drives discoveryStep over a real bus and then calls decodeModel per block.
-import type { QuantityValues } from '../quantities.js';
-import type { DecodeError } from '../result.js';
+import type { QuantityValues } from '../../core/quantities.js';
+import type { Failure } from '../../core/result.js';
 import { decodeModel, type DecodedModel } from './decode-model.js';
 import { discoverSync, RegisterMap, type DiscoveryErrorKind, type DiscoveryOptions, type ModelRef } from './discovery.js';
 import { identityOf, toQuantities, type NormaliseOptions, type SunSpecIdentity } from './normalise.js';
 
 export type DeviceProblemKind = DiscoveryErrorKind | 'unknown-model' | 'block-unreadable' | 'model-problem';
 
-export interface DeviceProblem extends DecodeError<DeviceProblemKind> {
+export interface DeviceProblem extends Failure<DeviceProblemKind> {
   /** The model the problem concerns, when it concerns one. */
   model?: number;
   address?: number;

@@ -6,7 +6,7 @@
 // enables the charge limit, bit 1 the discharge limit. Forcing a direction uses the widely
 // implemented convention (Fronius, SMA): the opposite limit goes negative, e.g. charging at
 // 40 % is InWRte = 40 %, OutWRte = -40 %, StorCtl_Mod = 3.
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import type { DecodedModel } from './decode-model.js';
 import { num } from './decode-model.js';
 import { MODEL_123, MODEL_124 } from './models/controls.js';

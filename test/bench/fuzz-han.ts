@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHanReader, decodeHanFrame, decodeHanInformation, encodeHanFrame, encodeHdlcFrame, encryptGlo, parseHdlcFrame } from '../../protocols/han/index.js';
-import type { Result } from '../../protocols/result.js';
+import type { Result } from '../../core/result.js';
 import { unitRandom, type FuzzRow } from './fuzz-kit.js';
 
 /** Seeded, so a failing case replays from its seed. */

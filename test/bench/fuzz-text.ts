@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createP1Splitter, decodeP1Telegram } from '../../protocols/dsmr/index.js';
 import { bcc, decodeCommand, decodeIecReadout } from '../../protocols/iec62056-21/index.js';
 import { crc16Arc } from '../../protocols/checksums/crc16-arc.js';
-import type { Result } from '../../protocols/result.js';
+import type { Result } from '../../core/result.js';
 import { unitRandom, type FuzzRow } from './fuzz-kit.js';
 
 const rng = unitRandom;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../edge-solver/canonical-json.js';
+import { canonicalJson } from '../../core/canonical-json.js';
 
 function fromBits(hex: string): number {
   const view = new DataView(new ArrayBuffer(8));

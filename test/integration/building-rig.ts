@@ -17,7 +17,7 @@ import { pacePushMeters, type PushPace } from '../../device-sim/devices/paced-pu
 import { validateFleet } from '../../device-sim/fleet/fleet-file.js';
 import { s0PulseWidthMs, startFleet, type RunningFleet } from '../../device-sim/fleet/fleet-runner.js';
 import { FleetWorld, type SimBuilding } from '../../device-sim/fleet/fleet-world.js';
-import { gatewayConfigFor } from '../../device-sim/fleet/gateway-config.js';
+import { gatewayConfigFor } from '../../gateway/config/from-fleet.js';
 import { buildListing } from '../../device-sim/fleet/listing.js';
 import { Lockstep, type QuietCheck } from './lockstep.js';
 

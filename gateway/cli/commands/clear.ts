@@ -3,7 +3,7 @@
 // a book that cannot be balanced → exit 1.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { canonicalJson } from '../../../edge-solver/canonical-json.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
 import { ClearingError, clearBook, clearInterval, clearMeritOrder, DEFAULT_CLEARING_BACKEND, PRICE_RULES, validateOrderBook, type ClearingResult, type PriceRule } from '../../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, isBackendName } from '../../../edge-solver/lp/index.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, UsageError } from '../output.js';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
-import { gatewayConfigFor } from '../../../device-sim/fleet/gateway-config.js';
+import { gatewayConfigFor } from '../../config/from-fleet.js';
 import { startSimulator } from '../../../device-sim/fleet/simulator.js';
 import { SimulatedClock } from '../../clock/clock.js';
 import { validateConfig } from '../../config/load.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { unitOf, type Quantity } from '../../../protocols/quantities.js';
+import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { probeDevices } from '../../acquisition/probe.js';
 import { loadConfigOrExit } from '../gateway-setup.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, formatTable, printJson, resolveFormat } from '../output.js';

@@ -8,7 +8,7 @@ import { loadFleetFile, type FleetSpec } from '../../../device-sim/fleet/fleet-f
 import { s0CapacityKW } from '../../../device-sim/fleet/fleet-runner.js';
 import { startSimulator, type Simulator } from '../../../device-sim/fleet/simulator.js';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
-import { gatewayConfigs } from '../../../device-sim/fleet/gateway-config.js';
+import { gatewayConfigs } from '../../config/from-fleet.js';
 import { readListingFile, type FleetListing } from '../../../device-sim/fleet/listing.js';
 import type { DeviceEndpoint } from '../../../device-sim/devices/simulated-device.js';
 import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';

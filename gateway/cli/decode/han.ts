@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { createHanReader, decodeHanInformation, type HanFrame, type HanReadout } from '../../../protocols/han/index.js';
 import { isTimeZone } from '../../../protocols/han/cosem-datetime.js';
 import { toHex } from '../../../protocols/hex.js';
-import { unitOf, type Quantity } from '../../../protocols/quantities.js';
+import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { EXIT_FAILED, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 import { readCapture } from './input.js';
 

@@ -3,8 +3,8 @@
 // with units, normalised values and meter id; each rejected readout with its reason.
 import type { Command } from 'commander';
 import { createIecSplitter, decodeCommand, decodeIecReadout, formatDataSet, type IecReadout } from '../../../protocols/iec62056-21/index.js';
-import type { Result } from '../../../protocols/result.js';
-import { unitOf, type Quantity } from '../../../protocols/quantities.js';
+import type { Result } from '../../../core/result.js';
+import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { EXIT_FAILED, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 import { readCapture } from './input.js';
 

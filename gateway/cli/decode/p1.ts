@@ -3,8 +3,8 @@
 // UTC, and each rejected one with its reason. Exit 1 when nothing decodes.
 import type { Command } from 'commander';
 import { createP1Splitter, decodeP1Telegram, type P1Telegram } from '../../../protocols/dsmr/index.js';
-import type { Result } from '../../../protocols/result.js';
-import { unitOf, type Quantity } from '../../../protocols/quantities.js';
+import type { Result } from '../../../core/result.js';
+import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { EXIT_FAILED, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 import { readCapture } from './input.js';
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { parseRegisterDump } from '../../../protocols/sunspec/dump.js';
 import { mapReader, readSunSpecDevice, type SunSpecDevice } from '../../../protocols/sunspec/read-device.js';
-import { unitOf, type Quantity } from '../../../protocols/quantities.js';
+import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { readSource } from './input.js';
 import { EXIT_FAILED, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 

@@ -1,6 +1,6 @@
 // Shared pieces of the three list layouts: turning A-XDR values into items, and the input an
 // encoder takes.
-import type { QuantityValues } from '../../quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 import type { DlmsData, IntegerType } from '../axdr.js';
 import { parseCosemDateTime, formatWallClock, type CosemDateTime } from '../cosem-datetime.js';
 import { scale, type HanItem, type HanList } from '../han-frame.js';

@@ -7,7 +7,7 @@ import { sunspecInverterModel, sunspecStorageModel } from '../../../device-sim/d
 import { eastronSdm630 } from '../../../protocols/devices/index.js';
 import { decodeDeviceRegisters } from '../../../protocols/modbus/device-decode.js';
 import type { ModbusRequest } from '../../../protocols/modbus/pdu.js';
-import type { QuantityValues } from '../../../protocols/quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 import { readSunSpecDevice, releaseStorage124, storageSetpoint124 } from '../../../protocols/sunspec/index.js';
 
 function device(model: ModbusDeviceModel, truth: QuantityValues, writes: SetpointWrite[] = []) {

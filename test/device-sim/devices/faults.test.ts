@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaultSwitch, ReportedValues } from '../../../device-sim/devices/faults.js';
-import type { QuantityValues } from '../../../protocols/quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 
 describe('device faults', () => {
   it('holds the values seen when frozen-values is set and follows the truth again when cleared', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { HanMeter, hanListAt } from '../../../device-sim/devices/han-meter.js';
 import { createHanReader, type HanFrame, type HanLayout } from '../../../protocols/han/index.js';
-import type { Quantity, QuantityValues } from '../../../protocols/quantities.js';
+import type { Quantity, QuantityValues } from '../../../core/quantities.js';
 import { SerialTestClient } from '../transports/serial-test-client.js';
 import { requireTool } from '../transports/tools.js';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { P1Meter, p1PeriodMs } from '../../../device-sim/devices/p1-meter.js';
 import { createP1Splitter, decodeP1Telegram, type P1EncodeVersion, type P1Telegram } from '../../../protocols/dsmr/index.js';
-import type { Quantity, QuantityValues } from '../../../protocols/quantities.js';
+import type { Quantity, QuantityValues } from '../../../core/quantities.js';
 import { SerialTestClient } from '../transports/serial-test-client.js';
 import { requireTool } from '../transports/tools.js';
 

@@ -8,7 +8,7 @@ import { SUNSPEC_BASE_ADDRESS, sunspecInverterModel } from '../../../device-sim/
 import { ModbusRtuBus } from '../../../device-sim/transports/modbus-rtu-bus.js';
 import { ModbusTcpServer } from '../../../device-sim/transports/modbus-tcp-server.js';
 import { modelDef } from '../../../protocols/sunspec/models/index.js';
-import type { QuantityValues } from '../../../protocols/quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 import { mbpoll, requireTool } from './tools.js';
 
 const METER_TRUTH: QuantityValues = { powerW: 3456.25, voltageL1V: 229.5, frequencyHz: 49.98, energyImportWh: 2_345_678, energyExportWh: 123_000 };

@@ -5,7 +5,7 @@ import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { ModbusDevice } from '../../../device-sim/devices/modbus-device.js';
 import type { SetpointWrite } from '../../../device-sim/devices/simulated-device.js';
 import { ModbusTcpServer } from '../../../device-sim/transports/modbus-tcp-server.js';
-import type { QuantityValues } from '../../../protocols/quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 import { toyModel } from '../devices/toy-model.js';
 import { MbapTestClient } from './mbap-test-client.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { canonicalJson } from '../../../edge-solver/canonical-json.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
 import { main } from '../../../gateway/cli/program.js';
 
 // `nabo clear` through the real command parser, in process (fast); one test spawns the CLI.

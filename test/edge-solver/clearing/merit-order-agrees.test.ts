@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../edge-solver/canonical-json.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
 import { ClearingError, clearInterval, clearMeritOrder, type ClearingResult } from '../../../edge-solver/clearing/index.js';
 import { book, imbalances, shuffled, singleBlockBookArb } from './helpers.js';
 

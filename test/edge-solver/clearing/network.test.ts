@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../edge-solver/canonical-json.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
 import { buildClearingModel, buildProblem, ClearingError, clearInterval, type ClearingResult, type OrderBookInput } from '../../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, highsBackend } from '../../../edge-solver/lp/index.js';
 import { roundHalfEven } from '../../../edge-solver/clearing/rounding.js';

@@ -8,7 +8,7 @@ import { HealthRegistry } from '../../../gateway/acquisition/health.js';
 import { validateConfig } from '../../../gateway/config/load.js';
 import { IecPort } from '../../../gateway/bus/iec-port.js';
 import { BusError, RequestQueue } from '../../../gateway/bus/request-queue.js';
-import type { QuantityValues } from '../../../protocols/quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 
 const clock = new RealClock();
 // Values a meter prints exactly (kWh and kW with three decimals, volts with one).

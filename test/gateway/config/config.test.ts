@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseConfigText, validateConfig, loadConfigFile, formatPath } from '../../../gateway/config/load.js';
+import { parseConfigText, validateConfig, loadConfigFile } from '../../../gateway/config/load.js';
+import { formatPath } from '../../../core/problems.js';
 import { migrateConfig, type ConfigMigration } from '../../../gateway/config/migrations.js';
 import { configJsonSchema } from '../../../gateway/config/json-schema.js';
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eastronSdm630 } from '../../../protocols/devices/eastron-sdm630.js';
 import { buildRegisterImage } from '../../../protocols/modbus/image.js';
 import { rtuLine, tcpLine } from '../../../protocols/modbus/line-time.js';
-import type { QuantityValues } from '../../../protocols/quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 import { ModbusDevice } from '../../../gateway/acquisition/modbus-device.js';
 import { ModbusRtuPort } from '../../../gateway/bus/modbus-rtu-port.js';
 import { ModbusTcpPort } from '../../../gateway/bus/modbus-tcp-port.js';

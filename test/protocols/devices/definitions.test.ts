@@ -7,7 +7,7 @@ import { rtuLine, tcpLine } from '../../../protocols/modbus/line-time.js';
 import { planReads } from '../../../protocols/modbus/planner.js';
 import { registerWords, validateDefinition, type DeviceDefinition, type RegisterDef } from '../../../protocols/modbus/registers.js';
 import { rawToValue, valueFactor } from '../../../protocols/modbus/values.js';
-import { QUANTITIES, type Quantity, type QuantityValues } from '../../../protocols/quantities.js';
+import { QUANTITIES, type Quantity, type QuantityValues } from '../../../core/quantities.js';
 import { loadConformance } from '../modbus/fixtures.js';
 
 /** Deterministic values in each quantity's plausible range (seeded, no Math.random). */

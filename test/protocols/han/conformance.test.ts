@@ -3,7 +3,7 @@
 // from the frame and says why.
 import { describe, expect, it } from 'vitest';
 import { decodeHanFrame, decodeHanInformation, createHanSplitter, parseHdlcFrame, type HanFrame } from '../../../protocols/han/index.js';
-import type { Quantity } from '../../../protocols/quantities.js';
+import type { Quantity } from '../../../core/quantities.js';
 import { HAN_FIXTURES, bytesOf, type Expected, type HanFixture } from './han-fixtures.js';
 
 const QUANTITY_BY_CDE: Record<string, Quantity> = {

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeHanFrame, decodeHanInformation, encodeHanFrame, type HanFrame, type HanLayout } from '../../../protocols/han/index.js';
-import type { QuantityValues } from '../../../protocols/quantities.js';
+import type { QuantityValues } from '../../../core/quantities.js';
 import { HAN_FIXTURES, bytesOf } from './han-fixtures.js';
 
 const VALUES: QuantityValues = {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HAN_ERROR_KINDS, createHanReader, decodeHanFrame, decodeHanInformation, type HanErrorKind } from '../../../protocols/han/index.js';
-import type { Result } from '../../../protocols/result.js';
+import type { Result } from '../../../core/result.js';
 import { fuzzHan, mutate, mutateInside, rng } from '../../bench/fuzz-han.js';
 import { HAN_FIXTURES, bytesOf } from './han-fixtures.js';
 

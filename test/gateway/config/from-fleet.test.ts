@@ -8,7 +8,7 @@ import { main } from '../../../gateway/cli/program.js';
 import type { DeviceEndpoint } from '../../../device-sim/devices/simulated-device.js';
 import { validateFleet } from '../../../device-sim/fleet/fleet-file.js';
 import { FleetWorld } from '../../../device-sim/fleet/fleet-world.js';
-import { pollFor, gatewayConfigs } from '../../../device-sim/fleet/gateway-config.js';
+import { pollFor, gatewayConfigs } from '../../../gateway/config/from-fleet.js';
 import { buildListing, type FleetListing } from '../../../device-sim/fleet/listing.js';
 
 /** A listing with every kind of endpoint, as a running fleet would print it. */

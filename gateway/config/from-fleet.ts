@@ -4,8 +4,8 @@
 // own schema before it is written.
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { validateConfig, type ConfigProblem } from '../../gateway/config/load.js';
-import type { FleetListing, ListedBuilding, ListedDevice } from './listing.js';
+import { validateConfig, type ConfigProblem } from './load.js';
+import type { FleetListing, ListedBuilding, ListedDevice } from '../../device-sim/fleet/listing.js';
 
 type Raw = Record<string, unknown>;
 

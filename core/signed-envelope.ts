@@ -1,0 +1,86 @@
+// Ed25519 signed envelopes: a payload, the signer's public key and a signature over a domain
+// tag plus the payload's canonical JSON. The domain tag keeps a signature made for one kind of
+// message (an order) from being replayed as another (a result vote). node:crypto does the
+// curve; keys are raw 32-byte seeds and public keys, as IOTA (Rebased) uses them.
+import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import { fail, ok, type Result } from './result.js';
+
+export interface SignedEnvelope<T> {
+  /** What is signed; canonical JSON of it (with the domain tag) is the signed message. */
+  payload: T;
+  /** Signer's Ed25519 public key, 64 lower-case hex digits. */
+  signer: string;
+  /** Ed25519 signature, 128 lower-case hex digits. */
+  signature: string;
+}
+
+export type EnvelopeErrorKind = 'shape' | 'encoding' | 'signature';
+
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+
+function privateKeyOf(seed: Uint8Array): KeyObject {
+  if (seed.length !== 32) throw new Error(`an Ed25519 secret key is 32 bytes, got ${seed.length}`);
+  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+}
+
+const publicKeys = new Map<string, KeyObject>();
+function publicKeyOf(hex: string): KeyObject {
+  let k = publicKeys.get(hex);
+  if (!k) {
+    k = createPublicKey({ key: Buffer.concat([SPKI_ED25519, Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
+    if (publicKeys.size > 10_000) publicKeys.clear();
+    publicKeys.set(hex, k);
+  }
+  return k;
+}
+
+/** The raw public key (hex) of a 32-byte secret key. */
+export function publicKeyHex(seed: Uint8Array): string {
+  const der = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' });
+  return Buffer.from(der.subarray(der.length - 32)).toString('hex');
+}
+
+/** The exact bytes a signature covers: `nabo/<domain>\n` + canonical JSON of the payload. */
+export function signedMessage(domain: string, payload: unknown): Buffer {
+  return Buffer.from(`nabo/${domain}\n${canonicalJson(payload)}`, 'utf8');
+}
+
+/** Signs raw bytes; for envelopes use `signEnvelope`. */
+export function signBytes(seed: Uint8Array, message: Uint8Array): string {
+  return edSign(null, message, privateKeyOf(seed)).toString('hex');
+}
+
+export function verifyBytes(publicKey: string, message: Uint8Array, signature: string): boolean {
+  if (!HEX64.test(publicKey) || !HEX128.test(signature)) return false;
+  try {
+    return edVerify(null, message, publicKeyOf(publicKey), Buffer.from(signature, 'hex'));
+  } catch {
+    // A point that is not on the curve: not a valid key, so not a valid signature.
+    return false;
+  }
+}
+
+export function signEnvelope<T>(domain: string, payload: T, seed: Uint8Array): SignedEnvelope<T> {
+  return { payload, signer: publicKeyHex(seed), signature: signBytes(seed, signedMessage(domain, payload)) };
+}
+
+/** Checks an envelope of untrusted origin: its shape, that its payload encodes canonically, and its signature. */
+export function verifyEnvelope<T = unknown>(domain: string, envelope: unknown): Result<SignedEnvelope<T>, EnvelopeErrorKind> {
+  if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) return fail('shape', 'an envelope is an object with payload, signer and signature');
+  const e = envelope as Record<string, unknown>;
+  if (typeof e.signer !== 'string' || !HEX64.test(e.signer)) return fail('shape', 'signer must be 64 lower-case hex digits');
+  if (typeof e.signature !== 'string' || !HEX128.test(e.signature)) return fail('shape', 'signature must be 128 lower-case hex digits');
+  if (!('payload' in e)) return fail('shape', 'payload is missing');
+  let message: Buffer;
+  try {
+    message = signedMessage(domain, e.payload);
+  } catch (err) {
+    return fail('encoding', (err as Error).message);
+  }
+  if (!verifyBytes(e.signer, message, e.signature)) return fail('signature', `signature does not verify for ${e.signer.slice(0, 12)}… in domain ${domain}`);
+  return ok({ payload: e.payload as T, signer: e.signer, signature: e.signature });
+}
