@@ -6,7 +6,8 @@ import type { TimerHandle } from '../../core/clock.js';
 import { dataSetsFromValues, decodeAckOptionSelect, decodeSignOnRequest, encodeIdentification, encodeIecReadout } from '../../protocols/iec62056-21/index.js';
 import type { QuantityValues } from '../../core/quantities.js';
 import type { OpenPtyPairOptions } from '../transports/pty-pair.js';
-import { charTimeMs, GarbageInjector, PtyLine } from '../transports/serial-line.js';
+import { charTimeMs } from '../../core/serial-timing.js';
+import { GarbageInjector, PtyLine } from '../transports/serial-line.js';
 import { FaultSwitch, ReportedValues } from './faults.js';
 import type { DeviceContext, DeviceIdentity } from './simulated-device.js';
 

@@ -7,7 +7,8 @@ import { hasValidModbusCrc } from '../../protocols/checksums/crc16-modbus.js';
 import { decodeRtuRequest, encodeRtuResponse, rtuRequestFrameLength } from '../../protocols/modbus/rtu.js';
 import type { ModbusDevice } from '../devices/modbus-device.js';
 import type { OpenPtyPairOptions } from './pty-pair.js';
-import { charTimeMs, GarbageInjector, PtyLine, rtuSilenceMs, type LineSettings } from './serial-line.js';
+import { charTimeMs } from '../../core/serial-timing.js';
+import { GarbageInjector, PtyLine, lineSilenceMs, type LineSettings } from './serial-line.js';
 
 export interface ModbusRtuBusOptions extends LineSettings {
   clock: Clock;
@@ -108,7 +109,7 @@ export class ModbusRtuBus {
     this.cut();
     const clock = this.options.clock;
     clock.clear(this.silenceTimer);
-    this.silenceTimer = this.buffer.length > 0 ? clock.setTimeout(() => this.onSilence(), rtuSilenceMs(this.options)) : undefined;
+    this.silenceTimer = this.buffer.length > 0 ? clock.setTimeout(() => this.onSilence(), lineSilenceMs(this.options)) : undefined;
   }
 
   /** Takes every whole request off the front of the buffer, skipping bytes that start none. */
@@ -180,7 +181,7 @@ export class ModbusRtuBus {
   private send(bytes: Uint8Array, extraDelayMs: number): void {
     this.stats.answered++;
     const clock = this.options.clock;
-    const wireMs = this.options.lineTiming ? rtuSilenceMs(this.options) + bytes.length * charTimeMs(this.options) : 0;
+    const wireMs = this.options.lineTiming ? lineSilenceMs(this.options) + bytes.length * charTimeMs(this.options) : 0;
     this.busyUntilMs = Math.max(this.busyUntilMs, clock.now() + extraDelayMs + wireMs);
     const delayMs = extraDelayMs + wireMs;
     if (delayMs <= 0) this.line.write(bytes);

@@ -5,6 +5,7 @@ import { SerialPort } from 'serialport';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { FaultSwitch } from '../devices/faults.js';
 import { openPtyPair, type OpenPtyPairOptions, type PtyPair } from './pty-pair.js';
+import { charTimeMs, rtuSilenceMs } from '../../core/serial-timing.js';
 
 export type Parity = 'none' | 'even' | 'odd';
 
@@ -15,18 +16,9 @@ export interface LineSettings {
   stopBits?: 1 | 2;
 }
 
-/** Time one character takes on the wire: start bit, data bits, parity bit, stop bits. */
-export function charTimeMs(s: LineSettings): number {
-  const bits = 1 + (s.dataBits ?? 8) + ((s.parity ?? 'none') === 'none' ? 0 : 1) + (s.stopBits ?? 1);
-  return (bits * 1000) / s.baudRate;
-}
-
-/**
- * Modbus RTU inter-frame silence: 3.5 character times, but a fixed 1.75 ms above 19200 baud
- * (Modbus over serial line v1.02, §2.5.1.1).
- */
-export function rtuSilenceMs(s: LineSettings): number {
-  return s.baudRate > 19200 ? 1.75 : 3.5 * charTimeMs(s);
+/** Modbus RTU inter-frame silence on this line (core/serial-timing). */
+export function lineSilenceMs(s: LineSettings): number {
+  return rtuSilenceMs(s.baudRate, charTimeMs(s));
 }
 
 export interface PtyLineOptions extends LineSettings {

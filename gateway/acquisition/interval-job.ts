@@ -1,7 +1,7 @@
 // At every market interval boundary (plus a grace period for the readings around it to
 // arrive), turn each metering device's counters into the interval's import/export energy.
 import type { Clock, TimerHandle } from '../clock/clock.js';
-import { nextIntervalStart } from '../clock/intervals.js';
+import { nextIntervalStart } from '../../core/intervals.js';
 import type { Store } from '../store/store.js';
 import type { IntervalEnergyRow } from '../store/intervals.js';
 import { intervalEnergies } from './interval-energy.js';

@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import { createModeCSession, type IecReadout, type IecSessionAction, type ModeCSession } from '../../protocols/iec62056-21/index.js';
 import { RealClock, type Clock, type TimerHandle } from '../clock/clock.js';
-import { bitsPerCharacter, openSerialLine, type SerialLineHandle, type SerialLineOptions } from './modbus-rtu-port.js';
+import { openSerialLine, type SerialLineHandle, type SerialLineOptions } from './modbus-rtu-port.js';
 import { ReconnectingLink } from './reconnecting-link.js';
 import { BusError } from './request-queue.js';
+import { bitsPerCharacter } from '../../core/serial-timing.js';
 
 export interface IecPortOptions extends SerialLineOptions {
   id: string;

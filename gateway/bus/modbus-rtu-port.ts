@@ -12,6 +12,7 @@ import type { ModbusPort } from './modbus-port.js';
 import { ReconnectingLink, type LinkCallbacks, type LinkHandle } from './reconnecting-link.js';
 import { BusError } from './request-queue.js';
 import { StreamPort } from './stream-port.js';
+import { charTimeMs, rtuSilenceMs } from '../../core/serial-timing.js';
 
 export interface SerialLineOptions {
   path: string;
@@ -29,15 +30,9 @@ export interface ModbusRtuPortOptions extends SerialLineOptions {
   onReject?: (kind: string, detail: string) => void;
 }
 
-/** Bits on the wire per character: start + data + parity + stop. */
-export function bitsPerCharacter(line: Pick<SerialLineOptions, 'dataBits' | 'parity' | 'stopBits'>): number {
-  return 1 + (line.dataBits ?? 8) + (line.parity && line.parity !== 'none' ? 1 : 0) + (line.stopBits ?? 1);
-}
-
-/** 3.5 character times; fixed at 1.75 ms above 19200 baud, as the Modbus serial spec says. */
+/** 3.5 character times (core/serial-timing) for this line. */
 export function silenceMs(line: SerialLineOptions): number {
-  if (line.baudRate > 19_200) return 1.75;
-  return (3.5 * bitsPerCharacter(line) * 1000) / line.baudRate;
+  return rtuSilenceMs(line.baudRate, charTimeMs(line));
 }
 
 /** Silences are real time on a real line, whatever clock the polls run on. */

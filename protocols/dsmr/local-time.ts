@@ -2,54 +2,15 @@
 // The flag, not a tz rule, decides the offset, so the repeated autumn hour stays unambiguous:
 // UTC = wall clock − (the zone's standard offset + 1 h when 'S'). Offsets come from Intl
 // (Node ships full ICU), so any IANA zone works: Europe/Amsterdam, Europe/Brussels, Europe/Dublin.
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const standardOffsets = new Map<string, number>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (f === undefined) {
-    // Throws RangeError for an unknown zone: a configuration error, not bad input.
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-const offsets = new Map<string, number>();
-const QUARTER_HOUR_MS = 900_000;
+import { standardOffsetMs, zoneOffsetMs } from '../../core/time-zone.js';
 
 /** UTC offset of `zone` at the instant `utcMs`, in minutes (CEST → 120). */
-export function zoneOffsetMinutes(zone: string, utcMs: number): number {
-  // Intl is slow (tens of µs); offsets only change on quarter hours, so remember them per quarter.
-  const key = `${zone}|${Math.floor(utcMs / QUARTER_HOUR_MS)}`;
-  const known = offsets.get(key);
-  if (known !== undefined) return known;
-  if (offsets.size > 50_000) offsets.clear();
-  const v = intlOffsetMinutes(zone, utcMs);
-  offsets.set(key, v);
-  return v;
+function zoneOffsetMinutes(zone: string, utcMs: number): number {
+  return zoneOffsetMs(zone, utcMs) / 60_000;
 }
 
-function intlOffsetMinutes(zone: string, utcMs: number): number {
-  const name = formatter(zone)
-    .formatToParts(utcMs)
-    .find((p) => p.type === 'timeZoneName')?.value;
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
-  if (!m) return 0; // 'GMT' alone: offset zero
-  const minutes = Number(m[2]) * 60 + Number(m[3]);
-  return m[1] === '-' ? -minutes : minutes;
-}
-
-/** The zone's standard (winter) offset in `year`: the smaller of its January and July offsets. */
-export function standardOffsetMinutes(zone: string, year: number): number {
-  const key = `${zone}|${year}`;
-  let v = standardOffsets.get(key);
-  if (v === undefined) {
-    v = Math.min(zoneOffsetMinutes(zone, Date.UTC(year, 0, 1)), zoneOffsetMinutes(zone, Date.UTC(year, 6, 1)));
-    standardOffsets.set(key, v);
-  }
-  return v;
+function standardOffsetMinutes(zone: string, year: number): number {
+  return standardOffsetMs(zone, year) / 60_000;
 }
 
 const STAMP = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([SWsw]?)$/;

@@ -4,6 +4,7 @@
 // meter's time zone: Aidon and Kaifa follow local time with DST, Kamstrup keeps local
 // *standard* time all year (conformance README, amsreader test_kamstrup_timezone).
 import { fail, ok, type Result } from '../../core/result.js';
+import { standardOffsetMs, zoneOffsetMs } from '../../core/time-zone.js';
 
 export interface CosemDateTime {
   year: number;
@@ -53,56 +54,9 @@ export function wallAsUtcMs(dt: CosemDateTime): number {
   return Date.UTC(dt.year, dt.month - 1, dt.day, dt.hour, dt.minute, dt.second, dt.hundredths === 0xff ? 0 : dt.hundredths * 10);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false; // RangeError from Intl: an unknown zone is an answer here, not a failure.
-  }
-}
-
-const QUARTER_HOUR = 900_000;
-const offsetMemo = new Map<string, number>();
-
-/** Offset of the zone's wall clock from UTC at instant `utcMs`, in ms (Oslo winter: +3 600 000). */
-export function zoneOffsetMs(timeZone: string, utcMs: number): number {
-  // Zone offsets change on quarter-hour boundaries, so one lookup per zone and quarter hour
-  // serves every frame in it (Intl formatting is slow next to the rest of the decode).
-  const bucket = Math.floor(utcMs / QUARTER_HOUR);
-  const key = `${timeZone}|${bucket}`;
-  const hit = offsetMemo.get(key);
-  if (hit !== undefined) return hit;
-  const at = bucket * QUARTER_HOUR;
-  const p: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const asUtc = Date.UTC(p.year as number, (p.month as number) - 1, p.day as number, p.hour as number, p.minute as number, p.second as number);
-  if (offsetMemo.size > 50_000) offsetMemo.clear();
-  offsetMemo.set(key, asUtc - at);
-  return asUtc - at;
-}
-
-/** The zone's standard (winter) offset in the year around `utcMs`. */
-export function standardOffsetMs(timeZone: string, utcMs: number): number {
-  const year = new Date(utcMs).getUTCFullYear();
-  return Math.min(zoneOffsetMs(timeZone, Date.UTC(year, 0, 1)), zoneOffsetMs(timeZone, Date.UTC(year, 6, 1)));
-}
-
 /** Wall-clock ms (as if UTC) in `timeZone` → UTC epoch ms. In the repeated autumn hour the first pass wins. */
 export function wallClockToUtcMs(wallMs: number, timeZone: string, mode: ClockMode): number {
-  if (mode === 'standard') return wallMs - standardOffsetMs(timeZone, wallMs);
+  if (mode === 'standard') return wallMs - standardOffsetMs(timeZone, new Date(wallMs).getUTCFullYear());
   // Offsets a few hours either side cover both sides of a DST change; keep the readings that
   // are consistent, the earlier one when the hour repeats, the pre-change one in the spring gap.
   const before = zoneOffsetMs(timeZone, wallMs - 4 * 3_600_000);
@@ -113,7 +67,7 @@ export function wallClockToUtcMs(wallMs: number, timeZone: string, mode: ClockMo
 
 /** UTC epoch ms → the wall clock (as if UTC) a meter in `timeZone` shows. */
 export function utcToWallClockMs(utcMs: number, timeZone: string, mode: ClockMode): number {
-  return utcMs + (mode === 'standard' ? standardOffsetMs(timeZone, utcMs) : zoneOffsetMs(timeZone, utcMs));
+  return utcMs + (mode === 'standard' ? standardOffsetMs(timeZone, new Date(utcMs).getUTCFullYear()) : zoneOffsetMs(timeZone, utcMs));
 }
 
 /**

@@ -3,7 +3,8 @@
 import { fail, ok, type Result } from '../../core/result.js';
 import { parseApdu, stripLlc, type DataNotification } from './apdu.js';
 import type { HanKeys } from './cipher.js';
-import { cosemToUtcMs, formatWallClock, isTimeZone, parseCosemDateTime, type CosemDateTime } from './cosem-datetime.js';
+import { cosemToUtcMs, formatWallClock, parseCosemDateTime, type CosemDateTime } from './cosem-datetime.js';
+import { isTimeZone } from '../../core/time-zone.js';
 import { listOf, manufacturerOf, valuesFromItems, type HanErrorKind, type HanFrame, type HanLayout } from './han-frame.js';
 import { parseHdlcFrame } from './hdlc.js';
 import { decodeAidonBody } from './layouts/aidon.js';

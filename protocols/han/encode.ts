@@ -2,7 +2,8 @@
 // invoke id, header date-time habit, list shape and resolution as the captures.
 import { encodeDataNotification } from './apdu.js';
 import { encryptGlo } from './cipher.js';
-import { encodeCosemDateTime, isTimeZone, utcToWallClockMs } from './cosem-datetime.js';
+import { encodeCosemDateTime, utcToWallClockMs } from './cosem-datetime.js';
+import { isTimeZone } from '../../core/time-zone.js';
 import type { HanLayout } from './han-frame.js';
 import { encodeHdlcFrame } from './hdlc.js';
 import { encodeAidonBody } from './layouts/aidon.js';

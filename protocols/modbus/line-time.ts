@@ -1,5 +1,6 @@
 // Line-time cost model for the read planner. Every request costs a fixed time plus a time per
 // register read, so a plan's cost depends only on its request count and word count.
+import { rtuSilenceMs } from '../../core/serial-timing.js';
 
 export type LineModel =
   | {
@@ -42,7 +43,7 @@ const MBAP_RESPONSE_FIXED_BYTES = 9;
 /** Character time in ms, and the 3.5-character silence (fixed at 1.75 ms above 19200 baud, spec §2.5.1.1). */
 export function rtuCharTimes(model: Extract<LineModel, { kind: 'rtu' }>): { charMs: number; silenceMs: number } {
   const charMs = (model.bitsPerChar * 1000) / model.baudRate;
-  return { charMs, silenceMs: model.baudRate > 19200 ? 1.75 : 3.5 * charMs };
+  return { charMs, silenceMs: rtuSilenceMs(model.baudRate, charMs) };
 }
 
 export function requestCost(model: LineModel): RequestCost {

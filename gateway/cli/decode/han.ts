@@ -3,7 +3,7 @@
 // rejected frame with its reason. Exit 1 when nothing decodes.
 import type { Command } from 'commander';
 import { createHanReader, decodeHanInformation, type HanFrame, type HanReadout } from '../../../protocols/han/index.js';
-import { isTimeZone } from '../../../protocols/han/cosem-datetime.js';
+import { isTimeZone } from '../../../core/time-zone.js';
 import { toHex } from '../../../protocols/hex.js';
 import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { EXIT_FAILED, formatTable, printJson, resolveFormat, UsageError } from '../output.js';

@@ -7,8 +7,8 @@ import {
   intervalsOfLocalDay,
   localMidnight,
   nextIntervalStart,
-  timeZoneOffsetMs,
-} from '../../../gateway/clock/intervals.js';
+} from '../../core/intervals.js';
+import { zoneOffsetMs } from '../../core/time-zone.js';
 
 describe('market intervals', () => {
   it('aligns 15-minute intervals to UTC quarter hours', () => {
@@ -32,8 +32,8 @@ describe('market intervals', () => {
   });
 
   it('knows the Oslo offset in winter and summer', () => {
-    expect(timeZoneOffsetMs(Date.UTC(2026, 0, 15), 'Europe/Oslo')).toBe(3_600_000);
-    expect(timeZoneOffsetMs(Date.UTC(2026, 6, 15), 'Europe/Oslo')).toBe(7_200_000);
+    expect(zoneOffsetMs('Europe/Oslo', Date.UTC(2026, 0, 15))).toBe(3_600_000);
+    expect(zoneOffsetMs('Europe/Oslo', Date.UTC(2026, 6, 15))).toBe(7_200_000);
   });
 
   it('gives 96 intervals on a normal local day', () => {

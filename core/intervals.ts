@@ -1,6 +1,7 @@
 // Market-interval arithmetic. Intervals are aligned to UTC (the epoch), so every gateway names
 // the same interval by the same start whatever its time zone, and daylight saving changes
 // never shift or stretch an interval: a local day simply holds 92, 96 or 100 of them.
+import { zoneOffsetMs } from './time-zone.js';
 
 export const DEFAULT_INTERVAL_MS = 15 * 60 * 1000;
 
@@ -38,38 +39,14 @@ export function intervalName(startMs: number): string {
   return new Date(startMs).toISOString();
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of a time zone from UTC at an instant, in ms (Europe/Oslo in summer: +7 200 000). */
-export function timeZoneOffsetMs(atMs: number, timeZone: string): number {
-  let f = offsetFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, f);
-  }
-  const parts: Record<string, number> = {};
-  for (const p of f.formatToParts(new Date(atMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  return asUtc - Math.floor(atMs / 1000) * 1000;
-}
-
 /** The UTC instant of local midnight starting the calendar day `date` (YYYY-MM-DD) in `timeZone`. */
 export function localMidnight(date: string, timeZone: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new Error(`date must be YYYY-MM-DD, got ${date}`);
   const naive = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   // Two passes settle the offset even when midnight is near a change.
-  let guess = naive - timeZoneOffsetMs(naive, timeZone);
-  guess = naive - timeZoneOffsetMs(guess, timeZone);
+  let guess = naive - zoneOffsetMs(timeZone, naive);
+  guess = naive - zoneOffsetMs(timeZone, guess);
   return guess;
 }
 
