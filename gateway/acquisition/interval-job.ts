@@ -14,6 +14,8 @@ export interface IntervalJobOptions {
   maxBracketMs: number;
   /** Wait after the boundary before computing, so the reading after it has arrived. */
   graceMs: number;
+  /** Called after each scheduled computation with the rows just stored. */
+  onComputed?: (intervalStartMs: number, rows: IntervalEnergyRow[]) => void;
 }
 
 export class IntervalJob {
@@ -33,8 +35,11 @@ export class IntervalJob {
       if (due <= now) due += this.options.intervalMs;
       this.timer = this.clock.setTimeout(() => {
         const boundary = this.clock.now() - this.options.graceMs;
-        this.compute(boundary - this.options.intervalMs - (boundary % this.options.intervalMs));
+        const startMs = boundary - this.options.intervalMs - (boundary % this.options.intervalMs);
+        // Schedule the next one first: a failing computation must not end the job.
         schedule();
+        const rows = this.compute(startMs);
+        this.options.onComputed?.(startMs, rows);
       }, due - now);
     };
     schedule();

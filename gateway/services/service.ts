@@ -17,6 +17,11 @@ export interface ServiceContext {
   events: EventBus;
   /** Services publish what health/status/API should show under their name; the host gathers it. */
   status: StatusBoard;
+  /**
+   * Tells the host that this service failed while running (a lost connection it cannot heal,
+   * a broken invariant): the host stops it and starts it again with back-off. Set by the host.
+   */
+  serviceFailed?: (err: unknown) => void;
 }
 
 export interface Service {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { validateConfig } from '../../gateway/config/load.js';
 import { startGateway } from '../../gateway/daemon.js';
 import { createLogger } from '../../gateway/log/logger.js';
 import { Store } from '../../gateway/store/store.js';
+import type { ServiceContext } from '../../gateway/services/service.js';
 import { ModbusDevice as SimDevice } from '../../device-sim/devices/modbus-device.js';
 import { definitionModel } from '../../device-sim/devices/definition-model.js';
 import { ModbusTcpServer } from '../../device-sim/transports/modbus-tcp-server.js';
@@ -41,6 +42,57 @@ function configFor(dir: string, port: number) {
 }
 
 describe('gateway daemon', () => {
+  it('keeps reading and storing while one of its services fails over and over', async () => {
+    const clock = new SimulatedClock({ startMs: T0 });
+    const server = new ModbusTcpServer({ clock });
+    server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '42', model: 'SDM630' }, truth: () => ({ powerW: 3600, energyImportWh: 1_000_000 + (clock.now() - T0) / 1000, energyExportWh: 500, frequencyHz: 50, voltageL1V: 230 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
+    const { port } = await server.listen();
+    cleanup.push(() => server.close());
+    const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const parsed = validateConfig(configFor(dir, port), {});
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const log = createLogger({ level: 'fatal', pretty: false });
+    // One service that throws on start, and one whose timer throws once it runs.
+    let starts = 0;
+    const brokenStart = { name: 'broken-start', start: () => { starts++; throw new Error('cannot start'); }, stop: () => undefined };
+    let ticks = 0;
+    const brokenTimer = {
+      name: 'broken-timer',
+      start: (ctx: ServiceContext) => {
+        ctx.clock.setInterval(() => {
+          ticks++;
+          throw new Error('timer blew up');
+        }, 30_000);
+      },
+      stop: () => undefined,
+    };
+    const gw = await startGateway(parsed.config, clock, log, { extraServices: [brokenStart, brokenTimer], host: { restartBackoff: { initialMs: 60_000, maxMs: 60_000, jitter: 0 } } });
+    cleanup.push(() => gw.stop());
+    const alarms: string[] = [];
+    gw.events.on('alarm', (a) => alarms.push(a.code));
+    const failedBeforeListening = starts + ticks;
+    await clock.advance(0);
+    await expect.poll(() => gw.acquisition.busy, { timeout: 5000, interval: 1 }).toBe(false);
+    for (let t = 0; t < 20 * 60_000; t += 10_000) {
+      await clock.advance(10_000);
+      await expect.poll(() => gw.acquisition.busy, { timeout: 5000, interval: 1 }).toBe(false);
+    }
+    const services = Object.fromEntries(gw.host.statuses().map((s) => [s.name, s]));
+    // The broken ones were tried again and again, with back-off...
+    expect(starts).toBeGreaterThanOrEqual(5);
+    expect(starts).toBeLessThanOrEqual(21);
+    expect(services['broken-start']!.failures).toBe(starts);
+    expect(ticks).toBeGreaterThanOrEqual(5);
+    expect(services['broken-timer']!.failures).toBe(ticks);
+    expect(alarms.filter((c) => c === 'service-failed').length).toBe(starts + ticks - failedBeforeListening);
+    // ...while the others ran on: every reading of 20 minutes reached the store.
+    for (const name of ['acquisition', 'store-flush', 'interval-energy', 'retention']) expect(services[name]!.state, name).toBe('running');
+    gw.intervals.compute(T0);
+    expect(gw.store.intervals.range('grid', T0, T0 + 1)[0]).toMatchObject({ importWh: 900, gap: false });
+    expect(gw.store.readings.range({ deviceId: 'grid', quantity: 'powerW' }, T0, T0 + 20 * 60_000).length).toBeGreaterThan(100);
+  });
+
   it('reads, stores and turns counters into interval energy on the simulated clock', async () => {
     const clock = new SimulatedClock({ startMs: T0 });
     // The meter imports a steady 3.6 kW: 15 minutes are exactly 900 Wh.
