@@ -34,6 +34,7 @@ export class AcquisitionService implements Service {
   async start(ctx: ServiceContext): Promise<void> {
     const { config, clock, store, log } = ctx;
     const acquisition = new Acquisition(clock, store, log);
+    acquisition.health.onStateChange = (change) => ctx.events.emit('deviceHealthChanged', change);
     const limitsOf = new Map(config.devices.map((d) => [d.id, d.ratedPowerW !== undefined ? { ratedPowerW: d.ratedPowerW } : {}]));
     const built = buildGateway(config, {
       health: acquisition.health,

@@ -24,8 +24,30 @@ export interface BusHealth {
   reconnects: number;
 }
 
+export type DeviceState = 'ok' | 'failing' | 'silent';
+
+export interface DeviceStateChange {
+  deviceId: string;
+  busId: string;
+  state: DeviceState;
+  atMs: number;
+  reason?: string;
+}
+
 export class HealthRegistry {
   private readonly devices = new Map<string, DeviceHealth>();
+  private readonly states = new Map<string, DeviceState>();
+  /** Called when a device starts or stops answering (or a push meter falls silent). */
+  onStateChange: ((change: DeviceStateChange) => void) | undefined;
+
+  private setState(deviceId: string, busId: string, state: DeviceState, atMs: number, reason?: string): void {
+    const before = this.states.get(deviceId);
+    if (before === state) return;
+    this.states.set(deviceId, state);
+    // The first success is no change worth announcing; the first failure is.
+    if (before === undefined && state === 'ok') return;
+    this.onStateChange?.({ deviceId, busId, state, atMs, ...(reason !== undefined ? { reason } : {}) });
+  }
   private readonly buses = new Map<string, BusHealth>();
 
   device(deviceId: string, busId: string): DeviceHealth {
@@ -52,6 +74,7 @@ export class HealthRegistry {
     d.lastSuccessMs = atMs;
     d.lastLatencyMs = latencyMs;
     d.meanLatencyMs = d.meanLatencyMs === null ? latencyMs : d.meanLatencyMs * 0.9 + latencyMs * 0.1;
+    this.setState(deviceId, busId, 'ok', atMs);
   }
 
   recordError(deviceId: string, busId: string, atMs: number, kind: string, message: string): void {
@@ -59,6 +82,8 @@ export class HealthRegistry {
     d.errorsByKind[kind] = (d.errorsByKind[kind] ?? 0) + 1;
     d.lastErrorMs = atMs;
     d.lastError = message;
+    // A device resting after failures ('backed-off') is still failing, not a new state.
+    if (kind !== 'backed-off') this.setState(deviceId, busId, kind === 'silent' ? 'silent' : 'failing', atMs, message);
   }
 
   recordRejection(deviceId: string, busId: string, reason: string): void {

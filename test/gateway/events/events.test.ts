@@ -25,3 +25,20 @@ describe('event bus', () => {
     expect(n).toBe(1);
   });
 });
+
+describe('device health changes', () => {
+  it('announces a device that starts failing, goes silent and answers again, once per change', async () => {
+    const { HealthRegistry } = await import('../../../gateway/acquisition/health.js');
+    const health = new HealthRegistry();
+    const changes: string[] = [];
+    health.onStateChange = (c) => changes.push(`${c.deviceId}:${c.state}`);
+    health.recordSuccess('m', 'bus', 1, 5);
+    health.recordError('m', 'bus', 2, 'timeout', 'no answer');
+    health.recordError('m', 'bus', 3, 'timeout', 'no answer');
+    health.recordError('m', 'bus', 4, 'backed-off', 'resting');
+    health.recordError('m', 'bus', 5, 'silent', 'no frame for 60 s');
+    health.recordSuccess('m', 'bus', 6, 5);
+    health.recordSuccess('m', 'bus', 7, 5);
+    expect(changes).toEqual(['m:failing', 'm:silent', 'm:ok']);
+  });
+});
