@@ -22,7 +22,7 @@ export const faultBodySchema = z.union([z.strictObject({ faults: z.array(faultSc
 export const FAULT_KINDS = ['no-answer', 'late-answer', 'crc-error', 'exception', 'drop-connection', 'frozen-values', 'counter-reset', 'garbage', 'clock-skew'] as const;
 
 export function parseFaultBody(raw: unknown): { ok: true; faults: DeviceFault[] } | { ok: false; problems: Array<{ path: string; message: string }> } {
-  const parsed = faultBodySchema.safeParse(raw);
+  const parsed = faultBodySchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     return { ok: false, problems: zodProblems(parsed.error, '(body)') };
   }

@@ -185,7 +185,7 @@ export type FleetRtuBus = FleetBuilding['rtuBuses'][number];
 export type FleetResult = { ok: true; fleet: FleetSpec } | { ok: false; problems: ConfigProblem[] };
 
 export function validateFleet(raw: unknown): FleetResult {
-  const parsed = fleetSchema.safeParse(raw);
+  const parsed = fleetSchema.safeParse(raw, { reportInput: true });
   if (parsed.success) return { ok: true, fleet: parsed.data };
   return { ok: false, problems: zodProblems(parsed.error) };
 }

@@ -113,7 +113,7 @@ export function readListingFile(file: string): ListingResult {
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, problems: [{ path: '(file)', message: code ? `cannot read ${file}: ${code}` : `not JSON: ${(err as Error).message}` }] };
   }
-  const parsed = listingSchema.safeParse(raw);
+  const parsed = listingSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
   return { ok: true, listing: parsed.data };
 }

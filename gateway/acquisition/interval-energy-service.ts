@@ -25,7 +25,7 @@ export class IntervalEnergyService implements Service {
 
   start(ctx: ServiceContext): void {
     const { config, clock, store, events } = ctx;
-    const intervalMs = (config.market?.intervalMinutes ?? 15) * 60_000;
+    const intervalMs = config.gateway.intervalMinutes * 60_000;
     const slowest = Math.max(60_000, ...config.devices.map((d) => d.poll.slowMs));
     const job = new IntervalJob(clock, store, {
       intervalMs,

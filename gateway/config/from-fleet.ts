@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { validateConfig, type ConfigProblem } from './load.js';
+import { CONFIG_VERSION } from './schema.js';
 import type { FleetListing, ListedBuilding, ListedDevice } from '../../device-sim/fleet/listing.js';
 
 type Raw = Record<string, unknown>;
@@ -87,12 +88,13 @@ export function gatewayConfigFor(listing: FleetListing, blockId: string, buildin
     }
   }
   const config: Raw = {
-    version: 1,
+    version: CONFIG_VERSION,
     gateway: {
       id: building.id,
       name: building.name ?? `Building ${building.id} (simulated)`,
       dataDir: path.join(options.dataRoot, building.id),
       timeZone: 'Europe/Oslo',
+      intervalMinutes: 15,
     },
     site: block ? { latitude: block.site.latitude, longitude: block.site.longitude } : { latitude: 63.43, longitude: 10.4 },
     // A simulated fleet's gateways run the same simulated time; they start later than the
@@ -103,7 +105,7 @@ export function gatewayConfigFor(listing: FleetListing, blockId: string, buildin
         : { mode: 'simulated', startAt: listing.clock.startAt, speed: listing.clock.speed, ...(listing.clock.realStartedAt ? { anchoredAt: listing.clock.realStartedAt } : {}) },
     buses,
     devices,
-    market: { enabled: false, blockId, intervalMinutes: 15 },
+    market: { enabled: false, blockId },
   };
   return config;
 }

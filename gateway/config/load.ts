@@ -13,24 +13,23 @@ export type ConfigProblem = Problem;
 
 export type ConfigResult = { ok: true; config: NaboConfig; migratedFrom?: number } | { ok: false; problems: ConfigProblem[] };
 
-/** Environment variables that may carry secrets instead of the file. */
+function setIn(raw: Record<string, unknown>, path: readonly string[], value: string): void {
+  let at: unknown = raw;
+  for (const key of path.slice(0, -1)) {
+    if (!at || typeof at !== 'object') return;
+    at = (at as Record<string, unknown>)[key];
+  }
+  // Only where the file has the section: a secret alone does not enable a capability.
+  if (at && typeof at === 'object') (at as Record<string, unknown>)[path[path.length - 1] as string] = value;
+}
+
+/** Environment variables that may carry secrets instead of the file (applied after migration). */
 export const SECRET_ENVIRONMENT: ReadonlyArray<{ variable: string; describe: string; apply: (raw: Record<string, unknown>, value: string) => void }> = [
-  {
-    variable: 'NABO_MQTT_PASSWORD',
-    describe: 'mqtt.password',
-    apply: (raw, value) => {
-      const mqtt = raw.mqtt;
-      if (mqtt && typeof mqtt === 'object') (mqtt as Record<string, unknown>).password = value;
-    },
-  },
-  {
-    variable: 'NABO_MQTT_USERNAME',
-    describe: 'mqtt.username',
-    apply: (raw, value) => {
-      const mqtt = raw.mqtt;
-      if (mqtt && typeof mqtt === 'object') (mqtt as Record<string, unknown>).username = value;
-    },
-  },
+  { variable: 'NABO_MQTT_PASSWORD', describe: 'market.broker.password', apply: (raw, v) => setIn(raw, ['market', 'broker', 'password'], v) },
+  { variable: 'NABO_MQTT_USERNAME', describe: 'market.broker.username', apply: (raw, v) => setIn(raw, ['market', 'broker', 'username'], v) },
+  { variable: 'NABO_UPLINK_PASSWORD', describe: 'uplink.broker.password', apply: (raw, v) => setIn(raw, ['uplink', 'broker', 'password'], v) },
+  { variable: 'NABO_UPLINK_USERNAME', describe: 'uplink.broker.username', apply: (raw, v) => setIn(raw, ['uplink', 'broker', 'username'], v) },
+  { variable: 'NABO_API_TOKEN', describe: 'api.token', apply: (raw, v) => setIn(raw, ['api', 'token'], v) },
 ];
 
 /** `NABO_DEVICE_<ID>_ENCRYPTION_KEY` / `_AUTHENTICATION_KEY`, id upper-cased with - as _. */
@@ -60,7 +59,7 @@ export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv = process.en
     if (v !== undefined && v !== '') s.apply(doc, v);
   }
   applyDeviceSecrets(doc, env);
-  const parsed = configSchema.safeParse(doc);
+  const parsed = configSchema.safeParse(doc, { reportInput: true });
   if (!parsed.success) {
     return { ok: false, problems: zodProblems(parsed.error) };
   }

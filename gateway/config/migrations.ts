@@ -1,6 +1,6 @@
 // Numbered config migrations: a file written for version N is lifted step by step to the
-// current version before validation. Version 1 is the first, so the chain is empty today;
-// the mechanism exists so that the first schema change is a new entry, not a breaking change.
+// current version before validation, so a gateway's file keeps working across upgrades.
+// `nabo config migrate` writes the lifted file; `nabo config check` says that it was lifted.
 import { CONFIG_VERSION } from './schema.js';
 import type { Problem as ConfigProblem } from '../../core/problems.js';
 
@@ -11,7 +11,40 @@ export interface ConfigMigration {
   migrate(doc: Record<string, unknown>): Record<string, unknown>;
 }
 
-export const CONFIG_MIGRATIONS: ReadonlyArray<ConfigMigration> = [];
+type Doc = Record<string, unknown>;
+
+function isObject(v: unknown): v is Doc {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * 1 → 2: the interval length moves from `market` to `gateway` (metering needs it without a
+ * market); the block broker (`mqtt`) moves to `market.broker`; a market section whose
+ * `enabled` was false stays, disabled, so nothing written in the file is lost.
+ */
+export const V1_TO_V2: ConfigMigration = {
+  from: 1,
+  to: 2,
+  describe: 'interval length to gateway.intervalMinutes; mqtt to market.broker',
+  migrate(doc) {
+    const out: Doc = { ...doc };
+    const market = isObject(doc.market) ? { ...doc.market } : undefined;
+    const mqtt = isObject(doc.mqtt) ? { ...doc.mqtt } : doc.mqtt;
+    delete out.mqtt;
+    if (market && market.intervalMinutes !== undefined) {
+      out.gateway = { ...(isObject(doc.gateway) ? doc.gateway : {}), intervalMinutes: market.intervalMinutes };
+      delete market.intervalMinutes;
+    }
+    if (market || mqtt !== undefined) {
+      const next: Doc = market ?? { enabled: false };
+      if (mqtt !== undefined) next.broker = mqtt;
+      out.market = next;
+    }
+    return out;
+  },
+};
+
+export const CONFIG_MIGRATIONS: ReadonlyArray<ConfigMigration> = [V1_TO_V2];
 
 export type MigrationResult = { ok: true; value: Record<string, unknown>; from: number } | { ok: false; problem: ConfigProblem };
 

@@ -2,8 +2,11 @@
 // JSON Schema file (deploy/nabo.schema.json) for editor completion; `nabo config check` prints
 // every problem with its path.
 import { z } from 'zod';
+import { isTimeZone } from '../../core/time-zone.js';
+import { modelProblem } from './models.js';
+import { apiSectionSchema, isLoopbackHost, marketSectionSchema, uplinkSectionSchema } from './sections.js';
 
-export const CONFIG_VERSION = 1;
+export const CONFIG_VERSION = 2;
 
 const id = z
   .string()
@@ -55,6 +58,24 @@ const pollSchema = z
   })
   .default({ fastMs: 1000, slowMs: 60_000 });
 
+const watts = z.number().positive('must be a positive number of W');
+const percent = z.number().min(0, 'must be 0..100').max(100, 'must be 0..100');
+const seconds = z.number().int('must be a whole number of seconds').positive('must be a positive number of seconds');
+
+const limitsSchema = z.strictObject({
+  maxChargeW: watts.optional(),
+  maxDischargeW: watts.optional(),
+  minSocPercent: percent.default(10),
+  maxSocPercent: percent.default(95),
+  /** Largest setpoint change per second. */
+  rampWPerS: watts.optional(),
+  /** The device falls back to its own control when no setpoint came for this long. */
+  revertTimeoutS: seconds.default(300),
+  /** Relays: least time on, and off, between switches (compressors, water heaters). */
+  minOnS: seconds.optional(),
+  minOffS: seconds.optional(),
+});
+
 const hexKey = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits (AES-128)');
 
 export const deviceSchema = z.strictObject({
@@ -76,6 +97,10 @@ export const deviceSchema = z.strictObject({
   /** AES-128-GCM keys of a HAN meter that encrypts; may come from the environment. */
   encryptionKey: hexKey.optional(),
   authenticationKey: hexKey.optional(),
+  /** What nabo may do with the device: read it, write battery setpoints, switch it as a relay. */
+  capabilities: z.array(z.enum(['read', 'battery-setpoint', 'relay'])).min(1, 'must list at least one capability').default(['read']),
+  /** Safety limits control never exceeds, whatever the plan or the market says. */
+  limits: limitsSchema.optional(),
 });
 
 export const configSchema = z
@@ -88,15 +113,14 @@ export const configSchema = z
       dataDir: z.string().min(1).default('/var/lib/nabo'),
       timeZone: z
         .string()
-        .refine((tz) => {
-          try {
-            new Intl.DateTimeFormat('en', { timeZone: tz });
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'must be an IANA time zone such as Europe/Oslo')
+        .refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo')
         .default('Europe/Oslo'),
+      /** Length of a metering and market interval; the roster's must be the same. */
+      intervalMinutes: z
+        .number()
+        .int('must be a whole number of minutes')
+        .refine((m) => m > 0 && 1440 % m === 0, 'must divide a day (e.g. 5, 15, 30, 60)')
+        .default(15),
     }),
     site: z
       .object({
@@ -131,26 +155,9 @@ export const configSchema = z
       .default({ path: 'nabo.db', rawRetentionDays: 7, aggregateRetentionDays: 365, flushIntervalMs: 1000 }),
     buses: z.array(busSchema).default([]),
     devices: z.array(deviceSchema).default([]),
-    mqtt: z
-      .object({
-        url: z.string().regex(/^(mqtts?|wss?|tcp):\/\/.+/, 'must be an MQTT URL such as mqtt://broker.local:1883'),
-        username: z.string().optional(),
-        password: z.string().optional(),
-        clientId: z.string().optional(),
-        caFile: z.string().optional(),
-      })
-      .optional(),
-    market: z
-      .object({
-        enabled: z.boolean().default(false),
-        blockId: id,
-        intervalMinutes: z
-          .number()
-          .int()
-          .refine((m) => m > 0 && 1440 % m === 0, 'must divide a day (e.g. 5, 15, 30, 60)')
-          .default(15),
-      })
-      .optional(),
+    market: marketSectionSchema.optional(),
+    uplink: uplinkSectionSchema.optional(),
+    api: apiSectionSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const busIds = new Map<string, number>();
@@ -169,6 +176,16 @@ export const configSchema = z
         return;
       }
       const bus = cfg.buses[busIndex];
+      const wrongModel = bus ? modelProblem(d.model, bus.kind) : undefined;
+      if (wrongModel) ctx.addIssue({ code: 'custom', path: ['devices', i, 'model'], message: wrongModel });
+      if (d.capabilities.includes('battery-setpoint')) {
+        if (bus?.kind !== 'modbus-rtu' && bus?.kind !== 'modbus-tcp') ctx.addIssue({ code: 'custom', path: ['devices', i, 'capabilities'], message: 'battery-setpoint needs a battery on a Modbus bus' });
+        for (const field of ['maxChargeW', 'maxDischargeW'] as const) {
+          if (d.limits?.[field] === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'limits', field], message: 'required for a device with the battery-setpoint capability' });
+        }
+      }
+      if (d.capabilities.includes('relay') && bus?.kind !== 'firmata') ctx.addIssue({ code: 'custom', path: ['devices', i, 'capabilities'], message: 'relay needs a Firmata board (bus kind firmata) and a pin' });
+      if (d.limits && d.limits.minSocPercent >= d.limits.maxSocPercent) ctx.addIssue({ code: 'custom', path: ['devices', i, 'limits', 'minSocPercent'], message: `must be below maxSocPercent (${d.limits.maxSocPercent})` });
       if (bus && (bus.kind === 'modbus-rtu' || bus.kind === 'modbus-tcp')) {
         if (d.unitId === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'unitId'], message: 'required for a device on a Modbus bus (1..247)' });
         else {
@@ -180,6 +197,9 @@ export const configSchema = z
       if (bus?.kind === 'firmata' && d.pin === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'pin'], message: 'required for a device on a Firmata board' });
       if (d.model === 's0' && d.impulsesPerKWh === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'impulsesPerKWh'], message: 'required for an S0 meter (the constant printed on the meter, imp/kWh)' });
     });
+    if (cfg.api && !isLoopbackHost(cfg.api.listen.host) && !cfg.api.token) {
+      ctx.addIssue({ code: 'custom', path: ['api', 'token'], message: `required when api.listen.host (${cfg.api.listen.host}) is not a loopback address` });
+    }
   });
 
 export type NaboConfig = z.output<typeof configSchema>;

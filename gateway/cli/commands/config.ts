@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { loadConfigFile } from '../../config/load.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { parseYamlText } from '../../../core/yaml-text.js';
+import { loadConfigFile, validateConfig } from '../../config/load.js';
+import { migrateConfig } from '../../config/migrations.js';
+import { CONFIG_VERSION } from '../../config/schema.js';
 import { configJsonSchema } from '../../config/json-schema.js';
-import { EXIT_OK, EXIT_USAGE, formatTable, printJson, resolveFormat } from '../output.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, formatTable, printJson, resolveFormat } from '../output.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('validate a gateway config and export its schema');
@@ -29,6 +33,39 @@ export function register(program: Command): void {
       }
       for (const p of result.problems) process.stderr.write(`${p.path}: ${p.message}\n`);
       process.exitCode = EXIT_USAGE;
+    });
+  config
+    .command('migrate')
+    .description('lift a config written for an older nabo to the current version and print it (or write it)')
+    .argument('<file>', 'the config file')
+    .option('--out <file>', 'write the lifted config here instead of stdout (may be the same file)')
+    .addHelpText('after', '\nExample:\n  $ nabo config migrate /etc/nabo/nabo.yaml --out /etc/nabo/nabo.yaml\n')
+    .action((file: string, opts: { out?: string }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+      const parsed = parseYamlText(text);
+      const migrated = parsed.ok && parsed.value && typeof parsed.value === 'object' ? migrateConfig(parsed.value as Record<string, unknown>) : undefined;
+      if (!parsed.ok || !migrated?.ok) {
+        const problems = !parsed.ok ? parsed.problems : migrated && !migrated.ok ? [migrated.problem] : [{ path: '(root)', message: 'must be a mapping of fields' }];
+        for (const p of problems) process.stderr.write(`${p.path}: ${p.message}\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      // Comments do not survive a lift; the file's values do (checked before anything is written).
+      const checked = validateConfig(migrated.value, {});
+      if (!checked.ok) {
+        for (const p of checked.problems) process.stderr.write(`${p.path}: ${p.message}\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const out = `# Lifted from version ${migrated.from} to ${CONFIG_VERSION} by nabo config migrate.\n${stringify(migrated.value)}`;
+      if (opts.out) writeFileSync(opts.out, out);
+      else process.stdout.write(out);
+      process.exitCode = EXIT_OK;
     });
   config
     .command('schema')

@@ -4,6 +4,7 @@ import { parse, stringify } from 'yaml';
 import { parseConfigText, validateConfig, loadConfigFile } from '../../../gateway/config/load.js';
 import { formatPath } from '../../../core/problems.js';
 import { migrateConfig, type ConfigMigration } from '../../../gateway/config/migrations.js';
+import { CONFIG_VERSION } from '../../../gateway/config/schema.js';
 import { configJsonSchema } from '../../../gateway/config/json-schema.js';
 
 const EXAMPLE = 'deploy/examples/building.yaml';
@@ -94,7 +95,7 @@ describe('config validation', () => {
     const r = validateConfig(doc, { NABO_MQTT_PASSWORD: 's3cret', NABO_DEVICE_AMS_METER_ENCRYPTION_KEY: '00112233445566778899aabbccddeeff' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config.mqtt?.password).toBe('s3cret');
+    expect(r.config.market?.broker?.password).toBe('s3cret');
     expect(r.config.devices.find((d) => d.id === 'ams-meter')?.encryptionKey).toBe('00112233445566778899aabbccddeeff');
   });
 
@@ -118,7 +119,7 @@ describe('config versions and migrations', () => {
 
   it('refuses a config written for a newer nabo', () => {
     const doc = exampleDoc();
-    doc.version = 2;
+    doc.version = CONFIG_VERSION + 1;
     expect(problemsOf(doc)).toEqual([{ path: 'version', message: expect.stringContaining('newer') }]);
   });
 
