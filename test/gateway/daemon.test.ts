@@ -41,17 +41,24 @@ function configFor(dir: string, port: number) {
   };
 }
 
+/** An SDM630 importing a steady 3.6 kW on Modbus TCP, and a valid config of a gateway reading it. */
+async function steadyMeterGateway(clock: SimulatedClock) {
+  const server = new ModbusTcpServer({ clock });
+  server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '42', model: 'SDM630' }, truth: () => ({ powerW: 3600, energyImportWh: 1_000_000 + (clock.now() - T0) / 1000, energyExportWh: 500, frequencyHz: 50, voltageL1V: 230 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
+  const { port } = await server.listen();
+  cleanup.push(() => server.close());
+  const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const parsed = validateConfig(configFor(dir, port), {});
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return { dir, config: parsed.config };
+}
+
 describe('gateway daemon', () => {
   it('keeps reading and storing while one of its services fails over and over', async () => {
     const clock = new SimulatedClock({ startMs: T0 });
-    const server = new ModbusTcpServer({ clock });
-    server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '42', model: 'SDM630' }, truth: () => ({ powerW: 3600, energyImportWh: 1_000_000 + (clock.now() - T0) / 1000, energyExportWh: 500, frequencyHz: 50, voltageL1V: 230 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
-    const { port } = await server.listen();
-    cleanup.push(() => server.close());
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const parsed = validateConfig(configFor(dir, port), {});
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const { dir, config } = await steadyMeterGateway(clock);
+    const parsed = { config };
     const log = createLogger({ level: 'fatal', pretty: false });
     // One service that throws on start, and one whose timer throws once it runs.
     let starts = 0;
@@ -96,13 +103,8 @@ describe('gateway daemon', () => {
   it('reads, stores and turns counters into interval energy on the simulated clock', async () => {
     const clock = new SimulatedClock({ startMs: T0 });
     // The meter imports a steady 3.6 kW: 15 minutes are exactly 900 Wh.
-    const server = new ModbusTcpServer({ clock });
-    server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '42', model: 'SDM630' }, truth: () => ({ powerW: 3600, energyImportWh: 1_000_000 + (clock.now() - T0) / 1000, energyExportWh: 500, frequencyHz: 50, voltageL1V: 230 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
-    const { port } = await server.listen();
-    cleanup.push(() => server.close());
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
-    const parsed = validateConfig(configFor(dir, port), {});
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const { dir, config } = await steadyMeterGateway(clock);
+    const parsed = { config };
     const log = createLogger({ level: 'warn', pretty: false });
     const gw = await startGateway(parsed.config, clock, log);
     // Step a simulated 35 minutes, letting each read finish before time moves on.
