@@ -86,9 +86,15 @@ export function buildScheduleModel(c: ScheduleCase, options: ResolvedOptions): S
     }
     if (b.battery && options.design === 'flexi-user') {
       const surplus = b.generationKWh.map((g, t) => Math.max(0, g - b.demandKWh[t]!));
-      idx.battery = addBattery(model, `battery ${b.id}`, b.battery, T, h, options.gridCharging ? undefined : surplus, undefined);
+      idx.battery = addBattery(model, `battery ${b.id}`, b.battery, T, h, options.chargingRule === 'own-surplus' ? surplus : undefined, undefined);
     }
     if (options.p2p) addTrade(model, b.id, b.generationKWh, idx, T);
+    if (idx.battery && options.chargingRule === 'distributed-generation') {
+      addFlowSplit(model, b.id, b.demandKWh, b.generationKWh, idx, T);
+      buildings.push(idx);
+      if (options.capacityTariff) addCapacityTariff(model, b.id, idx, T, h, options.capacityTariff);
+      continue;
+    }
     for (let t = 0; t < T; t++) {
       const terms: Array<[number, number]> = [[idx.import[t]!, 1]];
       if (idx.export[t]! >= 0) terms.push([idx.export[t]!, -1]);
@@ -149,6 +155,66 @@ export function buildScheduleModel(c: ScheduleCase, options: ResolvedOptions): S
     });
   }
   return { model, scheduleCase: c, options, buildings, blocks, lines };
+}
+
+/**
+ * Lüth et al.'s "no grid charging": each flow is split by where it comes from and goes to, so a
+ * kWh of generation is used once and the battery charges only from the building's own
+ * generation or a neighbour's (a purchase), never from the grid:
+ *   demand     = import + own use + discharge to demand + purchase for demand
+ *   generation = own use + charge from generation + sale from generation + export from generation + curtail
+ *   charge     = charge from generation + charge from purchase
+ *   purchase   = purchase for demand + charge from purchase
+ *   discharge  = discharge to demand + sale from battery + export from battery
+ *   sale       = sale from generation + sale from battery;  export likewise
+ * A cap on charge alone would not do: the grid could back-fill the demand that generation left
+ * to charge a battery whose generation was also counted as sold. The demand row takes the
+ * building-balance role (its dual is the price of one more kWh of demand); the others sum to it.
+ */
+function addFlowSplit(model: LpModel, id: string, demand: readonly number[], generation: readonly number[], idx: BuildingIndex, T: number): void {
+  const battery = idx.battery!;
+  for (let t = 0; t < T; t++) {
+    const v = (name: string): number => model.addVariable(`${name} ${id} ${t}`);
+    const ownUse = v('own use');
+    const dischargeToDemand = v('discharge to demand');
+    const chargeFromGeneration = v('charge from generation');
+    const terms = (pairs: Array<[number, number]>): Array<[number, number]> => pairs.filter(([i]) => i >= 0);
+    const hasPurchase = idx.purchase[t]! >= 0;
+    const purchaseForDemand = hasPurchase ? v('purchase for demand') : -1;
+    const chargeFromPurchase = hasPurchase ? v('charge from purchase') : -1;
+    const hasSale = idx.sale[t]! >= 0;
+    const saleFromGeneration = hasSale ? v('sale from generation') : -1;
+    const saleFromBattery = hasSale ? v('sale from battery') : -1;
+    const hasExport = idx.export[t]! >= 0;
+    const exportFromGeneration = hasExport ? v('export from generation') : -1;
+    const exportFromBattery = hasExport ? v('export from battery') : -1;
+    idx.balanceRow[t] = model.addRow(
+      `demand ${id} ${t}`,
+      terms([
+        [idx.import[t]!, 1],
+        [ownUse, 1],
+        [dischargeToDemand, 1],
+        [purchaseForDemand, 1],
+      ]),
+      { lower: demand[t]!, upper: demand[t]! },
+    );
+    model.addRow(
+      `generation ${id} ${t}`,
+      terms([
+        [ownUse, 1],
+        [chargeFromGeneration, 1],
+        [saleFromGeneration, 1],
+        [exportFromGeneration, 1],
+        [idx.curtail[t]!, 1],
+      ]),
+      { lower: generation[t]!, upper: generation[t]! },
+    );
+    model.addRow(`charge sources ${id} ${t}`, terms([[battery.charge[t]!, 1], [chargeFromGeneration, -1], [chargeFromPurchase, -1]]), { lower: 0, upper: 0 });
+    model.addRow(`discharge uses ${id} ${t}`, terms([[battery.discharge[t]!, 1], [dischargeToDemand, -1], [saleFromBattery, -1], [exportFromBattery, -1]]), { lower: 0, upper: 0 });
+    if (hasPurchase) model.addRow(`purchase uses ${id} ${t}`, [[idx.purchase[t]!, 1], [purchaseForDemand, -1], [chargeFromPurchase, -1]], { lower: 0, upper: 0 });
+    if (hasSale) model.addRow(`sale sources ${id} ${t}`, [[idx.sale[t]!, 1], [saleFromGeneration, -1], [saleFromBattery, -1]], { lower: 0, upper: 0 });
+    if (hasExport) model.addRow(`export sources ${id} ${t}`, [[idx.export[t]!, 1], [exportFromGeneration, -1], [exportFromBattery, -1]], { lower: 0, upper: 0 });
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ interface ScheduleFlags {
   batteryKw: string;
   efficiency: string;
   gridCharging: boolean;
+  ownSurplusOnly?: boolean;
   loss: string;
   backend: string;
   stepHours: string;
@@ -75,7 +76,8 @@ export function register(program: Command): void {
     .option('--battery-kwh <kWh>', 'battery capacity', '4')
     .option('--battery-kw <kW>', 'battery charge and discharge power', '2.5')
     .option('--efficiency <share>', 'charge and (separately) discharge efficiency', '0.9408')
-    .option('--no-grid-charging', 'batteries charge only from the own surplus (hub: from the houses\' surplus)')
+    .option('--no-grid-charging', 'batteries charge only from distributed generation, the house\'s own or bought from a neighbour, never from the grid (Lüth et al. 2018)')
+    .option('--own-surplus-only', 'stricter: batteries charge only from the house\'s own surplus in the step (hub: from the houses\' surplus)')
     .option('--loss <share>', 'share of P2P energy lost (Lüth: 0.076)', '0.076')
     .option('--backend <name>', `LP backend: ${BACKEND_NAMES.join(', ')}`, 'highs')
     .option('--step-hours <h>', 'hours per step of the case', '0.5')
@@ -111,7 +113,7 @@ export function register(program: Command): void {
         p2p: flags.p2p,
         lossShare: number('--loss', flags.loss, (x) => x >= 0 && x < 1, 'a share in [0, 1)'),
         design: flags.poolHub ? 'pool-hub' : 'flexi-user',
-        gridCharging: flags.gridCharging,
+        gridCharging: flags.ownSurplusOnly ? 'own-surplus-only' : flags.gridCharging,
         exportAllowed: flags.export,
         compareAlone: flags.compareAlone,
         ...(flags.capacityTariff === undefined ? {} : { capacityTariff: { pricePerKW: number('--capacity-tariff', flags.capacityTariff, (x) => x >= 0, 'a price ≥ 0') } }),

@@ -62,6 +62,7 @@ describe('day-ahead schedule on the PCDG 25-house winter day', () => {
     results.p2p = await solve(plain, {});
     results.batteries = await solve(withBatteries, {});
     results.noGridCharging = await solve(withBatteries, { gridCharging: false });
+    results.ownSurplusOnly = await solve(withBatteries, { gridCharging: 'own-surplus-only' });
   });
 
   it('costs without P2P and batteries exactly what each house pays for its own deficit', () => {
@@ -81,9 +82,22 @@ describe('day-ahead schedule on the PCDG 25-house winter day', () => {
     expect(results.noGridCharging!.objective).toBeLessThanOrEqual(results.p2p!.objective + 1e-9);
   });
 
+  it("costs no more under Lüth's rule (own or bought generation) than with own surplus only", () => {
+    expect(results.noGridCharging!.objective).toBeLessThanOrEqual(results.ownSurplusOnly!.objective + 1e-9);
+    expect(results.ownSurplusOnly!.objective).toBeLessThanOrEqual(results.p2p!.objective + 1e-9);
+  });
+
+  it("charges batteries only from their own generation or a purchase under Lüth's rule", () => {
+    withBatteries.buildings.forEach((b, i) => {
+      const s = results.noGridCharging!.buildings[i]!;
+      if (!s.battery) return;
+      s.battery.chargeKWh.forEach((ch, t) => expect(ch).toBeLessThanOrEqual(b.generationKWh[t]! + s.purchaseKWh[t]! + 1e-9));
+    });
+  });
+
   it('charges batteries only from their own surplus when grid charging is barred', () => {
     withBatteries.buildings.forEach((b, i) => {
-      const battery = results.noGridCharging!.buildings[i]!.battery;
+      const battery = results.ownSurplusOnly!.buildings[i]!.battery;
       if (!battery) return;
       battery.chargeKWh.forEach((ch, t) => expect(ch).toBeLessThanOrEqual(Math.max(0, b.generationKWh[t]! - b.demandKWh[t]!) + 1e-9));
     });
@@ -94,6 +108,7 @@ describe('day-ahead schedule on the PCDG 25-house winter day', () => {
     expectPhysicsHolds(plain, results.p2p!, 0.076);
     expectPhysicsHolds(withBatteries, results.batteries!, 0.076);
     expectPhysicsHolds(withBatteries, results.noGridCharging!, 0.076);
+    expectPhysicsHolds(withBatteries, results.ownSurplusOnly!, 0.076);
   });
 
   it('reports KPIs consistent with the schedules', () => {
