@@ -21,6 +21,10 @@ function typeText(r: RegisterDef): string {
 
 function quantityText(r: RegisterDef): string {
   if (!r.quantity) return '';
+  if (r.signFrom) {
+    const { register, mask, vendor } = r.signFrom;
+    return `${r.quantity} (magnitude; ${vendor ?? 'direction'} when ${register} & 0x${mask.toString(16).toUpperCase()} is set)`;
+  }
   if (!r.positive) return r.quantity;
   return `${r.quantity} (vendor: + = ${r.positive}${(r.multiplier ?? 1) < 0 ? ', negated' : ''})`;
 }

@@ -1,6 +1,6 @@
 // ABB B21 (single-phase EQ meter, Modbus RS-485 variant): the B23/B24 mapping, phase 1 only.
 import { abbB23B24 } from './abb-b23-b24.js';
-import { defineDevice } from './define.js';
+import type { DeviceDefinition } from '../modbus/registers.js';
 
 /** The B-series registers a single-phase meter carries: totals, phase 1 and identity. */
 const SINGLE_PHASE = new Set([
@@ -8,7 +8,7 @@ const SINGLE_PHASE = new Set([
   'frequency', 'powerFactor', 'serialNumber', 'firmwareVersion', 'typeDesignation',
 ]);
 
-export const abbB21 = defineDevice({
+export const abbB21: DeviceDefinition = {
   id: 'abb-b21',
   manufacturer: 'ABB',
   model: 'B21 (Modbus RTU)',
@@ -27,4 +27,4 @@ export const abbB21 = defineDevice({
   defaultUnitId: 1,
   limits: abbB23B24.limits,
   registers: abbB23B24.registers.filter((r) => SINGLE_PHASE.has(r.name)),
-});
+};

@@ -3,11 +3,15 @@
 // in `defaults`, and the vendor's sign convention as data (`positive: 'export'`).
 // `defineDevice` expands it into the DeviceDefinition the planner, decoder and simulator use.
 import { QUANTITIES, type Quantity } from '../../core/quantities.js';
-import type { DeviceDefinition, PollGroup, RegisterDef, RegisterType } from '../modbus/registers.js';
+import type { DeviceDefinition, PollGroup, RegisterDef, RegisterType, SignDirection } from '../modbus/registers.js';
 import { signFactor } from './sign-conventions.js';
 
 /** One register as a definition file writes it: anything left out comes from the defaults. */
-export type RegisterSpec = Partial<Omit<RegisterDef, 'name' | 'address'>> & Pick<RegisterDef, 'name' | 'address'>;
+export type RegisterSpec = Partial<Omit<RegisterDef, 'name' | 'address' | 'signFrom'>> &
+  Pick<RegisterDef, 'name' | 'address'> & {
+    /** The direction comes from a status flag: when `mask` is set in `register`, the flow is `set`. */
+    signFrom?: { register: string; mask: number; set: SignDirection };
+  };
 
 export interface RegisterDefaults {
   functionCode?: RegisterDef['functionCode'];
@@ -49,6 +53,11 @@ function expandRegister(deviceId: string, r: RegisterSpec, d: RegisterDefaults):
     if (typeof f === 'string') throw new Error(`${deviceId}.${r.name}: ${f}`);
     out.positive = r.positive;
     if (f === -1) multiplier = -(multiplier ?? 1);
+  }
+  if (r.signFrom !== undefined) {
+    const f = signFactor(r.quantity, r.signFrom.set);
+    if (typeof f === 'string') throw new Error(`${deviceId}.${r.name}: ${f}`);
+    out.signFrom = { register: r.signFrom.register, mask: r.signFrom.mask, negativeWhen: f === -1 ? 'set' : 'clear', vendor: r.signFrom.set };
   }
   if (multiplier !== undefined) out.multiplier = multiplier;
   if (r.divisor !== undefined) out.divisor = r.divisor;

@@ -19,6 +19,16 @@ import { ornoWe516 } from './orno-we516.js';
 import { schneiderIem3000 } from './schneider-iem3000.js';
 import { siemensPac2200 } from './siemens-pac2200.js';
 import { socomecCountisE23 } from './socomec-countis-e23.js';
+import { goodweEt } from './goodwe-et.js';
+import { growattSph } from './growatt-sph.js';
+import { huaweiSun2000 } from './huawei-sun2000.js';
+import { kostalPlenticore } from './kostal-plenticore.js';
+import { smaSunnyBoyStorage } from './sma-sunny-boy-storage.js';
+import { smaSunnyTripower } from './sma-sunny-tripower.js';
+import { solisHybrid } from './solis-hybrid.js';
+import { sungrowSg } from './sungrow-sg.js';
+import { sungrowSh } from './sungrow-sh.js';
+import { victronGx } from './victron-gx.js';
 import { sunspec, type SunSpecDefinition } from './sunspec.js';
 
 export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
@@ -40,6 +50,16 @@ export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
   schneiderIem3000,
   siemensPac2200,
   socomecCountisE23,
+  goodweEt,
+  growattSph,
+  huaweiSun2000,
+  kostalPlenticore,
+  smaSunnyBoyStorage,
+  smaSunnyTripower,
+  solisHybrid,
+  sungrowSg,
+  sungrowSh,
+  victronGx,
 ];
 
 /** A fixed register map by id (the SunSpec device is found by `findAnyDefinition`). */

@@ -64,6 +64,12 @@ export interface RegisterDef {
    * opposite of nabo's convention the multiplier carries the -1 (set by defineDevice).
    */
   positive?: SignDirection;
+  /**
+   * Sign from a status flag, magnitude from this register: the value is |raw × scale|, negated
+   * when the flag register's `mask` bits are set (`negativeWhen: 'set'`) or clear. For devices
+   * that report an unsigned power and its direction apart (Sungrow, Solis batteries).
+   */
+  signFrom?: { register: string; mask: number; negativeWhen: 'set' | 'clear'; vendor?: string };
   /** Names of enum values, for docs and the CLI. */
   enumValues?: Readonly<Record<number, string>>;
   description?: string;
@@ -208,6 +214,13 @@ export function validateDefinition(def: DeviceDefinition): string[] {
     const sf = def.registers.find((x) => x.name === r.scaleFactor);
     if (!sf) problems.push(`${r.name}: scale factor register '${r.scaleFactor}' missing`);
     else if (sf.type !== 'i16') problems.push(`${r.name}: scale factor register '${sf.name}' is not i16`);
+  }
+  for (const r of def.registers) {
+    if (r.signFrom === undefined) continue;
+    const flag = def.registers.find((x) => x.name === r.signFrom?.register);
+    if (!flag) problems.push(`${r.name}: sign flag register '${r.signFrom.register}' missing`);
+    else if (!['u16', 'i16', 'enum16', 'bitfield16', 'u32', 'bitfield32'].includes(flag.type)) problems.push(`${r.name}: sign flag register '${flag.name}' is not an integer`);
+    if (r.quantity === undefined) problems.push(`${r.name}: a sign flag needs a quantity`);
   }
   for (const check of def.identification ?? []) {
     if (check.register !== undefined && !names.has(check.register)) problems.push(`identification register '${check.register}' missing`);

@@ -35,7 +35,9 @@ export function trueValues(def: DeviceDefinition, seed: number): QuantityValues 
   for (const r of def.registers) {
     if (!r.quantity) continue;
     const [pl, ph] = plausible(r.quantity);
-    const [el, eh] = encodable(r);
+    let [el, eh] = encodable(r);
+    // A magnitude whose sign comes from a status flag carries either sign.
+    if (r.signFrom) el = -eh;
     const lo = Math.max(pl, el);
     const hi = Math.min(ph, eh);
     let v = lo + (hi - lo) * next();
