@@ -29,6 +29,8 @@ import { solisHybrid } from './solis-hybrid.js';
 import { sungrowSg } from './sungrow-sg.js';
 import { sungrowSh } from './sungrow-sh.js';
 import { victronGx } from './victron-gx.js';
+import { froniusSymo } from './fronius-symo.js';
+import { solaredgeSe } from './solaredge-se.js';
 import { sunspec, type SunSpecDefinition } from './sunspec.js';
 
 export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
@@ -60,6 +62,8 @@ export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
   sungrowSg,
   sungrowSh,
   victronGx,
+  froniusSymo,
+  solaredgeSe,
 ];
 
 /** A fixed register map by id (the SunSpec device is found by `findAnyDefinition`). */
