@@ -6,7 +6,7 @@ import { DEVICE_DEFINITIONS, SUNSPEC_DEFINITION } from '../protocols/devices/ind
 import type { SunSpecDefinition } from '../protocols/devices/sunspec.js';
 import { rtuLine } from '../protocols/modbus/line-time.js';
 import { onePerRegisterLineTimeMs, planReads, spansFor } from '../protocols/modbus/planner.js';
-import { registerWords, type DeviceDefinition, type RegisterDef } from '../protocols/modbus/registers.js';
+import { registerWords, type DeviceCategory, type DeviceDefinition, type RegisterDef } from '../protocols/modbus/registers.js';
 
 const hex = (n: number) => '0x' + n.toString(16).toUpperCase().padStart(4, '0');
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -19,20 +19,42 @@ function typeText(r: RegisterDef): string {
   return parts.join(', ');
 }
 
+function quantityText(r: RegisterDef): string {
+  if (!r.quantity) return '';
+  if (r.signFrom) {
+    const { register, mask, vendor } = r.signFrom;
+    return `${r.quantity} (magnitude; ${vendor ?? 'direction'} when ${register} & 0x${mask.toString(16).toUpperCase()} is set)`;
+  }
+  if (!r.positive) return r.quantity;
+  return `${r.quantity} (vendor: + = ${r.positive}${(r.multiplier ?? 1) < 0 ? ', negated' : ''})`;
+}
+
 function scaleText(r: RegisterDef): string {
   const parts: string[] = [];
-  if (r.multiplier !== undefined && r.multiplier !== 1) parts.push(`× ${r.multiplier}`);
+  // A negative multiplier from a sign convention is said in the quantity column.
+  const m = r.positive && r.multiplier !== undefined ? Math.abs(r.multiplier) : r.multiplier;
+  if (m !== undefined && m !== 1) parts.push(`× ${m}`);
   if (r.divisor !== undefined && r.divisor !== 1) parts.push(`÷ ${r.divisor}`);
   if (r.scaleFactor) parts.push(`× 10^${r.scaleFactor}`);
   return parts.join(' ') || '1';
 }
 
+const CATEGORY_TEXT: Record<DeviceCategory, string> = {
+  meter: 'energy meter',
+  'pv-inverter': 'PV inverter',
+  'hybrid-inverter': 'hybrid inverter (PV and battery; grid values from its meter)',
+  'battery-inverter': 'battery inverter',
+  'energy-gateway': 'energy gateway (values of the whole system)',
+};
+
 function deviceSection(def: DeviceDefinition): string[] {
   const lines: string[] = [];
   lines.push(`## ${def.manufacturer} ${def.model}`, '');
   lines.push(`\`${def.id}\` — ${def.description}`, '');
+  if (def.category && def.category !== 'meter') lines.push(`- Kind: ${CATEGORY_TEXT[def.category]}`);
   lines.push(`- Checked against: ${def.source.document}, ${def.source.version}`);
   for (const c of def.source.crossChecks ?? []) lines.push(`- Cross-checked with: ${c}`);
+  for (const d of def.source.differences ?? []) lines.push(`- Difference: ${d}`);
   for (const n of def.source.notes ?? []) lines.push(`- Note: ${n}`);
   const serial = def.serialDefaults
     ? `, factory serial settings ${def.serialDefaults.baudRate} baud, parity ${def.serialDefaults.parity}, ${def.serialDefaults.stopBits} stop bit${def.serialDefaults.stopBits > 1 ? 's' : ''}`
@@ -59,7 +81,7 @@ function deviceSection(def: DeviceDefinition): string[] {
   for (const r of sorted) {
     const name = r.description ? `${r.name} — ${r.description}` : r.name;
     lines.push(
-      `| ${cell(name)} | ${r.address} (${hex(r.address)}) | ${r.functionCode} | ${typeText(r)} | ${cell(r.unit ?? '')} | ${r.quantity ?? ''} | ${scaleText(r)} | ${r.poll} |`,
+      `| ${cell(name)} | ${r.address} (${hex(r.address)}) | ${r.functionCode} | ${typeText(r)} | ${cell(r.unit ?? '')} | ${quantityText(r)} | ${scaleText(r)} | ${r.poll} |`,
     );
   }
   lines.push('');

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { zodProblems, type Problem as ConfigProblem } from '../../core/problems.js';
 import { parseYamlText } from '../../core/yaml-text.js';
+import { DEVICE_DEFINITIONS, findDefinition } from '../../protocols/devices/index.js';
 
 export const FLEET_VERSION = 1;
 
@@ -70,8 +71,22 @@ const s0PinSchema = z.strictObject({
   impulsesPerKWh: z.number().int().positive('must be a positive integer').default(1000),
 });
 
+/** What a device stands for in its building: which truth of the physics it shows. */
+export const FLEET_ROLES = ['grid-meter', 'pv', 'battery', 'hybrid'] as const;
+export type FleetRole = (typeof FLEET_ROLES)[number];
+
+/** Any protocols/devices definition, picked by its id; no code per device model. */
+const modbusModelSchema = z.strictObject({
+  kind: z.literal('modbus'),
+  ...modbusCommon,
+  model: z.string().refine((m) => findDefinition(m) !== undefined, { message: `must be a device definition id (${DEVICE_DEFINITIONS.map((d) => d.id).join(', ')})` }),
+  /** Default from the definition's category: meters measure the grid, inverters their PV and battery. */
+  role: z.enum(FLEET_ROLES).optional(),
+});
+
 export const fleetDeviceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sdm630'), ...modbusCommon }),
+  modbusModelSchema,
   z.strictObject({ kind: z.literal('sunspec-inverter'), ...modbusCommon }),
   z.strictObject({ kind: z.literal('sunspec-storage'), ...modbusCommon, sunspecModel: z.union([z.literal(124), z.literal(802)]).default(124) }),
   z.strictObject({ kind: z.literal('han'), id, vendor: z.enum(['aidon', 'kaifa', 'kamstrup']).default('aidon') }),
@@ -163,7 +178,12 @@ function checkBuilding(b: BuildingInput, path: Array<string | number>, seen: Map
         if (p.counts === 'pv' && !b.pv) ctx.addIssue({ code: 'custom', path: [...at, 'pins', pi, 'counts'], message: 'counts PV but the building has no pv' });
       });
     }
-    if (d.kind === 'sdm630' || d.kind === 'sunspec-inverter' || d.kind === 'sunspec-storage') {
+    if (d.kind === 'modbus') {
+      const role = fleetRoleOf(d);
+      if ((role === 'pv' || role === 'hybrid') && !b.pv) ctx.addIssue({ code: 'custom', path: [...at, 'role'], message: `a ${role} device needs the building to have pv` });
+      if ((role === 'battery' || role === 'hybrid') && !b.battery) ctx.addIssue({ code: 'custom', path: [...at, 'role'], message: `a ${role} device needs the building to have a battery` });
+    }
+    if (d.kind === 'sdm630' || d.kind === 'modbus' || d.kind === 'sunspec-inverter' || d.kind === 'sunspec-storage') {
       if (d.transport === 'modbus-rtu') {
         if (d.unitId === undefined) ctx.addIssue({ code: 'custom', path: [...at, 'unitId'], message: 'required for a device on an RTU bus (1..247)' });
         const bus = d.bus ?? 'rs485';
@@ -204,6 +224,22 @@ export function loadFleetFile(file: string): FleetResult {
     return { ok: false, problems: [{ path: '(file)', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }] };
   }
   return parseFleetText(text);
+}
+
+/** The role of a `modbus` device: as written, or from its definition's category. */
+export function fleetRoleOf(d: { model: string; role?: FleetRole | undefined }): FleetRole {
+  if (d.role) return d.role;
+  switch (findDefinition(d.model)?.category ?? 'meter') {
+    case 'meter':
+      return 'grid-meter';
+    case 'pv-inverter':
+      return 'pv';
+    case 'battery-inverter':
+      return 'battery';
+    case 'hybrid-inverter':
+    case 'energy-gateway':
+      return 'hybrid';
+  }
 }
 
 /** The fleet-wide device id the simulated device reports: `<building>-<device>`. */

@@ -52,6 +52,8 @@ function modbusModelFor(plan: DevicePlan, building: SimBuilding): ModbusDeviceMo
   switch (d.kind) {
     case 'sdm630':
       return definitionModel('eastron-sdm630');
+    case 'modbus':
+      return definitionModel(d.model);
     case 'sunspec-inverter':
       return sunspecInverterModel({ unitId: 'unitId' in d ? (d.unitId ?? 1) : 1 });
     case 'sunspec-storage': {
@@ -85,7 +87,7 @@ export async function startFleet(world: FleetWorld, options: StartFleetOptions =
       const rtuBuses = new Map<string, ModbusRtuBus>();
       for (const plan of building.devices) {
         const d = plan.spec;
-        if (d.kind === 'sdm630' || d.kind === 'sunspec-inverter' || d.kind === 'sunspec-storage') {
+        if (d.kind === 'sdm630' || d.kind === 'modbus' || d.kind === 'sunspec-inverter' || d.kind === 'sunspec-storage') {
           const device = new ModbusDevice(contextFor(plan, clock), modbusModelFor(plan, building), { unitId: d.unitId ?? 1 });
           if (d.transport === 'modbus-tcp') {
             const server = new ModbusTcpServer({ clock, host: world.spec.host });

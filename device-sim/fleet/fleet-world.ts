@@ -8,7 +8,8 @@ import type { DeviceIdentity, SetpointHandler, SetpointWrite, TruthSource } from
 import { BuildingPhysics, type BuildingTruth } from '../physics/building-physics.js';
 import { SiteWeather } from '../physics/weather.js';
 import { hash32, hashUnit, seedFromString } from '../random.js';
-import { fleetDeviceId, type FleetBuilding, type FleetDevice, type FleetSpec } from './fleet-file.js';
+import { findDefinition } from '../../protocols/devices/index.js';
+import { fleetDeviceId, fleetRoleOf, type FleetBuilding, type FleetDevice, type FleetRole, type FleetSpec } from './fleet-file.js';
 
 export interface DevicePlan {
   /** Fleet-wide id, `<building>-<device>`. */
@@ -51,8 +52,23 @@ export class SimBuilding {
     return this.physics.truth();
   }
 
+  /** What a device in this role shows, now: a hybrid inverter or energy gateway sees battery, PV and grid. */
+  valuesForRole(role: FleetRole): QuantityValues {
+    this.sync();
+    switch (role) {
+      case 'grid-meter':
+        return this.physics.gridMeterValues();
+      case 'pv':
+        return this.physics.pvInverterValues();
+      case 'battery':
+        return this.physics.batteryValues();
+      case 'hybrid':
+        return { ...this.physics.batteryValues(), ...this.physics.pvInverterValues(), ...this.physics.gridMeterValues() };
+    }
+  }
+
   /** What a device of this kind measures, now. */
-  valuesFor(kind: FleetDevice['kind']): QuantityValues {
+  valuesFor(kind: Exclude<FleetDevice['kind'], 'modbus'>): QuantityValues {
     this.sync();
     switch (kind) {
       case 'sdm630':
@@ -83,6 +99,10 @@ function identityFor(seed: number, deviceId: string, device: FleetDevice): Devic
   /** `n` decimal digits (n ≤ 16) drawn from the device's seed: a stable serial number. */
   const digits = (n: number): string => `${String(hash32(h, 1) % 100_000_000).padStart(8, '0')}${String(hash32(h, 2) % 100_000_000).padStart(8, '0')}`.slice(0, n);
   switch (device.kind) {
+    case 'modbus': {
+      const def = findDefinition(device.model);
+      return { deviceId, meterId: String(10_000_000 + (hash32(h, 3) % 90_000_000)), model: def?.model ?? device.model, manufacturer: def?.manufacturer ?? 'nabo-sim' };
+    }
     case 'sdm630':
       return { deviceId, meterId: String(10_000_000 + (hash32(h, 3) % 90_000_000)), model: 'SDM630', manufacturer: 'Eastron' };
     case 'sunspec-inverter':
@@ -150,7 +170,7 @@ export class FleetWorld {
             buildingId: b.id,
             spec: d,
             identity: identityFor(spec.seed, deviceId, d),
-            truth: () => building.valuesFor(d.kind),
+            truth: d.kind === 'modbus' ? ((role) => () => building.valuesForRole(role))(fleetRoleOf(d)) : ((kind) => () => building.valuesFor(kind))(d.kind),
           };
           if (d.kind === 'sunspec-storage' || d.kind === 's0-board') plan.onSetpoint = (w) => building.handleWrite(w);
           building.devices.push(plan);

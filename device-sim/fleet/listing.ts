@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { zodProblems, type Problem as ConfigProblem } from '../../core/problems.js';
 import type { DeviceEndpoint, DeviceIdentity } from '../devices/simulated-device.js';
 import type { FleetWorld } from './fleet-world.js';
+import { fleetRoleOf } from './fleet-file.js';
 
 export const LISTING_VERSION = 1;
 
@@ -36,7 +37,10 @@ const siteSchema = z.object({ latitude: z.number(), longitude: z.number() });
 const listedDeviceSchema = z.object({
   deviceId: z.string().min(1),
   localId: z.string().min(1),
-  kind: z.enum(['sdm630', 'sunspec-inverter', 'sunspec-storage', 'han', 'p1', 's0-board']),
+  kind: z.enum(['sdm630', 'modbus', 'sunspec-inverter', 'sunspec-storage', 'han', 'p1', 's0-board']),
+  /** The device definition id of a `modbus` device, and the role it plays in its building. */
+  model: z.string().optional(),
+  role: z.enum(['grid-meter', 'pv', 'battery', 'hybrid']).optional(),
   /** The RTU bus id inside the building, for modbus-rtu devices. */
   bus: z.string().optional(),
   identity: z.object({ deviceId: z.string(), meterId: z.string(), model: z.string(), manufacturer: z.string().optional() }),
@@ -96,7 +100,8 @@ export function buildListing(world: FleetWorld, options: ListingOptions): FleetL
           if (!endpoint) return [];
           const identity: DeviceIdentity = { ...plan.identity };
           const rtuBus = 'transport' in plan.spec && plan.spec.transport === 'modbus-rtu' ? (plan.spec.bus ?? 'rs485') : undefined;
-          return [{ deviceId: plan.deviceId, localId: plan.localId, kind: plan.spec.kind, ...(rtuBus ? { bus: rtuBus } : {}), identity, endpoint }];
+          const model = plan.spec.kind === 'modbus' ? { model: plan.spec.model, role: fleetRoleOf(plan.spec) } : {};
+          return [{ deviceId: plan.deviceId, localId: plan.localId, kind: plan.spec.kind, ...model, ...(rtuBus ? { bus: rtuBus } : {}), identity, endpoint }];
         }),
       })),
     })),

@@ -10,7 +10,7 @@ import type { FleetListing, ListedBuilding, ListedDevice } from '../../device-si
 
 type Raw = Record<string, unknown>;
 
-const GATEWAY_MODEL: Record<ListedDevice['kind'], string> = {
+const GATEWAY_MODEL: Record<Exclude<ListedDevice['kind'], 'modbus'>, string> = {
   sdm630: 'eastron-sdm630',
   'sunspec-inverter': 'sunspec',
   'sunspec-storage': 'sunspec',
@@ -19,7 +19,7 @@ const GATEWAY_MODEL: Record<ListedDevice['kind'], string> = {
   's0-board': 's0',
 };
 
-const ROLE: Record<Exclude<ListedDevice['kind'], 's0-board'>, string> = {
+const ROLE: Record<Exclude<ListedDevice['kind'], 's0-board' | 'modbus'>, string> = {
   sdm630: 'grid-meter',
   'sunspec-inverter': 'pv',
   'sunspec-storage': 'battery',
@@ -48,7 +48,7 @@ export function gatewayConfigFor(listing: FleetListing, blockId: string, buildin
   };
   for (const d of building.devices) {
     const e = d.endpoint;
-    const model = GATEWAY_MODEL[d.kind];
+    const model = d.kind === 'modbus' ? (d.model ?? '') : GATEWAY_MODEL[d.kind];
     switch (e.transport) {
       case 'modbus-tcp': {
         const bus = busFor(`tcp:${e.host}:${e.port}`, (id) => ({ id, kind: 'modbus-tcp', host: e.host, port: e.port, timeoutMs: 1000 }), `tcp-${d.localId}`);
@@ -121,7 +121,8 @@ export function pollFor(speed: number): { fastMs: number; slowMs: number } {
 }
 
 function modbusDevice(d: ListedDevice, bus: string, unitId: number, model: string, building: ListedBuilding, speed: number): Raw {
-  const role = ROLE[d.kind as Exclude<ListedDevice['kind'], 's0-board'>];
+  // A hybrid inverter's energy counters are its grid meter's, so it is read as the building's grid meter.
+  const role = d.kind === 'modbus' ? ({ 'grid-meter': 'grid-meter', pv: 'pv', battery: 'battery', hybrid: 'grid-meter' } as const)[d.role ?? 'grid-meter'] : ROLE[d.kind as Exclude<ListedDevice['kind'], 's0-board' | 'modbus'>];
   const out: Raw = { id: d.localId, name: `${d.identity.manufacturer ?? ''} ${d.identity.model}`.trim(), bus, model, role, unitId: unitId === 0 ? 1 : unitId };
   if (speed > 1) out.poll = pollFor(speed);
   if (d.kind === 'sunspec-inverter' && building.pvKWp) out.ratedPowerW = Math.ceil(building.pvKWp * 1000 * 1.2);

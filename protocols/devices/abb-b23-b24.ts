@@ -1,17 +1,11 @@
 // ABB B23 / B24 (EQ meters B series, Modbus RS-485 variants): holding registers only, big-endian
 // scaled integers, 64-bit energy counters; unavailable quantities read as all-ones / max-signed.
-import { scaled } from './builders.js';
-import type { DeviceDefinition } from '../modbus/registers.js';
+import { defineDevice } from './define.js';
 
-const u = (n: number) => ({ functionCode: 3 as const, divisor: n });
-const NA_U16 = [0xffff];
-const NA_I16 = [0x7fff];
-const NA_U32 = [0xffffffff];
-const NA_I32 = [0x7fffffff];
 // 2^64 - 1 reads back as 2^64 in a double.
-const NA_U64 = [2 ** 64];
+const NA_U64 = 2 ** 64;
 
-export const abbB23B24: DeviceDefinition = {
+export const abbB23B24 = defineDevice({
   id: 'abb-b23-b24',
   manufacturer: 'ABB',
   model: 'B23 / B24 (Modbus RTU)',
@@ -32,38 +26,43 @@ export const abbB23B24: DeviceDefinition = {
   transports: ['rtu'],
   defaultUnitId: 1,
   limits: { maxRegistersPerRequest: 125, forbidden: [] },
+  defaults: {
+    functionCode: 3,
+    type: 'u32',
+    notImplemented: { u16: [0xffff], i16: [0x7fff], u32: [0xffffffff], i32: [0x7fffffff], u64: [NA_U64] },
+  },
   registers: [
-    scaled('activeImport', 0x5000, 'u64', 'kWh', 'slow', 'Active import kWh', 'energyImportWh', { ...u(100), notImplemented: NA_U64 }),
-    scaled('activeExport', 0x5004, 'u64', 'kWh', 'slow', 'Active export kWh', 'energyExportWh', { ...u(100), notImplemented: NA_U64 }),
-    scaled('reactiveImport', 0x500c, 'u64', 'kvarh', 'slow', 'Reactive import kvarh', 'reactiveEnergyImportVarh', { ...u(100), notImplemented: NA_U64 }),
-    scaled('reactiveExport', 0x5010, 'u64', 'kvarh', 'slow', 'Reactive export kvarh', 'reactiveEnergyExportVarh', { ...u(100), notImplemented: NA_U64 }),
-    scaled('activeImportL1', 0x5460, 'u64', 'kWh', 'slow', 'Active import L1', undefined, { ...u(100), notImplemented: NA_U64 }),
-    scaled('activeImportL2', 0x5464, 'u64', 'kWh', 'slow', 'Active import L2', undefined, { ...u(100), notImplemented: NA_U64 }),
-    scaled('activeImportL3', 0x5468, 'u64', 'kWh', 'slow', 'Active import L3', undefined, { ...u(100), notImplemented: NA_U64 }),
-    scaled('activeExportL1', 0x546c, 'u64', 'kWh', 'slow', 'Active export L1', undefined, { ...u(100), notImplemented: NA_U64 }),
-    scaled('activeExportL2', 0x5470, 'u64', 'kWh', 'slow', 'Active export L2', undefined, { ...u(100), notImplemented: NA_U64 }),
-    scaled('activeExportL3', 0x5474, 'u64', 'kWh', 'slow', 'Active export L3', undefined, { ...u(100), notImplemented: NA_U64 }),
-    scaled('voltageL1', 0x5b00, 'u32', 'V', 'fast', 'Voltage L1-N', 'voltageL1V', { ...u(10), notImplemented: NA_U32 }),
-    scaled('voltageL2', 0x5b02, 'u32', 'V', 'fast', 'Voltage L2-N', 'voltageL2V', { ...u(10), notImplemented: NA_U32 }),
-    scaled('voltageL3', 0x5b04, 'u32', 'V', 'fast', 'Voltage L3-N', 'voltageL3V', { ...u(10), notImplemented: NA_U32 }),
-    scaled('currentL1', 0x5b0c, 'u32', 'A', 'fast', 'Current L1', 'currentL1A', { ...u(100), notImplemented: NA_U32 }),
-    scaled('currentL2', 0x5b0e, 'u32', 'A', 'fast', 'Current L2', 'currentL2A', { ...u(100), notImplemented: NA_U32 }),
-    scaled('currentL3', 0x5b10, 'u32', 'A', 'fast', 'Current L3', 'currentL3A', { ...u(100), notImplemented: NA_U32 }),
-    scaled('currentN', 0x5b12, 'u32', 'A', 'slow', 'Current N', 'currentNA', { ...u(100), notImplemented: NA_U32 }),
-    scaled('activePower', 0x5b14, 'i32', 'W', 'fast', 'Active power total', 'powerW', { ...u(100), notImplemented: NA_I32 }),
-    scaled('activePowerL1', 0x5b16, 'i32', 'W', 'fast', 'Active power L1', 'powerL1W', { ...u(100), notImplemented: NA_I32 }),
-    scaled('activePowerL2', 0x5b18, 'i32', 'W', 'fast', 'Active power L2', 'powerL2W', { ...u(100), notImplemented: NA_I32 }),
-    scaled('activePowerL3', 0x5b1a, 'i32', 'W', 'fast', 'Active power L3', 'powerL3W', { ...u(100), notImplemented: NA_I32 }),
-    scaled('reactivePower', 0x5b1c, 'i32', 'var', 'fast', 'Reactive power total', 'reactivePowerVar', { ...u(100), notImplemented: NA_I32 }),
-    scaled('apparentPower', 0x5b24, 'i32', 'VA', 'fast', 'Apparent power total', 'apparentPowerVA', { ...u(100), notImplemented: NA_I32 }),
-    scaled('frequency', 0x5b2c, 'u16', 'Hz', 'fast', 'Frequency', 'frequencyHz', { ...u(100), notImplemented: NA_U16 }),
-    scaled('powerFactor', 0x5b3a, 'i16', '', 'fast', 'Power factor total', 'powerFactor', { ...u(1000), notImplemented: NA_I16 }),
-    scaled('powerFactorL1', 0x5b3b, 'i16', '', 'slow', 'Power factor L1', undefined, { ...u(1000), notImplemented: NA_I16 }),
-    scaled('powerFactorL2', 0x5b3c, 'i16', '', 'slow', 'Power factor L2', undefined, { ...u(1000), notImplemented: NA_I16 }),
-    scaled('powerFactorL3', 0x5b3d, 'i16', '', 'slow', 'Power factor L3', undefined, { ...u(1000), notImplemented: NA_I16 }),
-    { name: 'serialNumber', address: 0x8900, functionCode: 3, type: 'u32', poll: 'identity', description: 'Serial number' },
-    { name: 'firmwareVersion', address: 0x8908, functionCode: 3, type: 'string', words: 8, poll: 'identity', description: 'Firmware version' },
-    { name: 'typeDesignation', address: 0x8960, functionCode: 3, type: 'u32', poll: 'identity', description: 'First four characters of the type designation ("B23 ", "B24 ")' },
+    { name: 'activeImport', address: 0x5000, type: 'u64', divisor: 100, unit: 'kWh', quantity: 'energyImportWh', description: 'Active import kWh' },
+    { name: 'activeExport', address: 0x5004, type: 'u64', divisor: 100, unit: 'kWh', quantity: 'energyExportWh', description: 'Active export kWh' },
+    { name: 'reactiveImport', address: 0x500c, type: 'u64', divisor: 100, unit: 'kvarh', quantity: 'reactiveEnergyImportVarh', description: 'Reactive import kvarh' },
+    { name: 'reactiveExport', address: 0x5010, type: 'u64', divisor: 100, unit: 'kvarh', quantity: 'reactiveEnergyExportVarh', description: 'Reactive export kvarh' },
+    { name: 'activeImportL1', address: 0x5460, type: 'u64', divisor: 100, unit: 'kWh', description: 'Active import L1' },
+    { name: 'activeImportL2', address: 0x5464, type: 'u64', divisor: 100, unit: 'kWh', description: 'Active import L2' },
+    { name: 'activeImportL3', address: 0x5468, type: 'u64', divisor: 100, unit: 'kWh', description: 'Active import L3' },
+    { name: 'activeExportL1', address: 0x546c, type: 'u64', divisor: 100, unit: 'kWh', description: 'Active export L1' },
+    { name: 'activeExportL2', address: 0x5470, type: 'u64', divisor: 100, unit: 'kWh', description: 'Active export L2' },
+    { name: 'activeExportL3', address: 0x5474, type: 'u64', divisor: 100, unit: 'kWh', description: 'Active export L3' },
+    { name: 'voltageL1', address: 0x5b00, divisor: 10, unit: 'V', quantity: 'voltageL1V', description: 'Voltage L1-N' },
+    { name: 'voltageL2', address: 0x5b02, divisor: 10, unit: 'V', quantity: 'voltageL2V', description: 'Voltage L2-N' },
+    { name: 'voltageL3', address: 0x5b04, divisor: 10, unit: 'V', quantity: 'voltageL3V', description: 'Voltage L3-N' },
+    { name: 'currentL1', address: 0x5b0c, divisor: 100, unit: 'A', quantity: 'currentL1A', description: 'Current L1' },
+    { name: 'currentL2', address: 0x5b0e, divisor: 100, unit: 'A', quantity: 'currentL2A', description: 'Current L2' },
+    { name: 'currentL3', address: 0x5b10, divisor: 100, unit: 'A', quantity: 'currentL3A', description: 'Current L3' },
+    { name: 'currentN', address: 0x5b12, divisor: 100, unit: 'A', quantity: 'currentNA', poll: 'slow', description: 'Current N' },
+    { name: 'activePower', address: 0x5b14, type: 'i32', divisor: 100, unit: 'W', quantity: 'powerW', description: 'Active power total' },
+    { name: 'activePowerL1', address: 0x5b16, type: 'i32', divisor: 100, unit: 'W', quantity: 'powerL1W', description: 'Active power L1' },
+    { name: 'activePowerL2', address: 0x5b18, type: 'i32', divisor: 100, unit: 'W', quantity: 'powerL2W', description: 'Active power L2' },
+    { name: 'activePowerL3', address: 0x5b1a, type: 'i32', divisor: 100, unit: 'W', quantity: 'powerL3W', description: 'Active power L3' },
+    { name: 'reactivePower', address: 0x5b1c, type: 'i32', divisor: 100, unit: 'var', quantity: 'reactivePowerVar', description: 'Reactive power total' },
+    { name: 'apparentPower', address: 0x5b24, type: 'i32', divisor: 100, unit: 'VA', quantity: 'apparentPowerVA', description: 'Apparent power total' },
+    { name: 'frequency', address: 0x5b2c, type: 'u16', divisor: 100, unit: 'Hz', quantity: 'frequencyHz', description: 'Frequency' },
+    { name: 'powerFactor', address: 0x5b3a, type: 'i16', divisor: 1000, quantity: 'powerFactor', description: 'Power factor total' },
+    { name: 'powerFactorL1', address: 0x5b3b, type: 'i16', divisor: 1000, description: 'Power factor L1' },
+    { name: 'powerFactorL2', address: 0x5b3c, type: 'i16', divisor: 1000, description: 'Power factor L2' },
+    { name: 'powerFactorL3', address: 0x5b3d, type: 'i16', divisor: 1000, description: 'Power factor L3' },
+    { name: 'serialNumber', address: 0x8900, poll: 'identity', description: 'Serial number' },
+    { name: 'firmwareVersion', address: 0x8908, type: 'string', words: 8, poll: 'identity', description: 'Firmware version' },
+    { name: 'typeDesignation', address: 0x8960, poll: 'identity', description: 'First four characters of the type designation ("B23 ", "B24 ")' },
   ],
   identification: [{ register: 'typeDesignation', anyOf: [0x42323320, 0x42323420] }],
-};
+});

@@ -1,12 +1,9 @@
 // Carlo Gavazzi EM24-DIN (RS-485 models): three-phase meter with scaled INT32 values whose
 // low word comes first, and an 11-register request limit that makes read planning matter.
-import { scaled } from './builders.js';
-import { carloGavazziInstantaneous, i32LowFirst } from './carlo-gavazzi-common.js';
-import type { DeviceDefinition } from '../modbus/registers.js';
+import { defineDevice } from './define.js';
+import { carloGavazziDefaults, carloGavazziInstantaneous } from './carlo-gavazzi-common.js';
 
-const i32 = i32LowFirst;
-
-export const carloGavazziEm24: DeviceDefinition = {
+export const carloGavazziEm24 = defineDevice({
   id: 'carlo-gavazzi-em24',
   manufacturer: 'Carlo Gavazzi',
   model: 'EM24-DIN (PFA, PFB and X models, RS-485)',
@@ -30,24 +27,25 @@ export const carloGavazziEm24: DeviceDefinition = {
   serialDefaults: { baudRate: 9600, parity: 'none', stopBits: 1 },
   defaultUnitId: 1,
   limits: { maxRegistersPerRequest: 11, forbidden: [] },
+  defaults: carloGavazziDefaults,
   registers: [
     ...carloGavazziInstantaneous,
-    scaled('demandPower', 0x2e, 'i32', 'W', 'slow', 'DMD W', undefined, { ...i32, divisor: 10 }),
-    scaled('demandApparentPower', 0x30, 'i32', 'VA', 'slow', 'DMD VA', undefined, { ...i32, divisor: 10 }),
-    scaled('powerFactorL1', 0x32, 'i16', '', 'slow', 'PF L1', undefined, { divisor: 1000 }),
-    scaled('powerFactorL2', 0x33, 'i16', '', 'slow', 'PF L2', undefined, { divisor: 1000 }),
-    scaled('powerFactorL3', 0x34, 'i16', '', 'slow', 'PF L3', undefined, { divisor: 1000 }),
-    scaled('powerFactor', 0x35, 'i16', '', 'fast', 'PF system (negative: lead)', 'powerFactor', { divisor: 1000 }),
-    scaled('phaseSequence', 0x36, 'i16', '', 'slow', 'Phase sequence: 0 = L1-L2-L3, -1 = L1-L3-L2', undefined, {}),
-    scaled('frequency', 0x37, 'i16', 'Hz', 'fast', 'Hz', 'frequencyHz', { divisor: 10 }),
-    scaled('energyImport', 0x3e, 'i32', 'kWh', 'slow', 'kWh (+) TOT', 'energyImportWh', { ...i32, divisor: 10 }),
-    scaled('reactiveEnergyImport', 0x40, 'i32', 'kvarh', 'slow', 'kvarh (+) TOT', 'reactiveEnergyImportVarh', { ...i32, divisor: 10 }),
-    scaled('energyImportPartial', 0x42, 'i32', 'kWh', 'slow', 'kWh (+) PAR (resettable)', undefined, { ...i32, divisor: 10 }),
-    scaled('reactiveEnergyImportPartial', 0x44, 'i32', 'kvarh', 'slow', 'kvarh (+) PAR (resettable)', undefined, { ...i32, divisor: 10 }),
-    scaled('energyImportL1', 0x46, 'i32', 'kWh', 'slow', 'kWh (+) L1', undefined, { ...i32, divisor: 10 }),
-    scaled('energyImportL2', 0x48, 'i32', 'kWh', 'slow', 'kWh (+) L2', undefined, { ...i32, divisor: 10 }),
-    scaled('energyImportL3', 0x4a, 'i32', 'kWh', 'slow', 'kWh (+) L3', undefined, { ...i32, divisor: 10 }),
-    scaled('energyExport', 0x5c, 'i32', 'kWh', 'slow', 'kWh (-) TOT', 'energyExportWh', { ...i32, divisor: 10 }),
+    { name: 'demandPower', address: 0x2e, divisor: 10, unit: 'W', description: 'DMD W' },
+    { name: 'demandApparentPower', address: 0x30, divisor: 10, unit: 'VA', description: 'DMD VA' },
+    { name: 'powerFactorL1', address: 0x32, type: 'i16', divisor: 1000, description: 'PF L1' },
+    { name: 'powerFactorL2', address: 0x33, type: 'i16', divisor: 1000, description: 'PF L2' },
+    { name: 'powerFactorL3', address: 0x34, type: 'i16', divisor: 1000, description: 'PF L3' },
+    { name: 'powerFactor', address: 0x35, type: 'i16', divisor: 1000, quantity: 'powerFactor', description: 'PF system (negative: lead)' },
+    { name: 'phaseSequence', address: 0x36, type: 'i16', description: 'Phase sequence: 0 = L1-L2-L3, -1 = L1-L3-L2' },
+    { name: 'frequency', address: 0x37, type: 'i16', divisor: 10, unit: 'Hz', quantity: 'frequencyHz', description: 'Hz' },
+    { name: 'energyImport', address: 0x3e, divisor: 10, unit: 'kWh', quantity: 'energyImportWh', description: 'kWh (+) TOT' },
+    { name: 'reactiveEnergyImport', address: 0x40, divisor: 10, unit: 'kvarh', quantity: 'reactiveEnergyImportVarh', description: 'kvarh (+) TOT' },
+    { name: 'energyImportPartial', address: 0x42, divisor: 10, unit: 'kWh', description: 'kWh (+) PAR (resettable)' },
+    { name: 'reactiveEnergyImportPartial', address: 0x44, divisor: 10, unit: 'kvarh', description: 'kvarh (+) PAR (resettable)' },
+    { name: 'energyImportL1', address: 0x46, divisor: 10, unit: 'kWh', description: 'kWh (+) L1' },
+    { name: 'energyImportL2', address: 0x48, divisor: 10, unit: 'kWh', description: 'kWh (+) L2' },
+    { name: 'energyImportL3', address: 0x4a, divisor: 10, unit: 'kWh', description: 'kWh (+) L3' },
+    { name: 'energyExport', address: 0x5c, divisor: 10, unit: 'kWh', quantity: 'energyExportWh', description: 'kWh (-) TOT' },
   ],
   identification: [{ probe: { functionCode: 4, address: 0x000b }, anyOf: [70, 71, 72, 73] }],
-};
+});

@@ -1,11 +1,8 @@
 // Carlo Gavazzi EM340 (EM300 series): three-phase meter, scaled INT32 low word first.
-import { scaled } from './builders.js';
-import { carloGavazziInstantaneous, i32LowFirst } from './carlo-gavazzi-common.js';
-import type { DeviceDefinition } from '../modbus/registers.js';
+import { defineDevice } from './define.js';
+import { carloGavazziDefaults, carloGavazziInstantaneous } from './carlo-gavazzi-common.js';
 
-const i32 = i32LowFirst;
-
-export const carloGavazziEm340: DeviceDefinition = {
+export const carloGavazziEm340 = defineDevice({
   id: 'carlo-gavazzi-em340',
   manufacturer: 'Carlo Gavazzi',
   model: 'EM340',
@@ -27,18 +24,19 @@ export const carloGavazziEm340: DeviceDefinition = {
   serialDefaults: { baudRate: 9600, parity: 'none', stopBits: 1 },
   defaultUnitId: 1,
   limits: { maxRegistersPerRequest: 50, forbidden: [] },
+  defaults: carloGavazziDefaults,
   registers: [
     ...carloGavazziInstantaneous,
-    scaled('powerFactorL1', 0x2e, 'i16', '', 'slow', 'PF L1', undefined, { divisor: 1000 }),
-    scaled('powerFactorL2', 0x2f, 'i16', '', 'slow', 'PF L2', undefined, { divisor: 1000 }),
-    scaled('powerFactorL3', 0x30, 'i16', '', 'slow', 'PF L3', undefined, { divisor: 1000 }),
-    scaled('powerFactor', 0x31, 'i16', '', 'fast', 'PF system', 'powerFactor', { divisor: 1000 }),
-    scaled('phaseSequence', 0x32, 'i16', '', 'slow', 'Phase sequence: 0 = L1-L2-L3, -1 = L1-L3-L2', undefined, {}),
-    scaled('frequency', 0x33, 'i16', 'Hz', 'fast', 'Hz', 'frequencyHz', { divisor: 10 }),
-    scaled('energyImport', 0x34, 'i32', 'kWh', 'slow', 'kWh (+) TOT', 'energyImportWh', { ...i32, divisor: 10 }),
-    scaled('energyImportL1', 0x40, 'i32', 'kWh', 'slow', 'kWh (+) L1', undefined, { ...i32, divisor: 10 }),
-    scaled('energyImportL2', 0x42, 'i32', 'kWh', 'slow', 'kWh (+) L2', undefined, { ...i32, divisor: 10 }),
-    scaled('energyImportL3', 0x44, 'i32', 'kWh', 'slow', 'kWh (+) L3', undefined, { ...i32, divisor: 10 }),
-    scaled('energyExport', 0x4e, 'i32', 'kWh', 'slow', 'kWh (-) TOT', 'energyExportWh', { ...i32, divisor: 10 }),
+    { name: 'powerFactorL1', address: 0x2e, type: 'i16', divisor: 1000, description: 'PF L1' },
+    { name: 'powerFactorL2', address: 0x2f, type: 'i16', divisor: 1000, description: 'PF L2' },
+    { name: 'powerFactorL3', address: 0x30, type: 'i16', divisor: 1000, description: 'PF L3' },
+    { name: 'powerFactor', address: 0x31, type: 'i16', divisor: 1000, quantity: 'powerFactor', description: 'PF system' },
+    { name: 'phaseSequence', address: 0x32, type: 'i16', description: 'Phase sequence: 0 = L1-L2-L3, -1 = L1-L3-L2' },
+    { name: 'frequency', address: 0x33, type: 'i16', divisor: 10, unit: 'Hz', quantity: 'frequencyHz', description: 'Hz' },
+    { name: 'energyImport', address: 0x34, divisor: 10, unit: 'kWh', quantity: 'energyImportWh', description: 'kWh (+) TOT' },
+    { name: 'energyImportL1', address: 0x40, divisor: 10, unit: 'kWh', description: 'kWh (+) L1' },
+    { name: 'energyImportL2', address: 0x42, divisor: 10, unit: 'kWh', description: 'kWh (+) L2' },
+    { name: 'energyImportL3', address: 0x44, divisor: 10, unit: 'kWh', description: 'kWh (+) L3' },
+    { name: 'energyExport', address: 0x4e, divisor: 10, unit: 'kWh', quantity: 'energyExportWh', description: 'kWh (-) TOT' },
   ],
-};
+});

@@ -1,8 +1,7 @@
 // Eastron SDM72D-M (first generation): three-phase meter whose Modbus map only carries totals.
-import { input } from './builders.js';
-import type { DeviceDefinition } from '../modbus/registers.js';
+import { defineDevice } from './define.js';
 
-export const eastronSdm72dM: DeviceDefinition = {
+export const eastronSdm72dM = defineDevice({
   id: 'eastron-sdm72d-m',
   manufacturer: 'Eastron',
   model: 'SDM72D-M',
@@ -24,17 +23,18 @@ export const eastronSdm72dM: DeviceDefinition = {
   serialDefaults: { baudRate: 9600, parity: 'none', stopBits: 1 },
   defaultUnitId: 1,
   limits: { maxRegistersPerRequest: 60, forbidden: [] },
+  defaults: { functionCode: 4, type: 'float32' },
   registers: [
-    input('totalSystemPower', 0x34, 'W', 'fast', 'Total system power', 'powerW'),
-    input('importEnergyActive', 0x48, 'kWh', 'slow', 'Total import kWh', 'energyImportWh'),
-    input('exportEnergyActive', 0x4a, 'kWh', 'slow', 'Total export kWh', 'energyExportWh'),
-    input('totalEnergyActive', 0x156, 'kWh', 'slow', 'Total kWh (import + export)'),
-    input('resettableTotalEnergyActive', 0x180, 'kWh', 'slow', 'Resettable total active energy'),
-    input('resettableImportEnergyActive', 0x184, 'kWh', 'slow', 'Resettable import active energy'),
-    input('resettableExportEnergyActive', 0x186, 'kWh', 'slow', 'Resettable export active energy'),
-    input('totalImportPower', 0x500, 'W', 'fast', 'Total import active power', 'powerImportW'),
-    input('totalExportPower', 0x502, 'W', 'fast', 'Total export active power', 'powerExportW'),
+    { name: 'totalSystemPower', address: 0x34, unit: 'W', quantity: 'powerW', description: 'Total system power' },
+    { name: 'importEnergyActive', address: 0x48, unit: 'kWh', quantity: 'energyImportWh', description: 'Total import kWh' },
+    { name: 'exportEnergyActive', address: 0x4a, unit: 'kWh', quantity: 'energyExportWh', description: 'Total export kWh' },
+    { name: 'totalEnergyActive', address: 0x156, unit: 'kWh', description: 'Total kWh (import + export)' },
+    { name: 'resettableTotalEnergyActive', address: 0x180, unit: 'kWh', description: 'Resettable total active energy' },
+    { name: 'resettableImportEnergyActive', address: 0x184, unit: 'kWh', description: 'Resettable import active energy' },
+    { name: 'resettableExportEnergyActive', address: 0x186, unit: 'kWh', description: 'Resettable export active energy' },
+    { name: 'totalImportPower', address: 0x500, unit: 'W', quantity: 'powerImportW', description: 'Total import active power' },
+    { name: 'totalExportPower', address: 0x502, unit: 'W', quantity: 'powerExportW', description: 'Total export active power' },
     { name: 'meterCode', address: 0xfc02, functionCode: 3, type: 'u16', poll: 'identity', description: 'Meter model code' },
   ],
   identification: [{ register: 'meterCode', anyOf: [132] }],
-};
+});

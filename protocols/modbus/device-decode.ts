@@ -12,7 +12,7 @@ export interface ReadBlock {
   registers: ArrayLike<number>;
 }
 
-export type RegisterRejectionReason = 'not-implemented' | 'not-finite' | 'scale-factor-missing' | 'scale-factor-invalid' | 'missing';
+export type RegisterRejectionReason = 'not-implemented' | 'not-finite' | 'scale-factor-missing' | 'scale-factor-invalid' | 'sign-flag-missing' | 'missing';
 
 export interface RegisterRejection {
   register: string;
@@ -60,6 +60,8 @@ export function decodeDeviceRegisters(
   for (const reg of def.registers) {
     const value = raw[reg.name];
     if (value === undefined || reg.quantity === undefined) continue;
+    // Read only because it lay between wanted registers, without the flag its sign needs: not this read's value.
+    if (reg.signFrom && raw[reg.signFrom.register] === undefined && expect && !expect.groups.includes(reg.poll)) continue;
     const q = toQuantity(def, reg, value, raw);
     if (typeof q === 'number') values[reg.quantity as Quantity] = q;
     else rejections.push({ register: reg.name, ...q });
@@ -86,7 +88,13 @@ function toQuantity(
       return { reason: 'scale-factor-invalid', detail: `${reg.scaleFactor} = ${sfRaw}` };
     sf = sfRaw;
   }
-  const v = rawToValue(reg, value, sf);
+  let v = rawToValue(reg, value, sf);
   if (!Number.isFinite(v)) return { reason: 'not-finite', detail: `scaled value ${v}` };
+  if (reg.signFrom !== undefined) {
+    const flag = raw[reg.signFrom.register];
+    if (typeof flag !== 'number') return { reason: 'sign-flag-missing', detail: `${reg.signFrom.register} was not read` };
+    const set = (flag & reg.signFrom.mask) !== 0;
+    v = Math.abs(v) * (set === (reg.signFrom.negativeWhen === 'set') ? -1 : 1);
+  }
   return v;
 }

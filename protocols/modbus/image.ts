@@ -62,6 +62,18 @@ export function writeDeviceValues(image: RegisterImage, def: DeviceDefinition, v
   for (const check of def.identification ?? []) if (check.register !== undefined) raw[check.register] = check.anyOf[0]!;
   Object.assign(raw, options.raw);
 
+  // A value whose sign lives in a status flag: the magnitude goes to the register, the sign to the flag.
+  const signed = new Map<string, number>();
+  for (const reg of def.registers) {
+    const v = reg.quantity === undefined ? undefined : values[reg.quantity as Quantity];
+    if (reg.signFrom === undefined || v === undefined) continue;
+    const { register, mask, negativeWhen } = reg.signFrom;
+    const flagSet = (v < 0) === (negativeWhen === 'set');
+    const before = typeof raw[register] === 'number' ? (raw[register] as number) : 0;
+    raw[register] = flagSet ? before | mask : before & ~mask;
+    signed.set(reg.name, Math.abs(v));
+  }
+
   const sfValue = new Map<string, number>();
   for (const reg of def.registers) {
     if (reg.scaleFactor === undefined || sfValue.has(reg.scaleFactor)) continue;
@@ -73,7 +85,7 @@ export function writeDeviceValues(image: RegisterImage, def: DeviceDefinition, v
   for (const reg of def.registers) {
     const space = imageSpace(image, reg.functionCode);
     let value: RawValue | undefined = raw[reg.name] ?? sfValue.get(reg.name);
-    const quantityValue = reg.quantity === undefined ? undefined : values[reg.quantity as Quantity];
+    const quantityValue = signed.get(reg.name) ?? (reg.quantity === undefined ? undefined : values[reg.quantity as Quantity]);
     if (value === undefined && quantityValue !== undefined) {
       value = valueToRaw(reg, quantityValue, reg.scaleFactor === undefined ? 0 : sfValue.get(reg.scaleFactor) ?? 0);
     }

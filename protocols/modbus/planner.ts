@@ -192,7 +192,7 @@ export interface PlanOptions {
   registers?: readonly string[];
 }
 
-/** The spans a device read needs, with the scale-factor registers its values depend on. Throws on an unknown register name. */
+/** The spans a device read needs, with the scale-factor and sign-flag registers its values depend on. Throws on an unknown register name. */
 export function spansFor(def: DeviceDefinition, options: Omit<PlanOptions, 'line'> = {}): Span[] {
   const groups = options.groups ?? ['fast', 'slow'];
   const wanted = new Set(
@@ -201,7 +201,10 @@ export function spansFor(def: DeviceDefinition, options: Omit<PlanOptions, 'line
   for (const name of options.registers ?? []) {
     if (!def.registers.some((r) => r.name === name)) throw new Error(`${def.id}: no register named '${name}'`);
   }
-  for (const r of def.registers) if (wanted.has(r.name) && r.scaleFactor) wanted.add(r.scaleFactor);
+  for (const r of def.registers) {
+    if (wanted.has(r.name) && r.scaleFactor) wanted.add(r.scaleFactor);
+    if (wanted.has(r.name) && r.signFrom) wanted.add(r.signFrom.register);
+  }
   return def.registers
     .filter((r) => wanted.has(r.name))
     .map((r) => ({ functionCode: r.functionCode, address: r.address, words: registerWords(r), names: [r.name] }));

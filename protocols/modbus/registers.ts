@@ -28,6 +28,8 @@ export const REGISTER_TYPES: readonly RegisterType[] = [
 export type WordOrder = 'high-first' | 'low-first';
 /** Order of the two bytes inside each word; Modbus is big-endian, a few devices are not. */
 export type ByteOrder = 'big' | 'little';
+/** The direction a vendor document calls positive for a signed power (see protocols/devices/sign-conventions.ts). */
+export type SignDirection = 'import' | 'export' | 'charge' | 'discharge';
 /** fast: every cycle; slow: energy counters and the like; identity: once, at start or scan. */
 export type PollGroup = 'fast' | 'slow' | 'identity';
 export const POLL_GROUPS: readonly PollGroup[] = ['fast', 'slow', 'identity'];
@@ -57,6 +59,17 @@ export interface RegisterDef {
   poll: PollGroup;
   /** Raw values meaning "not implemented / not available" (e.g. SunSpec 0x8000 for int16). */
   notImplemented?: readonly number[];
+  /**
+   * What the vendor calls positive, when the register feeds a signed power; where it is the
+   * opposite of nabo's convention the multiplier carries the -1 (set by defineDevice).
+   */
+  positive?: SignDirection;
+  /**
+   * Sign from a status flag, magnitude from this register: the value is |raw × scale|, negated
+   * when the flag register's `mask` bits are set (`negativeWhen: 'set'`) or clear. For devices
+   * that report an unsigned power and its direction apart (Sungrow, Solis batteries).
+   */
+  signFrom?: { register: string; mask: number; negativeWhen: 'set' | 'clear'; vendor?: string };
   /** Names of enum values, for docs and the CLI. */
   enumValues?: Readonly<Record<number, string>>;
   description?: string;
@@ -93,14 +106,32 @@ export type SignatureCheck =
   | { register: string; probe?: undefined; anyOf: readonly (number | string)[] }
   | { probe: { functionCode: ReadFunctionCode; address: number }; register?: undefined; anyOf: readonly number[] };
 
+/** What a device is to a building: decides the simulator's truth and the docs' grouping. */
+export type DeviceCategory = 'meter' | 'pv-inverter' | 'hybrid-inverter' | 'battery-inverter' | 'energy-gateway';
+export const DEVICE_CATEGORIES: readonly DeviceCategory[] = ['meter', 'pv-inverter', 'hybrid-inverter', 'battery-inverter', 'energy-gateway'];
+
+export interface DefinitionSource {
+  /** The vendor document the table follows: title (and section). */
+  document: string;
+  /** Its version or date. */
+  version: string;
+  /** Second public sources (open-source readers' register maps) the table was compared with. */
+  crossChecks?: readonly string[];
+  /** Where those sources disagree with the vendor document or with each other, and what we chose. */
+  differences?: readonly string[];
+  notes?: readonly string[];
+}
+
 export interface DeviceDefinition {
   /** kebab-case, `manufacturer-model`, e.g. `eastron-sdm630`. */
   id: string;
   manufacturer: string;
   model: string;
   description: string;
+  /** Default meter; inverters, batteries and gateways say so. */
+  category?: DeviceCategory;
   /** What the table was checked against: vendor document and version, and cross-checks. */
-  source: { document: string; version: string; crossChecks?: readonly string[]; notes?: readonly string[] };
+  source: DefinitionSource;
   transports: readonly ('rtu' | 'tcp')[];
   serialDefaults?: SerialDefaults;
   defaultUnitId?: number;
@@ -142,6 +173,8 @@ export const SUNSPEC_NOT_IMPLEMENTED: Partial<Record<RegisterType, readonly numb
   acc32: [0],
 };
 
+const SIGNED_TYPES: ReadonlySet<RegisterType> = new Set(['i16', 'i32', 'i64', 'float32', 'float64']);
+
 export function findRegister(def: DeviceDefinition, name: string): RegisterDef | undefined {
   return def.registers.find((r) => r.name === name);
 }
@@ -169,6 +202,8 @@ export function validateDefinition(def: DeviceDefinition): string[] {
     if (words > max) problems.push(`${r.name}: ${words} words exceed the request limit ${max}`);
     if (!Number.isInteger(r.address) || r.address < 0 || r.address + words > 0x10000) problems.push(`${r.name}: address ${r.address} out of range`);
     if (r.divisor === 0) problems.push(`${r.name}: divisor 0`);
+    if (r.positive !== undefined && (r.quantity === undefined || !SIGNED_TYPES.has(r.type)))
+      problems.push(`${r.name}: a sign convention needs a signed register feeding a quantity`);
     for (const f of def.limits.forbidden) {
       if (f.functionCode === r.functionCode && r.address < f.end && r.address + words > f.start)
         problems.push(`${r.name}: lies in forbidden range ${f.start}..${f.end - 1}`);
@@ -179,6 +214,13 @@ export function validateDefinition(def: DeviceDefinition): string[] {
     const sf = def.registers.find((x) => x.name === r.scaleFactor);
     if (!sf) problems.push(`${r.name}: scale factor register '${r.scaleFactor}' missing`);
     else if (sf.type !== 'i16') problems.push(`${r.name}: scale factor register '${sf.name}' is not i16`);
+  }
+  for (const r of def.registers) {
+    if (r.signFrom === undefined) continue;
+    const flag = def.registers.find((x) => x.name === r.signFrom?.register);
+    if (!flag) problems.push(`${r.name}: sign flag register '${r.signFrom.register}' missing`);
+    else if (!['u16', 'i16', 'enum16', 'bitfield16', 'u32', 'bitfield32'].includes(flag.type)) problems.push(`${r.name}: sign flag register '${flag.name}' is not an integer`);
+    if (r.quantity === undefined) problems.push(`${r.name}: a sign flag needs a quantity`);
   }
   for (const check of def.identification ?? []) {
     if (check.register !== undefined && !names.has(check.register)) problems.push(`identification register '${check.register}' missing`);

@@ -1,0 +1,53 @@
+// Huawei SUN2000 (L1 / M1 / M2 hybrid and string inverters) through the inverter's own Modbus
+// map: PV, the LUNA2000 battery behind it and the DTSU666-H / DDSU666-H grid meter it reads.
+import { defineDevice } from './define.js';
+
+export const huaweiSun2000 = defineDevice({
+  id: 'huawei-sun2000',
+  manufacturer: 'Huawei',
+  model: 'SUN2000 (KTL-L1, KTL-M1 hybrid) with LUNA2000 battery and power meter',
+  description: 'Hybrid PV inverter read over Modbus TCP (SDongle or built-in WLAN/FE) or RS-485; battery and grid meter values come through it.',
+  category: 'hybrid-inverter',
+  source: {
+    document: 'Huawei "SUN2000 Series Inverter MODBUS Interface Definitions" (register 32064 ff. inverter, 37100 ff. meter, 37760 ff. energy storage)',
+    version: 'Issue 05 (2021-03) as referenced by the readers below',
+    crossChecks: ['wlcrs/huawei-solar-lib src/huawei_solar/registers.py @873c1b3', 'evcc-io/evcc templates/definition/meter/huawei-sun2000-hybrid.yaml @b29b49e'],
+    differences: [
+      'Grid energies 37119 (export) and 37121 (import): huawei-solar-lib decodes them as I32 (export as an absolute value), evcc as U32; nabo reads I32 as the interface definition types them.',
+      'PV energy: evcc uses 32108 (total DC input energy), huawei-solar-lib offers 32106 (accumulated yield, AC side, which includes battery discharge on a hybrid); nabo maps 32108 to pvEnergyWh.',
+      'Sign conventions: meter active power 37113 and phase powers are positive when feeding in (export); battery power 37765 is positive when charging. Both are flipped to nabo\'s convention here; evcc flips them with scale -1.',
+    ],
+    notes: ['Unit id 1 behind the SDongle (0 on some firmware); the inverter wants a pause after connecting before the first request.', 'Not available: I32 0x7FFFFFFF, U16 0xFFFF, U32 0xFFFFFFFF (evcc\'s "nan" decoders).'],
+  },
+  transports: ['tcp', 'rtu'],
+  defaultUnitId: 1,
+  limits: { maxRegistersPerRequest: 64, forbidden: [] },
+  defaults: { functionCode: 3, type: 'i32', notImplemented: { i32: [0x7fffffff], u32: [0xffffffff], u16: [0xffff], i16: [0x7fff] } },
+  registers: [
+    { name: 'inputPower', address: 32064, unit: 'W', quantity: 'pvDcPowerW', description: 'Input power (PV, DC)' },
+    { name: 'activePower', address: 32080, unit: 'W', description: 'Inverter active power (AC, PV plus battery)' },
+    { name: 'gridFrequency', address: 32085, type: 'u16', divisor: 100, unit: 'Hz', quantity: 'frequencyHz', description: 'Grid frequency' },
+    { name: 'internalTemperature', address: 32087, type: 'i16', divisor: 10, unit: '°C', description: 'Internal temperature' },
+    { name: 'accumulatedYield', address: 32106, type: 'u32', divisor: 100, unit: 'kWh', description: 'Accumulated energy yield (AC)' },
+    { name: 'totalDcInputEnergy', address: 32108, type: 'u32', divisor: 100, unit: 'kWh', quantity: 'pvEnergyWh', description: 'Total DC input energy' },
+    { name: 'meterVoltageL1', address: 37101, divisor: 10, unit: 'V', quantity: 'voltageL1V', description: 'Meter phase A voltage' },
+    { name: 'meterVoltageL2', address: 37103, divisor: 10, unit: 'V', quantity: 'voltageL2V', description: 'Meter phase B voltage' },
+    { name: 'meterVoltageL3', address: 37105, divisor: 10, unit: 'V', quantity: 'voltageL3V', description: 'Meter phase C voltage' },
+    { name: 'meterCurrentL1', address: 37107, divisor: 100, unit: 'A', description: 'Meter phase A current (signed with the power)' },
+    { name: 'meterCurrentL2', address: 37109, divisor: 100, unit: 'A', description: 'Meter phase B current (signed with the power)' },
+    { name: 'meterCurrentL3', address: 37111, divisor: 100, unit: 'A', description: 'Meter phase C current (signed with the power)' },
+    { name: 'meterActivePower', address: 37113, unit: 'W', quantity: 'powerW', positive: 'export', description: 'Meter active power (> 0 feed-in)' },
+    { name: 'meterReactivePower', address: 37115, unit: 'var', description: 'Meter reactive power' },
+    { name: 'meterPowerFactor', address: 37117, type: 'i16', divisor: 1000, quantity: 'powerFactor', description: 'Meter power factor' },
+    { name: 'meterFrequency', address: 37118, type: 'i16', divisor: 100, unit: 'Hz', description: 'Meter grid frequency' },
+    { name: 'meterExportedEnergy', address: 37119, divisor: 100, unit: 'kWh', quantity: 'energyExportWh', description: 'Meter positive active energy (exported)' },
+    { name: 'meterImportedEnergy', address: 37121, divisor: 100, unit: 'kWh', quantity: 'energyImportWh', description: 'Meter reverse active energy (imported)' },
+    { name: 'meterPowerL1', address: 37132, unit: 'W', quantity: 'powerL1W', positive: 'export', description: 'Meter phase A active power' },
+    { name: 'meterPowerL2', address: 37134, unit: 'W', quantity: 'powerL2W', positive: 'export', description: 'Meter phase B active power' },
+    { name: 'meterPowerL3', address: 37136, unit: 'W', quantity: 'powerL3W', positive: 'export', description: 'Meter phase C active power' },
+    { name: 'storageSoc', address: 37760, type: 'u16', divisor: 10, unit: '%', quantity: 'socPercent', description: 'Energy storage state of capacity' },
+    { name: 'storagePower', address: 37765, unit: 'W', quantity: 'batteryPowerW', positive: 'charge', description: 'Energy storage charge/discharge power (> 0 charging)' },
+    { name: 'storageChargedEnergy', address: 37780, type: 'u32', divisor: 100, unit: 'kWh', description: 'Energy storage total charged energy' },
+    { name: 'storageDischargedEnergy', address: 37782, type: 'u32', divisor: 100, unit: 'kWh', description: 'Energy storage total discharged energy' },
+  ],
+});

@@ -1,0 +1,55 @@
+// Schneider Electric Acti9 iEM3000 series (iEM3150/3155/3250/3255/3350/3355): float32 measured
+// values and INT64 Wh counters in holding registers, the manual's 1-based numbers minus one.
+import { defineDevice } from './define.js';
+
+export const schneiderIem3000 = defineDevice({
+  id: 'schneider-iem3000',
+  manufacturer: 'Schneider Electric',
+  model: 'Acti9 iEM3000 series (iEM3155, iEM3255, iEM3355 …)',
+  description: 'Three-phase DIN-rail energy meter (63 A direct or CT), Modbus RTU on the x155/x255/x355 models.',
+  source: {
+    document: 'Schneider Electric Acti9 iEM3000 series user manual DOCA0005EN, "Modbus communication" command and register list',
+    version: 'DOCA0005EN-11 (2020-05), register numbers 3000–3226 and 3518–3526',
+    crossChecks: ['volkszaehler/mbmd meters/rs485/iem3000.go @fb8f9c2', 'evcc-io/evcc templates/definition/meter/schneider-iem3000.yaml @b29b49e (uses the mbmd map)'],
+    differences: [
+      'mbmd addresses are the manual register numbers minus one (3028 → 0x0BD3); nabo uses the same 0-based addresses.',
+      'Total power factor (register 3084) is not read by mbmd; its encoding (a four-quadrant float) differs from a plain PF, so it is left without a quantity here.',
+    ],
+    notes: [
+      'Powers are float32 in kW (converted to W), energies INT64 in Wh.',
+      'Active power is signed, positive on import (delivered to the load).',
+      'Not available: float NaN, INT64 0x8000000000000000.',
+      'Vendor PDF not available offline when this file was written: addresses follow mbmd, whose register numbers match the manual numbering quoted above.',
+    ],
+  },
+  transports: ['rtu'],
+  serialDefaults: { baudRate: 19200, parity: 'even', stopBits: 1 },
+  defaultUnitId: 1,
+  limits: { maxRegistersPerRequest: 100, forbidden: [] },
+  defaults: { functionCode: 3, type: 'float32', notImplemented: { i64: [-(2 ** 63)] } },
+  registers: [
+    { name: 'currentL1', address: 2999, unit: 'A', quantity: 'currentL1A', description: 'I1' },
+    { name: 'currentL2', address: 3001, unit: 'A', quantity: 'currentL2A', description: 'I2' },
+    { name: 'currentL3', address: 3003, unit: 'A', quantity: 'currentL3A', description: 'I3' },
+    { name: 'currentAverage', address: 3009, unit: 'A', description: 'Current average' },
+    { name: 'voltageL1', address: 3027, unit: 'V', quantity: 'voltageL1V', description: 'V L1-N' },
+    { name: 'voltageL2', address: 3029, unit: 'V', quantity: 'voltageL2V', description: 'V L2-N' },
+    { name: 'voltageL3', address: 3031, unit: 'V', quantity: 'voltageL3V', description: 'V L3-N' },
+    { name: 'voltageLnAverage', address: 3035, unit: 'V', description: 'V L-N average' },
+    { name: 'powerL1', address: 3053, unit: 'kW', quantity: 'powerL1W', positive: 'import', description: 'Active power phase 1' },
+    { name: 'powerL2', address: 3055, unit: 'kW', quantity: 'powerL2W', positive: 'import', description: 'Active power phase 2' },
+    { name: 'powerL3', address: 3057, unit: 'kW', quantity: 'powerL3W', positive: 'import', description: 'Active power phase 3' },
+    { name: 'power', address: 3059, unit: 'kW', quantity: 'powerW', positive: 'import', description: 'Total active power' },
+    { name: 'reactivePower', address: 3067, unit: 'kvar', quantity: 'reactivePowerVar', description: 'Total reactive power' },
+    { name: 'apparentPower', address: 3075, unit: 'kVA', quantity: 'apparentPowerVA', description: 'Total apparent power' },
+    { name: 'powerFactorTotal', address: 3083, description: 'Total power factor (four-quadrant encoding)' },
+    { name: 'frequency', address: 3109, unit: 'Hz', quantity: 'frequencyHz', description: 'Frequency' },
+    { name: 'energyImport', address: 3203, type: 'i64', unit: 'Wh', quantity: 'energyImportWh', description: 'Total active energy import' },
+    { name: 'energyExport', address: 3207, type: 'i64', unit: 'Wh', quantity: 'energyExportWh', description: 'Total active energy export' },
+    { name: 'reactiveEnergyImport', address: 3219, type: 'i64', unit: 'varh', quantity: 'reactiveEnergyImportVarh', description: 'Total reactive energy import' },
+    { name: 'reactiveEnergyExport', address: 3223, type: 'i64', unit: 'varh', quantity: 'reactiveEnergyExportVarh', description: 'Total reactive energy export' },
+    { name: 'energyImportL1', address: 3517, type: 'i64', unit: 'Wh', description: 'Active energy import phase 1' },
+    { name: 'energyImportL2', address: 3521, type: 'i64', unit: 'Wh', description: 'Active energy import phase 2' },
+    { name: 'energyImportL3', address: 3525, type: 'i64', unit: 'Wh', description: 'Active energy import phase 3' },
+  ],
+});

@@ -1,0 +1,83 @@
+// SolarEdge SE inverters (and StorEdge) through their fixed SunSpec layout: common model at
+// 40002, inverter model 101/102/103 at 40069, the first meter's model 201–204 at 40188, and
+// SolarEdge's own float32 battery registers at 0xE100 ff. Integer values with scale factors.
+import { defineDevice, type RegisterSpec } from './define.js';
+
+/** A SunSpec integer point with its scale factor register. */
+const sf = (name: string, address: number, type: RegisterSpec['type'], scaleFactor: string, rest: Partial<RegisterSpec> = {}): RegisterSpec => ({ name, address, type, scaleFactor, ...rest });
+const factor = (name: string, address: number): RegisterSpec => ({ name, address, type: 'i16', notImplemented: [-0x8000], poll: 'fast' });
+
+export const solaredgeSe = defineDevice({
+  id: 'solaredge-se',
+  manufacturer: 'SolarEdge',
+  model: 'SE single- and three-phase inverters, StorEdge (SunSpec, fixed addresses)',
+  description: 'PV or hybrid inverter over Modbus TCP (port 1502) or RS-485, with export meter and battery read through it.',
+  category: 'hybrid-inverter',
+  source: {
+    document: 'SolarEdge "SunSpec Implementation Technical Note" (inverter 40069 ff., meter 1 at 40121/40188) and "Modbus Storage Registers" (0xE100 ff.)',
+    version: 'Version 2.3 (2021-12) as referenced by the readers below',
+    crossChecks: [
+      'test/fixtures/conformance/sunspec-dumps.json sunspec-solaredge-se33k-model103 (a real SE33.3K dump via SolarNetwork): decoded with this map in test/protocols/devices/sunspec-vendor-maps.test.ts',
+      'evcc-io/evcc templates/definition/meter/solaredge-hybrid.yaml @b29b49e (203:W scale -1; battery 0xE174, 0xE184 float32 word-swapped)',
+    ],
+    differences: [
+      'The SE33.3K dump carries PF_SF -2 where the SunSpec specification would make the value a percent at -4 (SolarNetwork\'s note): with PF in percent ÷ 100 the dump decodes to -0.9987 as asserted.',
+      'Meter active power (203 W) is positive on export at a SolarEdge export meter; evcc flips it with scale -1, nabo by positive: export.',
+      'Battery power 0xE174 is positive when charging (evcc scale -1).',
+    ],
+    notes: ['Unit id 1 by default; Modbus TCP must be enabled on the inverter (port 1502).', 'A model 101 or 102 inverter leaves the phase B/C points at their not-implemented values.'],
+  },
+  transports: ['tcp', 'rtu'],
+  defaultUnitId: 1,
+  limits: { maxRegistersPerRequest: 110, forbidden: [] },
+  defaults: { functionCode: 3, type: 'u16', notImplemented: { u16: [0xffff], i16: [-0x8000], acc32: [0], u32: [0xffffffff] } },
+  registers: [
+    { name: 'sunsMarker', address: 40000, type: 'u32', poll: 'identity', description: "'SunS'" },
+    { name: 'manufacturer', address: 40004, type: 'string', words: 16, poll: 'identity', description: 'C_Manufacturer' },
+    { name: 'modelName', address: 40020, type: 'string', words: 16, poll: 'identity', description: 'C_Model' },
+    { name: 'firmware', address: 40044, type: 'string', words: 8, poll: 'identity', description: 'C_Version' },
+    { name: 'serialNumber', address: 40052, type: 'string', words: 16, poll: 'identity', description: 'C_SerialNumber' },
+    { name: 'inverterModelId', address: 40069, poll: 'identity', description: 'C_SunSpec_DID: 101, 102 or 103' },
+    sf('acCurrent', 40071, 'u16', 'acCurrentSf', { unit: 'A', description: 'I_AC_Current' }),
+    sf('acCurrentL1', 40072, 'u16', 'acCurrentSf', { unit: 'A', quantity: 'currentL1A', description: 'I_AC_CurrentA' }),
+    sf('acCurrentL2', 40073, 'u16', 'acCurrentSf', { unit: 'A', quantity: 'currentL2A', description: 'I_AC_CurrentB' }),
+    sf('acCurrentL3', 40074, 'u16', 'acCurrentSf', { unit: 'A', quantity: 'currentL3A', description: 'I_AC_CurrentC' }),
+    factor('acCurrentSf', 40075),
+    sf('acVoltageL1', 40079, 'u16', 'acVoltageSf', { unit: 'V', quantity: 'voltageL1V', description: 'I_AC_VoltageAN' }),
+    sf('acVoltageL2', 40080, 'u16', 'acVoltageSf', { unit: 'V', quantity: 'voltageL2V', description: 'I_AC_VoltageBN' }),
+    sf('acVoltageL3', 40081, 'u16', 'acVoltageSf', { unit: 'V', quantity: 'voltageL3V', description: 'I_AC_VoltageCN' }),
+    factor('acVoltageSf', 40082),
+    sf('acPower', 40083, 'i16', 'acPowerSf', { unit: 'W', quantity: 'pvAcPowerW', description: 'I_AC_Power' }),
+    factor('acPowerSf', 40084),
+    sf('acFrequency', 40085, 'u16', 'acFrequencySf', { unit: 'Hz', quantity: 'frequencyHz', description: 'I_AC_Frequency' }),
+    factor('acFrequencySf', 40086),
+    sf('acApparentPower', 40087, 'i16', 'acApparentPowerSf', { unit: 'VA', description: 'I_AC_VA' }),
+    factor('acApparentPowerSf', 40088),
+    sf('acReactivePower', 40089, 'i16', 'acReactivePowerSf', { unit: 'var', description: 'I_AC_VAR' }),
+    factor('acReactivePowerSf', 40090),
+    sf('acPowerFactor', 40091, 'i16', 'acPowerFactorSf', { unit: '%', description: 'I_AC_PF (percent)' }),
+    factor('acPowerFactorSf', 40092),
+    sf('acEnergy', 40093, 'acc32', 'acEnergySf', { unit: 'Wh', quantity: 'pvEnergyWh', description: 'I_AC_Energy_WH' }),
+    { ...factor('acEnergySf', 40095), poll: 'slow' },
+    sf('dcCurrent', 40096, 'u16', 'dcCurrentSf', { unit: 'A', description: 'I_DC_Current' }),
+    factor('dcCurrentSf', 40097),
+    sf('dcVoltage', 40098, 'u16', 'dcVoltageSf', { unit: 'V', description: 'I_DC_Voltage' }),
+    factor('dcVoltageSf', 40099),
+    sf('dcPower', 40100, 'i16', 'dcPowerSf', { unit: 'W', quantity: 'pvDcPowerW', description: 'I_DC_Power' }),
+    factor('dcPowerSf', 40101),
+    sf('heatSinkTemperature', 40103, 'i16', 'temperatureSf', { unit: '°C', description: 'I_Temp_Sink' }),
+    factor('temperatureSf', 40106),
+    { name: 'operatingState', address: 40107, type: 'enum16', poll: 'fast', enumValues: { 1: 'off', 2: 'sleeping', 3: 'starting', 4: 'MPPT', 5: 'throttled', 6: 'shutting down', 7: 'fault', 8: 'standby' }, description: 'I_Status' },
+    { name: 'meterModelId', address: 40188, poll: 'identity', description: 'Meter 1 model id: 201–204' },
+    sf('meterPower', 40206, 'i16', 'meterPowerSf', { unit: 'W', quantity: 'powerW', positive: 'export', description: 'M_AC_Power' }),
+    sf('meterPowerL1', 40207, 'i16', 'meterPowerSf', { unit: 'W', quantity: 'powerL1W', positive: 'export', description: 'M_AC_Power_A' }),
+    sf('meterPowerL2', 40208, 'i16', 'meterPowerSf', { unit: 'W', quantity: 'powerL2W', positive: 'export', description: 'M_AC_Power_B' }),
+    sf('meterPowerL3', 40209, 'i16', 'meterPowerSf', { unit: 'W', quantity: 'powerL3W', positive: 'export', description: 'M_AC_Power_C' }),
+    factor('meterPowerSf', 40210),
+    sf('meterExported', 40226, 'acc32', 'meterEnergySf', { unit: 'Wh', quantity: 'energyExportWh', description: 'M_Exported' }),
+    sf('meterImported', 40234, 'acc32', 'meterEnergySf', { unit: 'Wh', quantity: 'energyImportWh', description: 'M_Imported' }),
+    { ...factor('meterEnergySf', 40242), poll: 'slow' },
+    { name: 'batteryPower', address: 0xe174, type: 'float32', wordOrder: 'low-first', unit: 'W', quantity: 'batteryPowerW', positive: 'charge', description: 'Battery 1 instantaneous power' },
+    { name: 'batterySoe', address: 0xe184, type: 'float32', wordOrder: 'low-first', unit: '%', quantity: 'socPercent', description: 'Battery 1 state of energy' },
+  ],
+});
