@@ -150,14 +150,18 @@ export function interpretObjects(objects: P1Object[], hasCrc: boolean, zone: str
     const star = v.unit !== undefined ? v.text.lastIndexOf('*') : -1;
     electric.push({ key: o.obis.slice(4), text: star >= 0 ? v.text.slice(0, star) : v.text, ...(v.unit !== undefined ? { unit: v.unit } : {}) });
   }
-  // Every P1 format prints power and energy in kW, kWh, kvar(h) with decimals (and m3 with
-  // decimals). A value that lost its point or its 'k' cannot be told apart otherwise in 2.2/3.0,
-  // which have no CRC, so it is refused rather than read a thousand times off.
+  // A meter may declare any unit of the right dimension (Wh or kWh, W or kW, varh or kvarh);
+  // mapObisNumbers converts it and refuses one of the wrong dimension. Telegrams without a CRC
+  // (DSMR 2.2/3.0, some Slovenian and Austrian meters) have only their syntax to protect them:
+  // there a kilo unit needs its decimals and a base unit is a whole number, so a value that lost
+  // its point or its 'k' is refused rather than read a thousand times off.
   for (const x of electric) {
     if (!isPowerOrEnergyKey(x.key)) continue;
     if (!isDecimal(x.text)) return { problem: 'value', key: x.key, value: x.text };
-    if (!/^k/i.test(x.unit ?? '')) return { problem: 'unit', key: x.key, value: x.text, unit: x.unit ?? '' };
-    if (!x.text.includes('.')) return { problem: 'value', key: x.key, value: x.text };
+    if (x.unit === undefined || x.unit === '') return { problem: 'unit', key: x.key, value: x.text, unit: '' };
+    if (hasCrc) continue;
+    const kilo = /^[kKM]/.test(x.unit);
+    if (kilo !== x.text.includes('.')) return kilo ? { problem: 'value', key: x.key, value: x.text } : { problem: 'unit', key: x.key, value: x.text, unit: x.unit };
   }
   const mapped = mapObisNumbers(electric);
   if ('problem' in mapped) return mapped;
@@ -176,7 +180,8 @@ export function interpretObjects(objects: P1Object[], hasCrc: boolean, zone: str
   };
   const version = versionOf(objects, hasCrc);
   if (version !== undefined) out.version = version;
-  const id = first(objects, '0-0:96.1.1')?.text || first(objects, '0-0:96.1.0')?.text;
+  // Equipment id: 96.1.1 (NL, BE), 96.1.0 (DSMR 2.2, Nordic, Hungary), else the COSEM logical device name 42.0.0 (LU Smarty).
+  const id = first(objects, '0-0:96.1.1')?.text || first(objects, '0-0:96.1.0')?.text || first(objects, '0-0:42.0.0')?.text;
   if (id) out.meterId = hexToAscii(id);
   const stamp = first(objects, '0-0:1.0.0');
   const meterTimeMs = stamp === undefined ? undefined : parseDsmrTimestamp(stamp.text, zone);
