@@ -108,7 +108,9 @@ function mbusEntry(channel: number, obis: string, reading: P1Value, unit: string
 /** m3 readings and heat in Wh; a reading in a unit we do not know is left out of the values. */
 function subMeterValues(readings: P1MbusReading[], values: QuantityValues): number | undefined {
   let gasTimeMs: number | undefined;
-  for (const r of readings) {
+  // Readings with a unit first: an empty slot's bare number must not hide a real meter's m3.
+  const ordered = [...readings.filter((r) => r.unit !== undefined), ...readings.filter((r) => r.unit === undefined)];
+  for (const r of ordered) {
     if (r.value === undefined) continue;
     const unit = (r.unit ?? '').toLowerCase();
     const type = r.deviceType ?? (unit === 'm3' || unit === '' ? GAS : undefined);
@@ -167,7 +169,9 @@ export function interpretObjects(objects: P1Object[], hasCrc: boolean, zone: str
   if ('problem' in mapped) return mapped;
   const values = mapped.values;
   const mbus = mbusReadings(objects, zone);
-  const pointless = mbus.find((r) => r.valueText !== '' && (r.value === undefined || !r.valueText.includes('.')));
+  // An empty M-Bus slot prints a bare (00000000); where a CRC protects the telegram it is read
+  // as such, without a CRC a reading needs its decimals like every other value.
+  const pointless = mbus.find((r) => r.valueText !== '' && (r.value === undefined || (!hasCrc && !r.valueText.includes('.'))));
   if (pointless !== undefined) return { problem: 'value', key: pointless.obis, value: pointless.valueText };
   const misfit = mbus.find((r) => (r.deviceType === undefined || r.deviceType === GAS || r.deviceType === WATER) && !/^(m3)?$/i.test(r.unit ?? ''));
   if (misfit !== undefined) return { problem: 'unit', key: misfit.obis, value: misfit.valueText, unit: misfit.unit ?? '' };
