@@ -89,6 +89,7 @@ describe('P1 captures from public sources', () => {
       const t = decoded(c);
       for (const a of c.asserted) {
         if (a.name === 'golden') checkGolden(t, a.value as Golden);
+        else if (a.name === 'printed') checkObject(t, { ...a, name: `printed ${a.obis}` }, c.asserted);
         else if (a.name === 'object count') expect(t.objects).toHaveLength(a.value as number);
         else if (a.name === 'mbus') {
           for (const m of a.value as Array<{ channel: number; deviceType: number; equipmentIdHex: string | null; reading: string }>) {
