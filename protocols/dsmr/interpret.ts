@@ -108,7 +108,9 @@ function mbusEntry(channel: number, obis: string, reading: P1Value, unit: string
 /** m3 readings and heat in Wh; a reading in a unit we do not know is left out of the values. */
 function subMeterValues(readings: P1MbusReading[], values: QuantityValues): number | undefined {
   let gasTimeMs: number | undefined;
-  for (const r of readings) {
+  // Readings with a unit first: an empty slot's bare number must not hide a real meter's m3.
+  const ordered = [...readings.filter((r) => r.unit !== undefined), ...readings.filter((r) => r.unit === undefined)];
+  for (const r of ordered) {
     if (r.value === undefined) continue;
     const unit = (r.unit ?? '').toLowerCase();
     const type = r.deviceType ?? (unit === 'm3' || unit === '' ? GAS : undefined);
@@ -150,20 +152,26 @@ export function interpretObjects(objects: P1Object[], hasCrc: boolean, zone: str
     const star = v.unit !== undefined ? v.text.lastIndexOf('*') : -1;
     electric.push({ key: o.obis.slice(4), text: star >= 0 ? v.text.slice(0, star) : v.text, ...(v.unit !== undefined ? { unit: v.unit } : {}) });
   }
-  // Every P1 format prints power and energy in kW, kWh, kvar(h) with decimals (and m3 with
-  // decimals). A value that lost its point or its 'k' cannot be told apart otherwise in 2.2/3.0,
-  // which have no CRC, so it is refused rather than read a thousand times off.
+  // A meter may declare any unit of the right dimension (Wh or kWh, W or kW, varh or kvarh);
+  // mapObisNumbers converts it and refuses one of the wrong dimension. Telegrams without a CRC
+  // (DSMR 2.2/3.0, some Slovenian and Austrian meters) have only their syntax to protect them:
+  // there a kilo unit needs its decimals and a base unit is a whole number, so a value that lost
+  // its point or its 'k' is refused rather than read a thousand times off.
   for (const x of electric) {
     if (!isPowerOrEnergyKey(x.key)) continue;
     if (!isDecimal(x.text)) return { problem: 'value', key: x.key, value: x.text };
-    if (!/^k/i.test(x.unit ?? '')) return { problem: 'unit', key: x.key, value: x.text, unit: x.unit ?? '' };
-    if (!x.text.includes('.')) return { problem: 'value', key: x.key, value: x.text };
+    if (x.unit === undefined || x.unit === '') return { problem: 'unit', key: x.key, value: x.text, unit: '' };
+    if (hasCrc) continue;
+    const kilo = /^[kKM]/.test(x.unit);
+    if (kilo !== x.text.includes('.')) return kilo ? { problem: 'value', key: x.key, value: x.text } : { problem: 'unit', key: x.key, value: x.text, unit: x.unit };
   }
   const mapped = mapObisNumbers(electric);
   if ('problem' in mapped) return mapped;
   const values = mapped.values;
   const mbus = mbusReadings(objects, zone);
-  const pointless = mbus.find((r) => r.valueText !== '' && (r.value === undefined || !r.valueText.includes('.')));
+  // An empty M-Bus slot prints a bare (00000000); where a CRC protects the telegram it is read
+  // as such, without a CRC a reading needs its decimals like every other value.
+  const pointless = mbus.find((r) => r.valueText !== '' && (r.value === undefined || (!hasCrc && !r.valueText.includes('.'))));
   if (pointless !== undefined) return { problem: 'value', key: pointless.obis, value: pointless.valueText };
   const misfit = mbus.find((r) => (r.deviceType === undefined || r.deviceType === GAS || r.deviceType === WATER) && !/^(m3)?$/i.test(r.unit ?? ''));
   if (misfit !== undefined) return { problem: 'unit', key: misfit.obis, value: misfit.valueText, unit: misfit.unit ?? '' };
@@ -176,7 +184,8 @@ export function interpretObjects(objects: P1Object[], hasCrc: boolean, zone: str
   };
   const version = versionOf(objects, hasCrc);
   if (version !== undefined) out.version = version;
-  const id = first(objects, '0-0:96.1.1')?.text || first(objects, '0-0:96.1.0')?.text;
+  // Equipment id: 96.1.1 (NL, BE), 96.1.0 (DSMR 2.2, Nordic, Hungary), else the COSEM logical device name 42.0.0 (LU Smarty).
+  const id = first(objects, '0-0:96.1.1')?.text || first(objects, '0-0:96.1.0')?.text || first(objects, '0-0:42.0.0')?.text;
   if (id) out.meterId = hexToAscii(id);
   const stamp = first(objects, '0-0:1.0.0');
   const meterTimeMs = stamp === undefined ? undefined : parseDsmrTimestamp(stamp.text, zone);

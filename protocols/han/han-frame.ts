@@ -27,7 +27,7 @@ export type HanList = 1 | 2 | 3;
 export interface HanItem {
   /** OBIS code A-B:C.D.E.F; for Kaifa (no codes in the frame) the code its position stands for. */
   obis?: string;
-  role?: 'listVersion' | 'meterId' | 'model' | 'clock';
+  role?: 'listVersion' | 'meterId' | 'model' | 'clock' | 'deviceName';
   type: DlmsData['type'];
   /** The number or text as sent (clock: the wall clock, ISO without zone). */
   raw: number | string;
@@ -39,7 +39,8 @@ export interface HanItem {
 }
 
 export interface HanFrame {
-  layout: HanLayout;
+  /** The list layout: one of the encoders' (aidon, kaifa, kamstrup), 'obis-list', or a positional layout's id. */
+  layout: HanLayout | (string & {});
   list: HanList;
   values: QuantityValues;
   /** The meter's clock as UTC epoch ms (body clock item, else the notification header). */
@@ -56,6 +57,8 @@ export interface HanFrame {
   /** For ciphered frames: whether the GCM tag was checked (needs the authentication key). */
   authenticated?: boolean;
   systemTitle?: string;
+  /** What looks wrong in the decoded values (a scaler off by powers of ten), in words. */
+  warnings?: string[];
 }
 
 export function scale(raw: number, scaler: number): number {
@@ -106,4 +109,13 @@ export function manufacturerOf(listVersion: string | undefined): string | undefi
   if (/^KFM/i.test(listVersion)) return 'Kaifa';
   if (/^Kamstrup/i.test(listVersion)) return 'Kamstrup';
   return undefined;
+}
+
+/** DLMS manufacturer flag ids (the first three letters of a system title or device name). */
+const FLAG_IDS: Record<string, string> = {
+  AID: 'Aidon', KFM: 'Kaifa', KAM: 'Kamstrup', ISK: 'Iskraemeco', LGZ: 'Landis+Gyr', SAG: 'Sagemcom', GAV: 'Elgama', EGM: 'Elgama', SMS: 'Sagemcom',
+};
+
+export function manufacturerOfFlag(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : FLAG_IDS[text.slice(0, 3).toUpperCase()];
 }

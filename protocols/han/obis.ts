@@ -54,6 +54,22 @@ export const OBIS_QUANTITIES: Record<string, ObisQuantity> = {
   '4.8.0': { quantity: 'reactiveEnergyExportVarh', unit: 'varh' },
 };
 
+/**
+ * Units of the codes lists carry beyond the mapped quantities (per-phase powers, tariff
+ * registers, power factors), so a value sent without scaler_unit still gets its unit when the
+ * list's table gives its scaler. Keyed by C.D.E.
+ */
+export const OBIS_IMPLIED_UNITS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(OBIS_QUANTITIES).map(([k, v]) => [k, v.unit])),
+  '21.7.0': 'W', '22.7.0': 'W', '41.7.0': 'W', '42.7.0': 'W', '61.7.0': 'W', '62.7.0': 'W',
+  '23.7.0': 'var', '24.7.0': 'var', '43.7.0': 'var', '44.7.0': 'var', '63.7.0': 'var', '64.7.0': 'var',
+  '9.7.0': 'VA', '10.7.0': 'VA',
+  '33.7.0': '', '53.7.0': '', '73.7.0': '',
+  '1.8.1': 'Wh', '1.8.2': 'Wh', '2.8.1': 'Wh', '2.8.2': 'Wh',
+  '21.8.0': 'Wh', '22.8.0': 'Wh', '41.8.0': 'Wh', '42.8.0': 'Wh', '61.8.0': 'Wh', '62.8.0': 'Wh',
+  '5.8.0': 'varh', '6.8.0': 'varh', '7.8.0': 'varh', '8.8.0': 'varh',
+};
+
 /** Net quantities derived as import − export (positive = import, quantities.ts convention). */
 export const NET_PAIRS: ReadonlyArray<{ quantity: Quantity; importCde: string; exportCde: string }> = [
   { quantity: 'powerW', importCde: '1.7.0', exportCde: '2.7.0' },

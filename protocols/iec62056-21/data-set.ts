@@ -14,7 +14,8 @@ function dataSet(address: string, raw: string): IecDataSet {
   const star = raw.lastIndexOf('*');
   const unit = star >= 0 ? raw.slice(star + 1) : '';
   const a = address === '' ? null : address;
-  return star >= 0 && UNIT.test(unit) ? { address: a, value: raw.slice(0, star), unit } : { address: a, value: raw };
+  // An empty unit after the star (`(001234.5*)`) is kept as '' so the reader can say so.
+  return star >= 0 && (UNIT.test(unit) || unit === '') ? { address: a, value: raw.slice(0, star), unit } : { address: a, value: raw };
 }
 
 /** Parses one data line (no CR LF); undefined when it is not a sequence of data sets. */
@@ -51,6 +52,10 @@ export function obisKey(address: string | null): { medium?: number; key: string 
   if (!m) return undefined;
   if (m[6] !== undefined && m[6] !== '255') return undefined;
   const letter = (g: string): string => ({ C: '96', F: '97', L: '98', P: '99' })[g] ?? String(Number(g));
-  const key = `${letter(m[3] as string)}.${letter(m[4] as string)}.${Number(m[5] ?? 0)}`;
+  // E = 255 means 'not used' (IEC 62056-61): an instantaneous value 1.7.255 is 1.7.0. Other
+  // groups keep it (96.1.255 is an identifier of its own).
+  const d = letter(m[4] as string);
+  const e = m[5] === undefined || (Number(m[5]) === 255 && d === '7') ? 0 : Number(m[5]);
+  const key = `${letter(m[3] as string)}.${d}.${e}`;
   return m[1] !== undefined ? { medium: Number(m[1]), key } : { key };
 }

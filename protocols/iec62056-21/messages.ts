@@ -63,7 +63,8 @@ export function decodeSignOnRequest(input: string | Uint8Array): Result<{ device
 /** Parses the identification line (with or without its CR LF). */
 export function decodeIdentification(input: string | Uint8Array): Result<IecIdentification, IecMessageErrorKind> {
   const line = text(input).replace(/\r?\n$/, '').replace(/\r$/, '');
-  const m = /^\/([A-Za-z]{3})([\x21-\x7e])(?:\\([\x21-\x7e]))?([\x20-\x7e]{0,32})$/.exec(line);
+  // Some meters send a space where the baud rate character belongs: read as mode A.
+  const m = /^\/([A-Za-z]{3})([\x20-\x7e])(?:\\([\x21-\x7e]))?([\x20-\x7e]{0,32})$/.exec(line);
   if (!m) return fail('bad-identification', `'${line.slice(0, 40)}' is not '/XXXZ' + identification`);
   const baudChar = m[2] as string;
   const { mode, baud } = baudOf(baudChar);

@@ -164,6 +164,13 @@ export function mapObisNumbers(items: ObisNumber[]): MappedObis | ObisProblem {
     byKey.set(item.key, v);
   }
   const values: QuantityValues = {};
+  // A signed total under 1.7 (EasyMeter prints -142.30 W when exporting) is the net power:
+  // its two directions are split so powerImportW/powerExportW stay non-negative.
+  const signed = byKey.get('1.7.0');
+  if (signed !== undefined && signed < 0 && !byKey.has('2.7.0')) {
+    byKey.set('1.7.0', 0);
+    byKey.set('2.7.0', -signed);
+  }
   for (const [key, q] of DIRECT_ENTRIES) {
     const v = byKey.get(key);
     if (v !== undefined) values[q] = v;

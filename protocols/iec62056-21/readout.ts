@@ -6,7 +6,7 @@ import type { QuantityValues } from '../../core/quantities.js';
 import { bcc } from './bcc.js';
 import { formatDataSet, obisKey, parseDataLine, type IecDataSet } from './data-set.js';
 import { decodeIdentification, encodeIdentification, ETX, EOT, STX, type IecIdentification } from './messages.js';
-import { mapObisNumbers, type ObisNumber } from './obis-quantities.js';
+import { isMappedKey, mapObisNumbers, type ObisNumber } from './obis-quantities.js';
 import { latin1Bytes, latin1Text } from '../latin1.js';
 
 export type IecErrorKind =
@@ -50,6 +50,10 @@ export interface IecReadout {
   values: QuantityValues;
   energyByTariffWh: { import: Record<string, number>; export: Record<string, number> };
   meterId?: string;
+  /** False when nothing checked the data: a push (mode D) or a mode A readout sent without ETX and BCC. */
+  bccChecked: boolean;
+  /** What the readout does that the standard does not allow but real meters send, in words. */
+  warnings?: string[];
 }
 
 export const DEFAULT_IEC_MAX_BYTES = 32 * 1024;
@@ -102,6 +106,9 @@ export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes
     while (k < bytes.length && isFiller(bytes[k] as number)) k++;
     return k;
   })();
+  const warnings: string[] = [];
+  let bccChecked = false;
+  if (identification?.baudChar === ' ') warnings.push('identification line has a space where the baud rate character belongs (read as mode A, 300 Bd)');
   if (stx >= 0 && stx === pushStart) {
     let etx = -1;
     for (let k = stx + 1; k < bytes.length; k++) {
@@ -110,49 +117,74 @@ export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes
         break;
       }
     }
-    if (etx < 0) return fail('no-etx', 'no ETX after STX');
-    if (etx + 1 >= bytes.length) return fail('no-bcc', 'nothing after ETX');
-    const given = bytes[etx + 1] as number;
-    const computed = bcc(bytes, stx + 1, etx + 1);
-    if (given !== computed) return fail('bcc-mismatch', `BCC 0x${given.toString(16)} given, 0x${computed.toString(16)} computed`);
-    const trailing = rest(etx + 2);
-    if (trailing) return trailing;
-    text = latin1Text(bytes, stx + 1, etx);
-    framing = 'block';
+    if (etx < 0 && identification?.mode === 'A') {
+      // Mode A meters (and readers that strip the block end) send no ETX and BCC: readable, unchecked.
+      text = latin1Text(bytes, stx + 1, bytes.length).replace(/[\r\n\x00 ]+$/, '');
+      if (!/(^|\n)!$|\)!$/.test(text)) return fail('no-etx', "no ETX after STX and no '!' end");
+      warnings.push('mode A readout without ETX and BCC: not checked');
+      framing = 'block';
+    } else {
+      if (etx < 0) return fail('no-etx', 'no ETX after STX');
+      if (etx + 1 >= bytes.length) return fail('no-bcc', 'nothing after ETX');
+      const given = bytes[etx + 1] as number;
+      const computed = bcc(bytes, stx + 1, etx + 1);
+      if (given !== computed) return fail('bcc-mismatch', `BCC 0x${given.toString(16)} given, 0x${computed.toString(16)} computed`);
+      const trailing = rest(etx + 2);
+      if (trailing) return trailing;
+      text = latin1Text(bytes, stx + 1, etx);
+      framing = 'block';
+      bccChecked = true;
+    }
   } else {
     if (identification === undefined) return fail('no-start', "neither an identification line '/' nor STX");
-    // Push: data lines up to a line that is just '!'.
+    // Push: data lines up to a line that is just '!' (or a '!' right after the last data set).
     const body = latin1Text(bytes, pushStart, bytes.length);
-    const m = /(^|\r?\n)!\r?(\n|$)/.exec(body);
+    const m = /(^|\r?\n|\))!\r?(\n|$)/.exec(body);
     if (!m) return fail('no-end', "no '!' line");
     const trailing = rest(pushStart + m.index + m[0].length);
     if (trailing) return trailing;
     text = body.slice(0, m.index + m[1]!.length);
+    if (m[1] === ')') warnings.push("'!' on the same line as the last data set");
     framing = 'push';
   }
 
   const lines: IecDataSet[][] = [];
   const rawLines = text.split(/\r\n|\n/);
   for (let i = 0; i < rawLines.length; i++) {
-    const line = rawLines[i] as string;
+    let line = rawLines[i] as string;
     if (line === '') continue;
     if (line === '!') {
       if (rawLines.slice(i + 1).some((l) => l !== '')) return fail('bad-data-set', "data after the '!' line");
       break;
     }
+    const last = line.endsWith(')!');
+    if (last) {
+      if (rawLines.slice(i + 1).some((l) => l !== '')) return fail('bad-data-set', "data after the '!'");
+      if (framing === 'block') warnings.push("'!' on the same line as the last data set");
+      line = line.slice(0, -1);
+    }
     const sets = parseDataLine(line);
-    if (sets === undefined) return fail('bad-data-set', `line ${i + 1}: '${line.slice(0, 60)}'`);
+    if (sets === undefined) {
+      // Noise between data sets (a stray byte run, a line of no brackets at all) is skipped and
+      // said; a line that starts a data set and breaks it is an error.
+      if (!/[()]/.test(line) && line.length <= 80) {
+        warnings.push(`line ${i + 1} is not a data set, skipped: '${line.slice(0, 40).replace(/[\x00-\x1f\x7f-\xff]/g, '.')}'`);
+        continue;
+      }
+      return fail('bad-data-set', `line ${i + 1}: '${line.slice(0, 60)}'`);
+    }
     lines.push(sets);
+    if (last) break;
   }
   const dataSets = lines.flat();
-  const meaning = interpret(dataSets);
+  const meaning = interpret(dataSets, warnings);
   if ('problem' in meaning) return fail(meaning.problem === 'unit' ? 'bad-unit' : 'bad-value', meaning.detail);
-  return ok({ ...(identification ? { identification } : {}), framing, lines, dataSets, ...meaning });
+  return ok({ ...(identification ? { identification } : {}), framing, lines, dataSets, ...meaning, bccChecked, ...(warnings.length > 0 ? { warnings } : {}) });
 }
 
 const ID_KEYS = ['96.1.0', '0.0.0', '96.1.255'];
 
-function interpret(dataSets: IecDataSet[]): Pick<IecReadout, 'values' | 'energyByTariffWh' | 'meterId'> | { problem: 'unit' | 'value'; detail: string } {
+function interpret(dataSets: IecDataSet[], warnings: string[]): Pick<IecReadout, 'values' | 'energyByTariffWh' | 'meterId'> | { problem: 'unit' | 'value'; detail: string } {
   const items: ObisNumber[] = [];
   const ids = new Map<string, string>();
   for (const ds of dataSets) {
@@ -160,7 +192,8 @@ function interpret(dataSets: IecDataSet[]): Pick<IecReadout, 'values' | 'energyB
     if (k === undefined) continue;
     if (ID_KEYS.includes(k.key) && ds.value.trim() !== '' && !ids.has(k.key)) ids.set(k.key, ds.value.trim());
     if (k.medium !== undefined && k.medium !== 1) continue;
-    items.push({ key: k.key, text: ds.value.trim(), ...(ds.unit !== undefined ? { unit: ds.unit } : {}) });
+    if (ds.unit === '' && isMappedKey(k.key)) warnings.push(`${ds.address}: empty unit, read in the unit meters print for it`);
+    items.push({ key: k.key, text: ds.value.trim(), ...(ds.unit !== undefined && ds.unit !== '' ? { unit: ds.unit } : {}) });
   }
   const mapped = mapObisNumbers(items);
   if ('problem' in mapped) {

@@ -39,8 +39,9 @@ const POSITIONS: Record<number, Position[]> = Object.fromEntries(
   ]),
 );
 
-function kaifaScaler(obis: string): number {
-  const c = obis.split(':')[1]?.split('.')[0];
+/** Kaifa's fixed resolution (mA, dV, else 1), by full OBIS code or by C.D.E. */
+export function kaifaScaler(obis: string): number {
+  const c = (obis.includes(':') ? obis.split(':')[1] : obis)?.split('.')[0];
   if (c === '31' || c === '51' || c === '71') return -3;
   if (c === '32' || c === '52' || c === '72') return -1;
   return 0;
@@ -50,6 +51,7 @@ export function decodeKaifaBody(body: DlmsData): LayoutBody | string | undefined
   if (body.type !== 'structure') return undefined;
   const positions = POSITIONS[body.items.length];
   if (!positions) return undefined;
+  // The list names itself (KFM_001): other vendors' positional lists of the same length are not Kaifa's.
   if (body.items.length > 1 && textOfFirst(body.items[0]) !== true) return undefined;
   if (body.items.length === 1 && !isInteger(body.items[0])) return undefined;
   const out: LayoutBody = { items: [] };
@@ -65,7 +67,8 @@ export function decodeKaifaBody(body: DlmsData): LayoutBody | string | undefined
 }
 
 function textOfFirst(d: DlmsData | undefined): boolean {
-  return d !== undefined && (d.type === 'octet-string' || d.type === 'visible-string') && d.bytes.length > 0 && d.bytes.length < 32;
+  if (d === undefined || (d.type !== 'octet-string' && d.type !== 'visible-string') || d.bytes.length === 0 || d.bytes.length >= 32) return false;
+  return d.bytes[0] === 0x4b && d.bytes[1] === 0x46 && d.bytes[2] === 0x4d; // 'KFM'
 }
 
 const MAX32 = 0xffffffff;

@@ -3,15 +3,20 @@
 // Kamstrup has two lists: every 10 s (our list 2) and hourly (list 3); there is no list 1.
 import { axdr, type DlmsData } from '../axdr.js';
 import { cde } from '../obis.js';
-import { directions, impliedUnit, isObisOctets, makeItem, obisBytes, rawFor, textOf, type HanEncodeInput, type LayoutBody } from './layout.js';
+import { directions, impliedUnit, isObisOctets, makeItem, obisBytes, rawFor, textOf, type HanEncodeInput, type LayoutBody, type LayoutContext } from './layout.js';
 
-export function kamstrupScaler(c: string): number {
+/**
+ * Kamstrup's fixed resolution per C.D.E. Energy registers count 10 Wh in Norway (NVE list) and
+ * 1 Wh elsewhere (Swedish captures, amsreader issue 239); no country means Norway.
+ */
+export function kamstrupScaler(c: string, country?: string): number {
   if (c === '31.7.0' || c === '51.7.0' || c === '71.7.0') return -2;
-  if (c.endsWith('.8.0')) return 1;
+  if (c === '13.7.0' || c === '33.7.0' || c === '53.7.0' || c === '73.7.0') return -2;
+  if (c.endsWith('.8.0')) return country === undefined || country === 'NO' ? 1 : 0;
   return 0;
 }
 
-export function decodeKamstrupBody(body: DlmsData): LayoutBody | string | undefined {
+export function decodeKamstrupBody(body: DlmsData, ctx: LayoutContext = {}): LayoutBody | string | undefined {
   if (body.type !== 'structure' || body.items.length < 3 || body.items.length % 2 === 0) return undefined;
   const first = body.items[0] as DlmsData;
   if (first.type !== 'visible-string' && first.type !== 'octet-string') return undefined;
@@ -22,7 +27,7 @@ export function decodeKamstrupBody(body: DlmsData): LayoutBody | string | undefi
   for (let i = 1; i < body.items.length; i += 2) {
     const obis = (body.items[i] as Extract<DlmsData, { type: 'octet-string' }>).bytes;
     const unit = impliedUnit(obis);
-    const item = makeItem(obis, body.items[i + 1] as DlmsData, unit !== undefined ? kamstrupScaler(cde(obis)) : undefined, unit, out);
+    const item = makeItem(obis, body.items[i + 1] as DlmsData, unit !== undefined ? kamstrupScaler(cde(obis), ctx.country) : undefined, unit, out);
     if (typeof item === 'string') return item;
     out.items.push(item);
   }

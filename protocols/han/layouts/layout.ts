@@ -4,7 +4,7 @@ import type { QuantityValues } from '../../../core/quantities.js';
 import type { DlmsData, IntegerType } from '../axdr.js';
 import { parseCosemDateTime, formatWallClock, type CosemDateTime } from '../cosem-datetime.js';
 import { scale, type HanItem, type HanList } from '../han-frame.js';
-import { OBIS_QUANTITIES, OBIS_ROLES, cde, formatObis } from '../obis.js';
+import { OBIS_IMPLIED_UNITS, OBIS_ROLES, cde, formatObis } from '../obis.js';
 
 export interface LayoutBody {
   items: HanItem[];
@@ -12,6 +12,18 @@ export interface LayoutBody {
   meterId?: string;
   model?: string;
   clock?: CosemDateTime;
+  /** The layout's name when one decoder serves several (the generic OBIS list, positional tables). */
+  layout?: string;
+  manufacturer?: string;
+  /** Clock convention of the meter (Kamstrup: local standard time all year). */
+  clockMode?: 'local' | 'standard';
+  warnings?: string[];
+}
+
+/** What the caller knows about the meter that the frame does not say. */
+export interface LayoutContext {
+  /** ISO 3166 country of the installation: picks a list's country variant (Kamstrup NO: 10 Wh per count). */
+  country?: string;
 }
 
 /** What `encodeHanFrame` needs to build a list. */
@@ -87,7 +99,7 @@ export function makeItem(obis: ArrayLike<number>, d: DlmsData, scaler: number | 
 
 /** The unit a value with this C.D.E is reported in by vendors that leave it out. */
 export function impliedUnit(obis: ArrayLike<number>): string | undefined {
-  return OBIS_QUANTITIES[cde(obis)]?.unit;
+  return OBIS_IMPLIED_UNITS[cde(obis)];
 }
 
 export function obisBytes(text: string): Uint8Array {

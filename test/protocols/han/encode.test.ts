@@ -110,7 +110,7 @@ describe('encodeHanFrame rebuilds captured frames byte for byte', () => {
       if (!r.ok) throw new Error(r.error.detail);
       const d = r.value;
       const rebuilt = encodeHanFrame({
-        layout: d.layout, list: d.list, meterTimeMs: d.meterTimeMs ?? 0, meterId: d.meterId ?? '', meterModel: d.model ?? '', values: d.values,
+        layout: d.layout as HanLayout, list: d.list, meterTimeMs: d.meterTimeMs ?? 0, meterId: d.meterId ?? '', meterModel: d.model ?? '', values: d.values,
       });
       expect(Buffer.from(rebuilt).toString('hex').toUpperCase()).toBe(f.raw_hex);
     });
