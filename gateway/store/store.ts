@@ -27,10 +27,13 @@ export class Store {
     return prune(this.db, nowMs, policy);
   }
 
-  /** Flushes buffered readings and closes the file. */
+  /** Flushes buffered readings and closes the file; the file is closed even when the flush fails (then it throws). */
   close(): void {
     if (!this.db.open) return;
-    this.readings.flush();
-    this.db.close();
+    try {
+      this.readings.flush();
+    } finally {
+      this.db.close();
+    }
   }
 }
