@@ -35,7 +35,12 @@ export interface IntervalJobOptions {
   estimate?: PowerEstimateOptions;
   /** Every row as it is written, revisions included: where the service emits intervalEnergyFinal. */
   onRow?: (row: IntervalEnergyRow) => void;
+  /** A scheduled computation failed (a full or read-only disk); it is retried at the next boundary. */
+  onError?: (error: unknown, intervalStartMs: number) => void;
 }
+
+/** Failed intervals retried at later boundaries, at most a day of quarters. */
+const MAX_RETRIES = 96;
 
 type Counter = 'energyImportWh' | 'energyExportWh';
 
@@ -52,6 +57,7 @@ const UNMETERED: QuantityEnergy = { energyWh: null, quality: undefined };
 
 export class IntervalJob {
   private timer: TimerHandle | undefined;
+  private readonly retry = new Set<number>();
   computed = 0;
 
   constructor(
@@ -67,7 +73,7 @@ export class IntervalJob {
       if (due <= now) due += this.options.intervalMs;
       this.timer = this.clock.setTimeout(() => {
         const boundary = this.clock.now() - this.options.graceMs;
-        this.compute(boundary - this.options.intervalMs - (boundary % this.options.intervalMs));
+        this.computeOrRetry(boundary - this.options.intervalMs - (boundary % this.options.intervalMs));
         schedule();
       }, due - now);
     };
@@ -77,6 +83,29 @@ export class IntervalJob {
   stop(): void {
     this.clock.clear(this.timer);
     this.timer = undefined;
+  }
+
+  /** The timer's turn: never throws out of the timer; a failed interval is tried again next time. */
+  private computeOrRetry(intervalStartMs: number): void {
+    for (const start of [...[...this.retry].sort((a, b) => a - b), intervalStartMs]) {
+      try {
+        this.compute(start);
+        this.retry.delete(start);
+      } catch (err) {
+        this.retry.add(start);
+        if (this.retry.size > MAX_RETRIES) this.retry.delete(Math.min(...this.retry));
+        try {
+          this.options.onError?.(err, start);
+        } catch {
+          // The hook is the service's logger; nothing more to do here if it fails too.
+        }
+      }
+    }
+  }
+
+  /** Intervals whose computation failed and waits for the next boundary. */
+  get retrying(): number[] {
+    return [...this.retry].sort((a, b) => a - b);
   }
 
   /**

@@ -182,3 +182,37 @@ describe('interval job: a HAN meter (counters hourly in list 3, power every 10 s
     expect(Math.abs(next!.importWh! - (E(T0 + HOUR + Q) - E(T0 + HOUR)))).toBeLessThanOrEqual(5);
   });
 });
+
+describe('interval job on a store that cannot be written', () => {
+  it('keeps its schedule when a computation fails (a full disk), reports it, and computes that interval at the next boundary', async () => {
+    const s = openStore();
+    const clock = new SimulatedClock({ startMs: T0 });
+    const errors: Array<[string, number]> = [];
+    const job = new IntervalJob(clock, s, { intervalMs: Q, deviceIds: () => ['grid'], maxBracketMs: 120_001, graceMs: 65_000, onError: (e, start) => errors.push([(e as Error).message, start]) });
+    for (let t = T0; t <= T0 + 2 * Q + 120_000; t += 60_000) add(s, 'grid', 'energyImportWh', t, 1000 + (t - T0) / 60_000);
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const put = s.intervals.put.bind(s.intervals);
+    let failing = true;
+    s.intervals.put = (rows) => {
+      if (failing) throw full;
+      put(rows);
+    };
+    job.start();
+    await clock.advance(Q + 65_000);
+    // The job's first turn (at 10:01:05, for 09:45) failed too, and was tried again with 10:00.
+    expect(errors).toEqual([
+      ['database or disk is full', T0 - Q],
+      ['database or disk is full', T0 - Q],
+      ['database or disk is full', T0],
+    ]);
+    expect(job.retrying).toEqual([T0 - Q, T0]);
+    failing = false;
+    await clock.advance(Q);
+    job.stop();
+    expect(s.intervals.range('grid', T0, T0 + 2 * Q).map((r) => [r.intervalStartMs - T0, r.importWh, r.quality])).toEqual([
+      [0, 15, 'measured'],
+      [Q, 15, 'measured'],
+    ]);
+    expect(job.retrying).toEqual([]);
+  });
+});
