@@ -11,13 +11,20 @@ import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import type { Alarm } from '../../../gateway/events/events.js';
 import { createLogger } from '../../../gateway/log/logger.js';
 import { Store } from '../../../gateway/store/store.js';
+import { buildGateway, closeBuses, openBuses } from '../../../gateway/acquisition/build.js';
+import { validateConfig } from '../../../gateway/config/load.js';
+import { ModbusDevice as SimDevice } from '../../../device-sim/devices/modbus-device.js';
+import { definitionModel } from '../../../device-sim/devices/definition-model.js';
+import { ModbusTcpServer } from '../../../device-sim/transports/modbus-tcp-server.js';
 
 const Q = 900_000;
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 21, 10);
 let dir: string | undefined;
 let store: Store | undefined;
-afterEach(() => {
+const teardown: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const t of teardown.splice(0).reverse()) await t();
   store?.close();
   store = undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -87,5 +94,56 @@ describe('counter resets, wraps and meter swaps', () => {
     expect(alarms).toEqual([expect.objectContaining({ code: 'meter-replaced', atMs: T0 + 20 * MIN, message: expect.stringContaining('6970631400000002') })]);
     expect(job.compute(T0 + Q)[0]).toMatchObject({ importWh: null, quality: 'gap', gapReason: 'import: meter replaced; export: meter replaced' });
     expect(job.compute(T0 + 2 * Q)[0]).toMatchObject({ importWh: 900, exportWh: 0, quality: 'measured' });
+  });
+});
+
+describe('counter reset through the simulator', () => {
+  it('keeps reading a simulated SDM630 over Modbus TCP through its counter-reset fault: alarm, gap for that quarter, the next one measured', async () => {
+    const { s, alarms } = rig();
+    const clock = new SimulatedClock({ startMs: T0 });
+    // 3.6 kW: 60 Wh a minute, 900 Wh a quarter.
+    const server = new ModbusTcpServer({ clock });
+    const meter = new SimDevice({ identity: { deviceId: 'grid', meterId: '42', model: 'SDM630' }, truth: () => ({ powerW: 3600, energyImportWh: 1_000_000 + (clock.now() - T0) / 1000, energyExportWh: 500, frequencyHz: 50, voltageL1V: 230 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 });
+    server.add(meter);
+    const { port } = await server.listen();
+    teardown.push(() => server.close());
+    const parsed = validateConfig(
+      {
+        version: 1,
+        gateway: { id: 'test-gw', dataDir: dir },
+        buses: [{ id: 'lan', kind: 'modbus-tcp', host: '127.0.0.1', port, timeoutMs: 500 }],
+        devices: [{ id: 'grid', bus: 'lan', model: 'eastron-sdm630', unitId: 1, role: 'grid-meter', poll: { fastMs: 10_000, slowMs: 60_000 } }],
+      },
+      {},
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const acquisition = new Acquisition(clock, s, createLogger({ level: 'silent', pretty: false }), { onAlarm: (a) => alarms.push(a) });
+    const built = buildGateway(parsed.config, { health: acquisition.health, pollClock: clock, onPushed: () => undefined });
+    expect(await openBuses(built)).toEqual([]);
+    teardown.push(() => closeBuses(built));
+    teardown.push(() => acquisition.stop());
+    for (const { device } of built.polled) acquisition.addPolled({ device, fastMs: 10_000, slowMs: 60_000, limits: {} });
+    const job = new IntervalJob(clock, s, { intervalMs: Q, deviceIds: () => ['grid'], maxBracketMs: 2 * MIN + 1, graceMs: 65_000 });
+    await clock.advance(0);
+    await expect.poll(() => acquisition.busy, { timeout: 5000, interval: 1 }).toBe(false);
+    for (let t = 10_000; t <= 47 * MIN; t += 10_000) {
+      // At 10:20:05 the meter's counters are cleared (the control API's counter-reset fault).
+      if (t === 20 * MIN + 10_000) meter.faults.set({ kind: 'counter-reset' });
+      await clock.advance(10_000);
+      await expect.poll(() => acquisition.busy, { timeout: 5000, interval: 1 }).toBe(false);
+    }
+    expect(alarms.map((a) => [a.code, a.details?.quantity])).toEqual([
+      ['counter-reset', 'energyImportWh'],
+      ['counter-reset', 'energyExportWh'],
+    ]);
+    expect(alarms[0]!.atMs).toBe(T0 + 21 * MIN);
+    const rows = [0, Q, 2 * Q].map((d) => job.compute(T0 + d)[0]);
+    expect(rows.map((r) => [r?.importWh, r?.exportWh, r?.quality, r?.gapReason])).toEqual([
+      [900, 0, 'measured', null],
+      [null, null, 'gap', 'import: counter reset; export: counter reset'],
+      [900, 0, 'measured', null],
+    ]);
+    // Read all along: nothing rejected after the reset.
+    expect(acquisition.health.snapshot().devices[0]?.rejectedByReason).toEqual({});
   });
 });
