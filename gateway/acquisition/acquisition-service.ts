@@ -33,7 +33,7 @@ export class AcquisitionService implements Service {
 
   async start(ctx: ServiceContext): Promise<void> {
     const { config, clock, store, log } = ctx;
-    const acquisition = new Acquisition(clock, store, log);
+    const acquisition = new Acquisition(clock, store, log, { onAlarm: (alarm) => ctx.events.emit('alarm', alarm) });
     acquisition.health.onStateChange = (change) => ctx.events.emit('deviceHealthChanged', change);
     const limitsOf = new Map(config.devices.map((d) => [d.id, d.ratedPowerW !== undefined ? { ratedPowerW: d.ratedPowerW } : {}]));
     const built = buildGateway(config, {

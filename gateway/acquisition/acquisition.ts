@@ -10,7 +10,8 @@ import type { Store } from '../store/store.js';
 import { BusError } from '../bus/request-queue.js';
 import type { PolledDevice, DeviceReadResult } from './device-reader.js';
 import { HealthRegistry } from './health.js';
-import { checkValues, type SanityLimits, type SanityState } from './sanity.js';
+import { checkValues, noteMeterId, type CounterEventNote, type SanityLimits, type SanityState } from './sanity.js';
+import type { Alarm } from '../events/events.js';
 
 export interface PolledEntry {
   device: PolledDevice;
@@ -27,6 +28,17 @@ export interface LatestReading {
   model?: string;
 }
 
+export interface AcquisitionHooks {
+  /** A counter reset, wrap or meter swap (the service emits it on the event bus as `alarm`). */
+  onAlarm?: (alarm: Alarm) => void;
+}
+
+const EVENT_ALARM: Record<CounterEventNote['kind'], { code: string; severity: Alarm['severity'] }> = {
+  reset: { code: 'counter-reset', severity: 'warning' },
+  wrap: { code: 'counter-wrapped', severity: 'info' },
+  'meter-replaced': { code: 'meter-replaced', severity: 'warning' },
+};
+
 export class Acquisition {
   readonly health = new HealthRegistry();
   private readonly timers: TimerHandle[] = [];
@@ -41,6 +53,7 @@ export class Acquisition {
     private readonly clock: Clock,
     private readonly store: Store,
     private readonly log: Logger,
+    private readonly hooks: AcquisitionHooks = {},
   ) {}
 
   /** Reads on the wire now. */
@@ -125,7 +138,9 @@ export class Acquisition {
       this.sanity.set(deviceId, state);
     }
     const timing = frame.meterTimeMs !== undefined ? { nowMs: atMs, meterTimeMs: frame.meterTimeMs } : undefined;
-    const { accepted, rejected } = checkValues(frame.values, state, limits, timing);
+    const swap = noteMeterId(state, frame.meterId);
+    const { accepted, rejected, events } = checkValues(frame.values, state, limits, timing);
+    for (const e of swap ? [swap, ...events] : events) this.counterEvent(deviceId, atMs, e);
     for (const r of rejected) {
       this.health.recordRejection(deviceId, busId, r.reason);
       this.log.warn({ deviceId, quantity: r.quantity, reason: r.reason }, `value rejected: ${r.detail}`);
@@ -140,6 +155,24 @@ export class Acquisition {
     if (meterId !== undefined) latest.meterId = meterId;
     if (model !== undefined) latest.model = model;
     this.latest.set(deviceId, latest);
+  }
+
+  /** A counter re-baselined: logged, recorded for the interval job, raised as an alarm. */
+  private counterEvent(deviceId: string, atMs: number, e: CounterEventNote): void {
+    this.log.warn({ deviceId, quantity: e.quantity, kind: e.kind, fromValue: e.fromValue, toValue: e.toValue }, `counter re-baselined: ${e.detail}`);
+    try {
+      this.store.counterEvents.record({ deviceId, atMs, quantity: e.quantity, kind: e.kind, fromValue: e.fromValue, toValue: e.toValue, detail: e.detail });
+    } catch (err) {
+      // A full or read-only disk: the alarm below still goes out; the flush reports the disk.
+      this.log.error({ err, deviceId }, 'counter event not recorded');
+    }
+    const { code, severity } = EVENT_ALARM[e.kind];
+    const alarm: Alarm = { code, severity, message: `${deviceId}: ${e.detail}`, atMs, deviceId, details: { quantity: e.quantity, fromValue: e.fromValue, toValue: e.toValue } };
+    try {
+      this.hooks.onAlarm?.(alarm);
+    } catch (err) {
+      this.log.error({ err, deviceId, code }, 'alarm hook failed');
+    }
   }
 
   /** Stops polling and waits (bounded by the requests' own timeouts) for reads on the wire. */

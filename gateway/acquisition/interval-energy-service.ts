@@ -2,7 +2,6 @@
 // readings around it) every metering device's counters become the interval's energy in the
 // store; the service announces the closed interval and each device's energy on the event bus,
 // which is where settlement and the uplink pick it up.
-import { nextIntervalStart } from '../../core/intervals.js';
 import type { Service, ServiceContext } from '../services/service.js';
 import type { IntervalEnergyRow } from '../store/intervals.js';
 import { IntervalJob } from './interval-job.js';
@@ -24,22 +23,27 @@ export class IntervalEnergyService implements Service {
   }
 
   start(ctx: ServiceContext): void {
+    ctx.status.provide('intervals', () => ({ intervalMs: ctx.config.gateway.intervalMinutes * 60_000, computed: this.job?.computed ?? 0, retrying: this.job?.retrying.map((t) => new Date(t).toISOString()) ?? [] }));
     const { config, clock, store, events } = ctx;
     const intervalMs = config.gateway.intervalMinutes * 60_000;
     const slowest = Math.max(60_000, ...config.devices.map((d) => d.poll.slowMs));
+    const hanMeters = config.devices.filter((d) => d.model === 'han').map((d) => d.id);
     const job = new IntervalJob(clock, store, {
       intervalMs,
       maxBracketMs: 2 * slowest + 1,
       graceMs: slowest + 5_000,
       deviceIds: this.options.meteringDevices,
-      onComputed: (intervalStartMs, rows) => {
-        events.emit('intervalClosed', { intervalStartMs, intervalMs });
-        for (const row of rows) events.emit('intervalEnergyFinal', energyEvent(row));
+      // HAN meters send counters hourly: their quarters are estimated from power, then reconciled.
+      estimate: { deviceIds: () => hanMeters, maxPowerGapMs: 60_000 },
+      onRow: (row) => events.emit('intervalEnergyFinal', energyEvent(row)),
+      onComputed: (intervalStartMs) => events.emit('intervalClosed', { intervalStartMs, intervalMs }),
+      onError: (err, intervalStartMs) => {
+        ctx.log.error({ err, interval: new Date(intervalStartMs).toISOString() }, 'interval energy not computed; retried at the next boundary');
+        events.emit('alarm', { code: 'interval-energy-failed', severity: 'warning', message: `interval ${new Date(intervalStartMs).toISOString()} not computed: ${(err as Error).message}`, atMs: clock.now() });
       },
     });
     this.job = job;
     job.start();
-    ctx.status.provide('intervals', () => ({ intervalMs, computed: job.computed, next: new Date(nextIntervalStart(clock.now(), intervalMs)).toISOString() }));
   }
 
   stop(): void {
@@ -54,7 +58,7 @@ function energyEvent(row: IntervalEnergyRow) {
     intervalMs: row.intervalMs,
     importWh: row.importWh,
     exportWh: row.exportWh,
-    quality: row.gap ? ('gap' as const) : ('measured' as const),
+    quality: row.quality,
     gapReason: row.gapReason,
   };
 }

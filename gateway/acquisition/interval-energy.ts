@@ -44,7 +44,8 @@ export function counterAt(samples: ReadonlyArray<CounterSample>, atMs: number, m
   return a.valueWh + ((b.valueWh - a.valueWh) * (atMs - a.atMs)) / (b.atMs - a.atMs);
 }
 
-function wentBackwards(samples: ReadonlyArray<CounterSample>, fromMs: number, toMs: number): boolean {
+/** True when the counter drops anywhere from the reading before `fromMs` to `toMs`. */
+export function wentBackwards(samples: ReadonlyArray<CounterSample>, fromMs: number, toMs: number): boolean {
   let prev: number | undefined;
   for (const s of samples) {
     if (s.atMs < fromMs) {

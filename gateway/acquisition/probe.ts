@@ -104,8 +104,9 @@ export async function probeDevices(config: NaboConfig, options: ProbeOptions): P
         if (frame.meterTimeMs !== undefined) r.meterTimeMs = frame.meterTimeMs;
       } else {
         const rejected = health.snapshot().devices.find((x) => x.deviceId === d.id)?.rejectedByReason ?? {};
+        const openFailure = openFailures.find((f) => f.busId === d.bus);
         const kinds = Object.entries(rejected).map(([k, n]) => `${n}× ${k}`);
-        r.errors.push(`no frame within ${options.pushWaitMs} ms${kinds.length ? ` (rejected: ${kinds.join(', ')})` : ''}${bus.port.connected ? '' : '; port not open'}`);
+        r.errors.push(`no frame within ${options.pushWaitMs} ms${kinds.length ? ` (rejected: ${kinds.join(', ')})` : ''}${bus.port.connected ? '' : `; port not open${openFailure ? `: ${openFailure.error}` : ''}`}`);
       }
       results.push(r);
     }

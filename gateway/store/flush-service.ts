@@ -1,34 +1,26 @@
 // Readings wait in memory and are committed together, one transaction per period (a Pi's SD
-// card lives longer for it). A failed flush keeps the readings for the next try and says so.
+// card lives longer for it). The ReadingFlusher survives a store that cannot take them (a full
+// or read-only disk): the buffer is capped, the failure is an alarm, writing resumes by itself.
 import type { Service, ServiceContext } from '../services/service.js';
+import { ReadingFlusher } from './flusher.js';
 
 export class StoreFlushService implements Service {
   readonly name = 'store-flush';
-  private ctx: ServiceContext | undefined;
-  flushFailures = 0;
+  private flusher: ReadingFlusher | undefined;
 
   start(ctx: ServiceContext): void {
-    this.ctx = ctx;
-    ctx.clock.setInterval(() => this.flush(), ctx.config.store.flushIntervalMs);
-  }
-
-  /** Commits what is buffered now; true when the store took it. */
-  flush(): boolean {
-    const ctx = this.ctx;
-    if (!ctx) return false;
-    try {
-      const count = ctx.store.readings.flush();
-      if (count > 0) ctx.events.emit('readingsFlushed', { count, atMs: ctx.clock.now() });
-      return true;
-    } catch (err) {
-      this.flushFailures++;
-      ctx.log.error({ err, pending: ctx.store.readings.pending }, 'flush failed; readings kept for the next try');
-      return false;
-    }
+    const flusher = new ReadingFlusher(ctx.store, ctx.clock, ctx.log, { onAlarm: (alarm) => ctx.events.emit('alarm', alarm) });
+    this.flusher = flusher;
+    ctx.clock.setInterval(() => {
+      const r = flusher.flushNow();
+      if (r.ok && r.value > 0) ctx.events.emit('readingsFlushed', { count: r.value, atMs: ctx.clock.now() });
+    }, ctx.config.store.flushIntervalMs);
+    ctx.status.provide('store', () => flusher.status());
   }
 
   stop(): void {
-    // The last flush happens when the store closes, after every service has stopped.
-    this.ctx = undefined;
+    // A last flush; the store's close flushes again what any later service still added.
+    this.flusher?.flushNow();
+    this.flusher = undefined;
   }
 }

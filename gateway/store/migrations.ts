@@ -102,6 +102,34 @@ export const STORE_MIGRATIONS: ReadonlyArray<StoreMigration> = [
       CREATE INDEX outbox_pending ON outbox (seq) WHERE acked_ms IS NULL;
     `,
   },
+  {
+    version: 2,
+    describe: 'interval energy carries its quality (measured, estimated, reconciled, gap)',
+    sql: `
+      -- 'estimated' is integrated power (a HAN meter between its hourly counters), 'reconciled'
+      -- the same quarters once the counter difference around them is known.
+      ALTER TABLE interval_energy ADD COLUMN quality TEXT NOT NULL DEFAULT 'measured'
+        CHECK (quality IN ('measured', 'estimated', 'reconciled', 'gap'));
+      UPDATE interval_energy SET quality = 'gap' WHERE gap = 1;
+    `,
+  },
+  {
+    version: 3,
+    describe: 'counter events: resets, wraps and meter swaps seen by acquisition',
+    sql: `
+      -- A counter re-baselined at at_ms; the interval that contains it is not a plain difference.
+      CREATE TABLE counter_events (
+        device_id TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        quantity TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('reset', 'wrap', 'meter-replaced')),
+        from_value REAL,
+        to_value REAL,
+        detail TEXT,
+        PRIMARY KEY (device_id, at_ms, quantity)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

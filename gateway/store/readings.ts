@@ -18,6 +18,9 @@ export interface SeriesKey {
 
 const MINUTE_MS = 60_000;
 
+/** Readings held for the store at most, by default (about 20 MB); a full disk must not fill memory too. */
+export const DEFAULT_MAX_BUFFERED_READINGS = 200_000;
+
 export class ReadingStore {
   private readonly seriesIds = new Map<string, number>();
   private readonly insertSeries;
@@ -28,6 +31,10 @@ export class ReadingStore {
   private readonly latestStmt;
   private readonly minuteStmt;
   private buffer: StoredReading[] = [];
+  /** The buffer's cap; beyond it the oldest readings are dropped (and counted). */
+  maxBuffered = DEFAULT_MAX_BUFFERED_READINGS;
+  /** Readings dropped unwritten because the buffer was full (the store could not take them). */
+  dropped = 0;
 
   constructor(private readonly db: Db) {
     this.insertSeries = db.prepare('INSERT INTO series (device_id, quantity, unit) VALUES (?, ?, ?) ON CONFLICT (device_id, quantity) DO NOTHING');
@@ -49,9 +56,19 @@ export class ReadingStore {
     );
   }
 
-  /** Queues a reading for the next flush. */
+  /** Queues a reading for the next flush; beyond the cap the oldest ones go. */
   add(reading: StoredReading): void {
     this.buffer.push(reading);
+    if (this.buffer.length > this.maxBuffered) this.trim();
+  }
+
+  /** Drops the oldest readings beyond the cap, a tenth of it at a time so a full buffer costs little per add. */
+  private trim(): void {
+    const excess = this.buffer.length - this.maxBuffered;
+    if (excess <= 0) return;
+    const n = Math.min(this.buffer.length, Math.max(excess, Math.ceil(this.maxBuffered / 10)));
+    this.buffer.splice(0, n);
+    this.dropped += n;
   }
 
   get pending(): number {
@@ -99,6 +116,7 @@ export class ReadingStore {
     } catch (err) {
       // Nothing of the batch was committed: put it back so a retry loses nothing.
       this.buffer = batch.concat(this.buffer);
+      this.trim();
       throw err;
     }
     return batch.length;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { probeDevices, type ProbeResult } from '../../acquisition/probe.js';
 import { loadConfigOrExit } from '../gateway-setup.js';
+import { explainPortError, PORT_HELD_HINT } from '../port-hint.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, printJson, resolveFormat } from '../output.js';
 
 export function summarise(values: ProbeResult['values'], max = 4): string {
@@ -32,6 +33,7 @@ export function register(program: Command): void {
           ),
         );
       }
+      if (results.some((r) => r.errors.some((e) => explainPortError(e) !== e))) process.stderr.write(`nabo check: ${PORT_HELD_HINT}\n`);
       process.exitCode = failed.length === 0 ? EXIT_OK : EXIT_FAILED;
     });
 }

@@ -1,10 +1,32 @@
+import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
+import { RealClock, type TimerHandle } from '../../clock/clock.js';
 import { startGateway } from '../../daemon.js';
+import { acquireStoreLock } from '../../store/store-lock.js';
 import { clockFrom, loadConfigOrExit, loggerFor } from '../gateway-setup.js';
 import { EXIT_FAILED, EXIT_OK } from '../output.js';
 
 /** Longest a stop may take before the process exits anyway. */
 const STOP_DEADLINE_MS = 5000;
+/** How often a gateway started through npm looks whether npm is still there. */
+const PARENT_CHECK_MS = 500;
+
+/**
+ * `npx nabo run` (and `npm run`) put npm and a shell between the signal and the gateway, and a
+ * SIGTERM to npm alone left the gateway running as an orphan. Started that way, the gateway
+ * treats losing its parent as SIGTERM. Not otherwise: `nohup nabo run &` must outlive its shell.
+ */
+function watchParent(onOrphaned: () => void): () => void {
+  if (process.env.npm_command === undefined || process.ppid <= 1) return () => undefined;
+  const clock = new RealClock();
+  const parent = process.ppid;
+  const timer: TimerHandle = clock.setInterval(() => {
+    if (process.ppid === parent) return;
+    clock.clear(timer);
+    onOrphaned();
+  }, PARENT_CHECK_MS);
+  return () => clock.clear(timer);
+}
 
 export function register(program: Command): void {
   program
@@ -16,34 +38,51 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ nabo run --config /etc/nabo/nabo.yaml\n  $ nabo run --config sim/b1-h1.yaml --speed 60 --start 2026-06-21T00:00:00Z\n')
     .action(async (opts: { config: string; speed?: string; start?: string }) => {
       const config = loadConfigOrExit(opts.config);
-      const clock = clockFrom(config, opts);
-      const log = loggerFor(config, 'gateway');
-      const gateway = await startGateway(config, clock, log);
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals): void => {
-          log.info({ signal }, 'stopping');
-          // A watchdog on the process itself, in real time whatever clock the gateway runs on.
-          const deadline = setTimeout(() => {
-            log.error(`stop took longer than ${STOP_DEADLINE_MS} ms; exiting`);
-            process.exit(EXIT_FAILED);
-          }, STOP_DEADLINE_MS);
-          deadline.unref();
-          gateway.stop().then(
-            () => {
-              clearTimeout(deadline);
-              process.exitCode = EXIT_OK;
-              resolve();
-            },
-            (err: unknown) => {
-              log.error({ err }, 'stop failed');
-              process.exitCode = EXIT_FAILED;
-              resolve();
-            },
-          );
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
-      });
-      if ('stop' in clock && typeof clock.stop === 'function') (clock as { stop(): void }).stop();
+      // One daemon per store: a second one on the same data folder refuses, naming the first.
+      mkdirSync(config.gateway.dataDir, { recursive: true });
+      const lock = acquireStoreLock(config.gateway.dataDir);
+      if (!lock.ok) {
+        process.stderr.write(`nabo run: ${lock.error.detail}\n`);
+        process.exitCode = EXIT_FAILED;
+        return;
+      }
+      try {
+        const clock = clockFrom(config, opts);
+        const log = loggerFor(config, 'gateway');
+        const gateway = await startGateway(config, clock, log);
+        await new Promise<void>((resolve) => {
+          let unwatch = (): void => undefined;
+          const onSignal = (signal: NodeJS.Signals | 'parent-gone'): void => {
+            process.removeListener('SIGTERM', onSignal);
+            process.removeListener('SIGINT', onSignal);
+            unwatch();
+            log.info({ signal }, signal === 'parent-gone' ? 'stopping: npm, which started this gateway, is gone' : 'stopping');
+            // A watchdog on the process itself, in real time whatever clock the gateway runs on.
+            const deadline = setTimeout(() => {
+              log.error(`stop took longer than ${STOP_DEADLINE_MS} ms; exiting`);
+              process.exit(EXIT_FAILED);
+            }, STOP_DEADLINE_MS);
+            deadline.unref();
+            gateway.stop().then(
+              () => {
+                clearTimeout(deadline);
+                process.exitCode = EXIT_OK;
+                resolve();
+              },
+              (err: unknown) => {
+                log.error({ err }, 'stop failed');
+                process.exitCode = EXIT_FAILED;
+                resolve();
+              },
+            );
+          };
+          process.once('SIGTERM', onSignal);
+          process.once('SIGINT', onSignal);
+          unwatch = watchParent(() => onSignal('parent-gone'));
+        });
+        if ('stop' in clock && typeof clock.stop === 'function') (clock as { stop(): void }).stop();
+      } finally {
+        lock.value.release();
+      }
     });
 }

@@ -42,6 +42,24 @@ describe('store schema', () => {
     db.close();
   });
 
+  it('gives interval energy written before version 2 a quality: measured, or gap where it was a gap', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    migrate(old, STORE_MIGRATIONS.filter((m) => m.version === 1));
+    const insert = old.prepare('INSERT INTO interval_energy (device_id, interval_start_ms, interval_ms, import_wh, export_wh, gap, gap_reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    insert.run('g', 0, 900_000, 100, 0, 0, null);
+    insert.run('g', 900_000, 900_000, null, null, 1, 'import: no-reading-at-end');
+    old.close();
+    const store = Store.open(file);
+    expect(store.intervals.range('g', 0, 1_800_000).map((r) => [r.importWh, r.gap, r.quality])).toEqual([
+      [100, false, 'measured'],
+      [null, true, 'gap'],
+    ]);
+    store.intervals.put([{ deviceId: 'g', intervalStartMs: 1_800_000, intervalMs: 900_000, importWh: 7, exportWh: 0, gap: false, gapReason: null, quality: 'estimated' }]);
+    expect(store.intervals.withQuality('g', 'estimated', 0, 3_600_000).map((r) => r.intervalStartMs)).toEqual([1_800_000]);
+    store.close();
+  });
+
   it('refuses a database written by a newer nabo, and leaves it untouched', () => {
     const file = tempFile();
     Store.open(file).close();
