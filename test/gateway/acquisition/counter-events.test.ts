@@ -26,10 +26,13 @@ let store: Store | undefined;
 const teardown: Array<() => unknown> = [];
 afterEach(async () => {
   for (const t of teardown.splice(0).reverse()) await t();
-  store?.close();
-  store = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  try {
+    store?.close();
+  } finally {
+    store = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  }
 });
 
 function rig(): { s: Store; acquisition: Acquisition; alarms: Alarm[]; job: IntervalJob } {
