@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { BusError } from '../bus/request-queue.js';
 import type { PolledDevice, DeviceReadResult } from './device-reader.js';
 import { HealthRegistry } from './health.js';
-import { checkValues, noteMeterId, type CounterEventNote, type SanityLimits, type SanityState } from './sanity.js';
+import { checkValues, isCounter, noteMeterId, seedCounter, type CounterEventNote, type SanityLimits, type SanityState } from './sanity.js';
 import type { Alarm } from '../events/events.js';
 
 export interface PolledEntry {
@@ -44,6 +44,8 @@ export class Acquisition {
   private readonly timers: TimerHandle[] = [];
   private readonly running = new Set<string>();
   private readonly sanity = new Map<string, SanityState>();
+  /** Counters already started from the store's last value, per device. */
+  private readonly seeded = new Map<string, Set<Quantity>>();
   private readonly latest = new Map<string, LatestReading>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly deviceTail = new Map<string, Promise<unknown>>();
@@ -137,6 +139,7 @@ export class Acquisition {
       state = { lastCounters: {} };
       this.sanity.set(deviceId, state);
     }
+    this.seedFromStore(deviceId, state, frame.values, limits);
     const timing = frame.meterTimeMs !== undefined ? { nowMs: atMs, meterTimeMs: frame.meterTimeMs } : undefined;
     const swap = noteMeterId(state, frame.meterId);
     const { accepted, rejected, events } = checkValues(frame.values, state, limits, timing);
@@ -155,6 +158,21 @@ export class Acquisition {
     if (meterId !== undefined) latest.meterId = meterId;
     if (model !== undefined) latest.model = model;
     this.latest.set(deviceId, latest);
+  }
+
+  /** The first time a counter is seen in this process, it continues from the store's last value. */
+  private seedFromStore(deviceId: string, state: SanityState, values: QuantityValues, limits: SanityLimits): void {
+    let seen = this.seeded.get(deviceId);
+    if (!seen) {
+      seen = new Set();
+      this.seeded.set(deviceId, seen);
+    }
+    for (const q of Object.keys(values) as Quantity[]) {
+      if (seen.has(q) || !isCounter(q)) continue;
+      seen.add(q);
+      const stored = this.store.readings.latestAtOrBefore({ deviceId, quantity: q }, Number.MAX_SAFE_INTEGER);
+      if (stored) seedCounter(state, q, stored.value, limits.counterModulus?.[q]);
+    }
   }
 
   /** A counter re-baselined: logged, recorded for the interval job, raised as an alarm. */

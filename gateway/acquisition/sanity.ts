@@ -84,6 +84,17 @@ export function counterModuli(definition: Pick<DeviceDefinition, 'registers'>): 
   return out;
 }
 
+/**
+ * Starts a counter from the last value stored before this process ran, so a reset, wrap or swap
+ * while the gateway was stopped is seen too. A stored value past the register's width carries
+ * the whole widths it had wrapped as the offset.
+ */
+export function seedCounter(state: SanityState, quantity: Quantity, storedValue: number, modulus?: number): void {
+  if (state.lastCounters[quantity] !== undefined) return;
+  state.lastCounters[quantity] = storedValue;
+  if (modulus !== undefined && storedValue >= modulus) (state.counterOffsets ??= {})[quantity] = Math.floor(storedValue / modulus) * modulus;
+}
+
 /** Notes a frame's meter serial; a different one than before is a swap: every counter re-baselines. */
 export function noteMeterId(state: SanityState, meterId: string | undefined): CounterEventNote | undefined {
   if (meterId === undefined) return undefined;

@@ -5,6 +5,7 @@
 // Needs socat (pseudo-terminals).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealClock } from '../../gateway/clock/clock.js';
+import { IntervalJob } from '../../gateway/acquisition/interval-job.js';
 import type { IntervalEnergyRow } from '../../gateway/store/intervals.js';
 import type { DeviceFault } from '../../device-sim/devices/simulated-device.js';
 import { requireTool } from '../device-sim/transports/tools.js';
@@ -254,5 +255,35 @@ describe('a gateway reading a simulated building for a simulated day (needs soca
     }
     // Nothing the gateway read was turned away by its sanity checks.
     for (const d of health.devices) expect(d.rejectedByReason, d.deviceId).toEqual({});
+  });
+
+  // Last: it rewrites the HAN meter's rows that the gap test above reads as the daemon left them.
+  it('gives the HAN meter every quarter once estimation is on: reconciled to its hourly counters, near the truth', () => {
+    const job = new IntervalJob(new RealClock(), rig.gateway.store, {
+      intervalMs: Q,
+      deviceIds: () => [],
+      maxBracketMs: 2 * 300_000 + 1,
+      graceMs: 305_000,
+      // List 2 is paced to once a minute in this rig (every 10 s on a real meter).
+      estimate: { deviceIds: () => ['ams'], maxPowerGapMs: 120_001 },
+    });
+    for (let s = DAY_START; s < DAY_END; s += Q) job.compute(s);
+    const got = rows('ams');
+    expect(got).toHaveLength(96);
+    // Before the first list 3 (00:00:10) no counter lies before the boundary: that quarter stays an estimate.
+    expect(got.map((r) => r.quality)).toEqual(['estimated', ...Array.from({ length: 95 }, () => 'reconciled')]);
+    // Each quarter near the truth (list 2 paced to a minute here; a real meter's 10 s does better)…
+    for (const r of got.slice(1)) {
+      const t = truthOf(r.intervalStartMs);
+      expect.soft(Math.abs(r.importWh! - t.importWh), new Date(r.intervalStartMs).toISOString()).toBeLessThanOrEqual(25);
+      expect.soft(Math.abs(r.exportWh! - t.exportWh), new Date(r.intervalStartMs).toISOString()).toBeLessThanOrEqual(25);
+    }
+    // …and each hour's four quarters add up to the hour's counter difference (list 3 is 10 s late).
+    for (let h = 1; h < 24; h++) {
+      const quarters = got.slice(4 * h, 4 * h + 4);
+      const [a, b] = [rig.truth.get(at(h))!, rig.truth.get(at(h) + HOUR)!];
+      expect.soft(Math.abs(quarters.reduce((n, r) => n + r.importWh!, 0) - (b.energyImportWh - a.energyImportWh)), `hour ${h}`).toBeLessThanOrEqual(2);
+      expect.soft(Math.abs(quarters.reduce((n, r) => n + r.exportWh!, 0) - (b.energyExportWh - a.energyExportWh)), `hour ${h}`).toBeLessThanOrEqual(2);
+    }
   });
 });

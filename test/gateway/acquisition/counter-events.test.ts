@@ -19,16 +19,20 @@ import { ModbusTcpServer } from '../../../device-sim/transports/modbus-tcp-serve
 
 const Q = 900_000;
 const MIN = 60_000;
+const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 5, 21, 10);
 let dir: string | undefined;
 let store: Store | undefined;
 const teardown: Array<() => unknown> = [];
 afterEach(async () => {
   for (const t of teardown.splice(0).reverse()) await t();
-  store?.close();
-  store = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  try {
+    store?.close();
+  } finally {
+    store = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  }
 });
 
 function rig(): { s: Store; acquisition: Acquisition; alarms: Alarm[]; job: IntervalJob } {
@@ -145,5 +149,36 @@ describe('counter reset through the simulator', () => {
     ]);
     // Read all along: nothing rejected after the reset.
     expect(acquisition.health.snapshot().devices[0]?.rejectedByReason).toEqual({});
+  });
+});
+
+describe('counters across a restart', () => {
+  it('sees a reset that happened while the gateway was stopped, and a glitch right after a start', () => {
+    const { s, acquisition } = rig();
+    feed(acquisition, (m) => 1_000_000 + 60 * m);
+    s.readings.flush();
+    // A new process on the same store.
+    const alarms: Alarm[] = [];
+    const restarted = new Acquisition(new SimulatedClock({ startMs: T0 + HOUR }), s, createLogger({ level: 'silent', pretty: false }), { onAlarm: (a) => alarms.push(a) });
+    restarted.accept('grid', 'lan', T0 + HOUR, { values: { energyImportWh: 999_000 } }, {});
+    expect(restarted.health.snapshot().devices[0]?.rejectedByReason).toEqual({ 'counter-went-backwards': 1 });
+    restarted.accept('grid', 'lan', T0 + HOUR + MIN, { values: { energyImportWh: 40 } }, {});
+    expect(alarms.map((a) => [a.code, a.details?.fromValue, a.details?.toValue])).toEqual([['counter-reset', 1_000_000 + 60 * 45, 40]]);
+  });
+
+  it('keeps unwrapping a wrapped counter after a restart', () => {
+    const { s, acquisition } = rig();
+    const modulus = 2 ** 16;
+    const limits = { counterModulus: { energyImportWh: modulus } };
+    feed(acquisition, (m) => (modulus - 600 + 60 * m) % modulus, () => ({}), limits);
+    s.readings.flush();
+    const last = s.readings.latestAtOrBefore({ deviceId: 'grid', quantity: 'energyImportWh' }, Number.MAX_SAFE_INTEGER)!.value;
+    expect(last).toBe(modulus - 600 + 60 * 45);
+    const alarms: Alarm[] = [];
+    const restarted = new Acquisition(new SimulatedClock({ startMs: T0 + HOUR }), s, createLogger({ level: 'silent', pretty: false }), { onAlarm: (a) => alarms.push(a) });
+    restarted.accept('grid', 'lan', T0 + HOUR, { values: { energyImportWh: (last + 60) % modulus } }, limits);
+    s.readings.flush();
+    expect(s.readings.latestAtOrBefore({ deviceId: 'grid', quantity: 'energyImportWh' }, Number.MAX_SAFE_INTEGER)!.value).toBe(last + 60);
+    expect(alarms).toEqual([]);
   });
 });

@@ -18,10 +18,13 @@ const T0 = Date.UTC(2026, 5, 21, 10);
 let store: Store | undefined;
 let dir: string | undefined;
 afterEach(() => {
-  store?.close();
-  store = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  try {
+    store?.close();
+  } finally {
+    store = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  }
 });
 
 function openStore(): Store {
