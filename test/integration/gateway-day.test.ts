@@ -257,7 +257,7 @@ describe('a gateway reading a simulated building for a simulated day (needs soca
     for (const d of health.devices) expect(d.rejectedByReason, d.deviceId).toEqual({});
   });
 
-  // Last: it rewrites the HAN meter's rows that the gap test above reads as the daemon left them.
+  // Last: it recomputes the HAN meter's rows (the daemon's own are checked above) with the rig's list 2 pace.
   it('gives the HAN meter every quarter once estimation is on: reconciled to its hourly counters, near the truth', () => {
     const job = new IntervalJob(new RealClock(), rig.gateway.store, {
       intervalMs: Q,
