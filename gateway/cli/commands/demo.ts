@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--minutes <n>', 'stop after this many simulated minutes (default: run until Ctrl-C)')
     .option('--every <minutes>', 'simulated minutes between summaries', '15')
     .option('--tcp-only', 'Modbus TCP devices only (no socat needed)')
-    .option('--data <dir>', 'where the gateways keep their stores (default: a fresh temp folder)')
+    .option('--data <dir>', 'where the gateways keep their stores (default: a fresh temp folder, removed when the demo ends)')
     .option('--format <format>', 'json (one line per summary) or table (default: table on a terminal)')
     .addHelpText('after', '\nExamples:\n  $ nabo demo\n  $ nabo demo --buildings 4 --speed 120 --minutes 240 --format json\n')
     .action(async (opts: DemoOptions) => {
@@ -59,12 +59,17 @@ export function register(program: Command): void {
         seed: positiveInt('seed', opts.seed, 2 ** 31),
         tcpOnly: opts.tcpOnly === true,
         stepMs: 1000 * Math.max(1, Math.ceil(speed / 120)),
+        speed,
       });
       const clock = new SimulatedClock({ startMs, speed });
       const log = createLogger({ level: process.env.NABO_LOG_LEVEL ?? 'warn', name: 'demo' });
       const sim = await startSimulator(spec, { clock, tcpOnly: opts.tcpOnly === true });
       const listing = sim.listing({ mode: 'simulated', startAt: new Date(startMs).toISOString(), speed });
       const dataRoot = opts.data ?? mkdtempSync(join(tmpdir(), 'nabo-demo-'));
+      // Stores the demo made for itself go with it; --data keeps them.
+      const removeData = (): void => {
+        if (opts.data === undefined) rmSync(dataRoot, { recursive: true, force: true });
+      };
       const gateways: Array<{ blockId: string; buildingId: string; gw: GatewayHandle; gridDevice?: string }> = [];
       // The devices answer on the simulated clock (the Firmata handshake too): run it from here.
       clock.start();
@@ -84,9 +89,10 @@ export function register(program: Command): void {
       } catch (err) {
         for (const g of gateways) await g.gw.stop();
         await sim.close();
+        removeData();
         throw err;
       }
-      process.stderr.write(`nabo demo: ${gateways.length} buildings simulated and read by ${gateways.length} gateways at ${speed}x; stores in ${dataRoot}; control API ${sim.control.url}\n`);
+      process.stderr.write(`nabo demo: ${gateways.length} buildings simulated and read by ${gateways.length} gateways at ${speed}x; stores in ${dataRoot}${opts.data === undefined ? ' (removed at the end; --data keeps them)' : ''}; control API ${sim.control.url}\n`);
 
       const summary = (): Record<string, unknown> => {
         const rows = gateways.map(({ blockId, buildingId, gw, gridDevice }) => {
@@ -144,6 +150,7 @@ export function register(program: Command): void {
       for (const g of gateways) await g.gw.stop().catch(() => (failed = true));
       await sim.close();
       clock.stop();
+      removeData();
       process.exitCode = failed ? EXIT_FAILED : EXIT_OK;
     });
 }

@@ -1,10 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { IntervalJob } from '../../../gateway/acquisition/interval-job.js';
 import { Store } from '../../../gateway/store/store.js';
+
+afterAll(removeTempFolders);
 
 const Q = 900_000;
 const T0 = Date.UTC(2026, 5, 21, 10);
@@ -15,7 +17,7 @@ afterEach(() => {
 });
 
 function setup(): { store: Store; job: IntervalJob } {
-  store = Store.open(join(mkdtempSync(join(tmpdir(), 'nabo-interval-job-')), 'nabo.db'));
+  store = Store.open(join(tempFolder('nabo-interval-job-'), 'nabo.db'));
   const clock = new SimulatedClock({ startMs: T0 });
   const job = new IntervalJob(clock, store, { intervalMs: Q, deviceIds: () => ['s0', 'grid'], maxBracketMs: 120_001, graceMs: 65_000 });
   return { store, job };
