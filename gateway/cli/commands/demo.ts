@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
 import { gatewayConfigFor } from '../../config/from-fleet.js';
 import { startSimulator } from '../../../device-sim/fleet/simulator.js';
+import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';
 import { SimulatedClock } from '../../clock/clock.js';
 import { validateConfig } from '../../config/load.js';
 import { startGateway, type GatewayHandle } from '../../daemon.js';
@@ -63,7 +64,15 @@ export function register(program: Command): void {
       });
       const clock = new SimulatedClock({ startMs, speed });
       const log = createLogger({ level: process.env.NABO_LOG_LEVEL ?? 'warn', name: 'demo' });
-      const sim = await startSimulator(spec, { clock, tcpOnly: opts.tcpOnly === true });
+      let sim: Awaited<ReturnType<typeof startSimulator>>;
+      try {
+        sim = await startSimulator(spec, { clock, tcpOnly: opts.tcpOnly === true });
+      } catch (err) {
+        if (!(err instanceof ToolMissingError)) throw err;
+        process.stderr.write(`nabo demo: ${err.message}; or run with --tcp-only (Modbus TCP devices only)\n`);
+        process.exitCode = EXIT_FAILED;
+        return;
+      }
       const listing = sim.listing({ mode: 'simulated', startAt: new Date(startMs).toISOString(), speed });
       const dataRoot = opts.data ?? mkdtempSync(join(tmpdir(), 'nabo-demo-'));
       // Stores the demo made for itself go with it; --data keeps them.
