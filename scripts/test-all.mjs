@@ -1,39 +1,43 @@
 // Runs the whole vitest suite and ends with the plain line CI reads: `N passed, N failed`.
-// Skipped or todo tests are reported after it and never counted as passed.
+// A test that could not run (a file that failed to load, a test skipped because its setup
+// failed, e.g. a tool it needs is missing) counts as failed; tests skipped on purpose are
+// reported after that line and never counted as passed. The run gets a private TMPDIR, and
+// whatever a test leaves behind in it is named and counted as a failure.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countResults } from './test-results.mjs';
 
-const out = join(mkdtempSync(join(tmpdir(), 'nabo-test-')), 'results.json');
+const work = mkdtempSync(join(tmpdir(), 'nabo-test-'));
+const out = join(work, 'results.json');
+const testTmp = mkdtempSync(join(tmpdir(), 'nabo-test-tmp-'));
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
-const run = spawnSync('npx', args, { stdio: 'inherit' });
+const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, TMPDIR: testTmp } });
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-if (existsSync(out)) {
-  const report = JSON.parse(readFileSync(out, 'utf8'));
-  for (const file of report.testResults ?? []) {
-    // A file that failed to load counts as a failure even though it ran no test.
-    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed++;
-    for (const t of file.assertionResults ?? []) {
-      if (t.status === 'passed') passed++;
-      else if (t.status === 'failed') failed++;
-      else skipped++;
-    }
-  }
-} else {
-  failed++;
+let counts = { passed: 0, failed: 0, skipped: 0, couldNotRun: [] };
+if (existsSync(out)) counts = countResults(JSON.parse(readFileSync(out, 'utf8')));
+else {
+  counts.failed++;
   console.error('test-all: vitest wrote no report');
 }
-if (run.status !== 0 && failed === 0) {
-  failed++;
+for (const t of counts.couldNotRun) console.error(`test-all: could not run (counted as failed): ${t}`);
+if (run.status !== 0 && counts.failed === 0) {
+  counts.failed++;
   console.error(`test-all: vitest exited ${run.status} without a failed test (an error outside tests)`);
 }
-if (passed === 0 && failed === 0) {
-  failed++;
+if (counts.passed === 0 && counts.failed === 0) {
+  counts.failed++;
   console.error('test-all: no test ran');
 }
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(failed > 0 ? 1 : 0);
+// tsx keeps its compile cache there (tsx-<uid>): a cache, not something a test forgot.
+const left = readdirSync(testTmp).filter((name) => !/^tsx-\d+$/.test(name));
+if (left.length > 0) {
+  counts.failed++;
+  console.error(`test-all: tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in their temp folder: ${left.join(', ')}`);
+}
+rmSync(testTmp, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true });
+console.log(`${counts.passed} passed, ${counts.failed} failed`);
+if (counts.skipped) console.log(`${counts.skipped} skipped`);
+process.exit(counts.failed > 0 ? 1 : 0);

@@ -27,6 +27,8 @@ export class PushMeter {
   readonly faults = new FaultSwitch();
   private readonly reported: ReportedValues;
   private timer: TimerHandle | undefined;
+  /** The grid instant (a multiple of the tick) the next frame belongs to. */
+  private nextSlotMs: number;
   private readonly garbage: GarbageInjector;
   /** Frames written to the line. */
   framesSent = 0;
@@ -41,14 +43,9 @@ export class PushMeter {
     this.reported = new ReportedValues(ctx.truth, this.faults);
     this.garbage = new GarbageInjector(ctx.clock, () => [this.faults], (b) => line.write(b), () => true, ctx.identity.deviceId);
     this.faults.onChange(() => this.garbage.update());
-    const clock = ctx.clock;
-    const now = clock.now();
-    const tick = schedule.tickMs;
-    const firstMs = Math.ceil(now / tick) * tick;
-    this.timer = clock.setTimeout(() => {
-      this.timer = clock.setInterval(() => this.push(), tick);
-      this.push();
-    }, firstMs - now);
+    const now = ctx.clock.now();
+    this.nextSlotMs = Math.ceil(now / schedule.tickMs) * schedule.tickMs;
+    this.armNextTick();
   }
 
   protected static openLine(options: PushMeterOptions): Promise<PtyLine> {
@@ -80,10 +77,33 @@ export class PushMeter {
     await this.line.close();
   }
 
-  private push(): void {
+  /**
+   * One timer per tick, aimed at the next grid instant from wherever the clock is now. A clock
+   * that runs by itself (an accelerated fleet) fires timers a little after their due time and
+   * a fixed-period timer would carry that lag on, drifting off the 2 s / 10 s grid the
+   * schedule's lists are defined on; so each frame belongs to its grid slot, not to the
+   * instant its timer happened to fire.
+   */
+  private armNextTick(): void {
+    const clock = this.ctx.clock;
+    this.timer = clock.setTimeout(() => this.onTick(), Math.max(0, this.nextSlotMs - clock.now()));
+  }
+
+  private onTick(): void {
+    const tick = this.schedule.tickMs;
+    const now = this.ctx.clock.now();
+    let slot = this.nextSlotMs;
+    // Woken a whole tick late or more (a stalled process): the missed slots are gone, as a meter's
+    // frames are to a gateway that was not listening.
+    if (now - slot >= tick) slot = Math.floor(now / tick) * tick;
+    this.nextSlotMs = slot + tick;
+    this.armNextTick();
+    this.push(slot);
+  }
+
+  private push(atMs: number): void {
     if (this.faults.has('no-answer')) return;
-    const atMs = this.ctx.clock.now();
-    let frame = this.schedule.frameAt(atMs, this.reported.read(), this.meterTimeMs());
+    let frame = this.schedule.frameAt(atMs, this.reported.read(), atMs + (this.faults.get('clock-skew')?.skewMs ?? 0));
     if (!frame) return;
     if (this.faults.has('crc-error')) frame = this.schedule.corrupt(frame);
     const out = frame;

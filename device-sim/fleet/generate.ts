@@ -4,6 +4,7 @@
 // transports (an RTU bus carrying the meter and inverter, a HAN meter, a P1 meter, an S0
 // pulse board), so a small fleet exercises everything without a pty per device.
 import { Prng } from '../random.js';
+import { s0CapacityKW } from './fleet-runner.js';
 import { FLEET_VERSION, type FleetBuilding, type FleetDevice, type FleetSpec } from './fleet-file.js';
 
 export interface GenerateOptions {
@@ -13,17 +14,31 @@ export interface GenerateOptions {
   /** Only Modbus TCP devices (no pseudo-terminals, no socat needed). */
   tcpOnly?: boolean;
   stepMs?: number;
+  /** Simulated ms per real ms the fleet will run at: S0 pulse constants are chosen to carry its power (default 1). */
+  speed?: number;
 }
 
 const HAN_VENDORS = ['aidon', 'kaifa', 'kamstrup'] as const;
 type Extra = 'rtu' | 'han' | 'p1' | 's0';
 const EXTRAS: readonly Extra[] = ['rtu', 'han', 'p1', 's0'];
 
+/** Meter constants S0 outputs are sold with, imp/kWh, finest first. */
+const S0_CONSTANTS = [1000, 800, 500, 400, 250, 200, 100, 50, 25, 10, 5, 2, 1] as const;
+
+/**
+ * The finest standard constant whose output carries twice `peakKW` at `speed`: an accelerated
+ * clock stretches every pulse (DIN 43864 wants 30 ms of real time), so at --speed 60 a
+ * 1000 imp/kWh output tops out below 1 kW and would silently fall behind a house's load.
+ */
+export function s0ConstantFor(speed: number, peakKW: number): number {
+  return S0_CONSTANTS.find((c) => s0CapacityKW(speed, c) >= 2 * peakKW) ?? 1;
+}
+
 function round(value: number, step: number): number {
   return Math.round(value / step) * step;
 }
 
-function building(rng: Prng, id: string, office: boolean, extra: Extra | undefined, hanVendor: (typeof HAN_VENDORS)[number]): FleetBuilding {
+function building(rng: Prng, id: string, office: boolean, extra: Extra | undefined, hanVendor: (typeof HAN_VENDORS)[number], speed: number): FleetBuilding {
   const hasPv = office || rng.next() < 0.75;
   const hasBattery = office ? rng.next() < 0.5 : rng.next() < 0.4;
   const b: FleetBuilding = {
@@ -48,8 +63,10 @@ function building(rng: Prng, id: string, office: boolean, extra: Extra | undefin
   if (extra === 'han') b.devices.push({ kind: 'han', id: 'ams', vendor: hanVendor });
   if (extra === 'p1') b.devices.push({ kind: 'p1', id: 'p1', dsmrVersion: '5.0' });
   if (extra === 's0') {
-    const pins: Array<{ pin: number; counts: 'grid-import' | 'grid-export' | 'pv'; impulsesPerKWh: number }> = [{ pin: 2, counts: 'grid-import', impulsesPerKWh: 1000 }];
-    if (b.pv) pins.push({ pin: 3, counts: 'pv', impulsesPerKWh: 1000 });
+    // Peaks: a house's load stays under 15 kW (heat pump, tank, appliances); an office's under 50 W/m².
+    const loadPeakKW = b.load.profile === 'office' ? ((b.load.areaM2 ?? 1500) * 50) / 1000 : 15;
+    const pins: Array<{ pin: number; counts: 'grid-import' | 'grid-export' | 'pv'; impulsesPerKWh: number }> = [{ pin: 2, counts: 'grid-import', impulsesPerKWh: s0ConstantFor(speed, loadPeakKW) }];
+    if (b.pv) pins.push({ pin: 3, counts: 'pv', impulsesPerKWh: s0ConstantFor(speed, b.pv.kWp) });
     b.devices.push({ kind: 's0-board', id: 'pulses', pins });
   }
   return b;
@@ -77,7 +94,7 @@ export function generateFleet(options: GenerateOptions): FleetSpec {
       const extra = options.tcpOnly ? undefined : EXTRAS[turn % EXTRAS.length];
       const vendor = HAN_VENDORS[Math.floor(turn / EXTRAS.length) % HAN_VENDORS.length] ?? 'aidon';
       turn++;
-      block.buildings.push(building(rng, `b${k}-h${h}`, office, extra, vendor));
+      block.buildings.push(building(rng, `b${k}-h${h}`, office, extra, vendor, options.speed ?? 1));
     }
     fleet.blocks.push(block);
   }

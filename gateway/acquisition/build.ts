@@ -20,6 +20,9 @@ import { DEFAULT_IEC_READOUT_TIMEOUT_MS, IecDevice } from './iec-device.js';
 import { hanDecoder, p1Decoder } from './push-decoders.js';
 import { SunSpecDevice } from './sunspec-device.js';
 
+/** The mark on S0 readings taken while the pulse output ran at its limit. */
+export const S0_SATURATED = 's0-saturated';
+
 export interface ModbusBus {
   kind: 'modbus';
   config: BusConfig;
@@ -40,7 +43,7 @@ export interface FirmataBus {
   config: BusConfig;
   port: FirmataPort;
   /** One S0 meter per pin. */
-  meters: Map<number, { deviceId: string; accumulator: S0Accumulator; pv: boolean }>;
+  meters: Map<number, { deviceId: string; accumulator: S0Accumulator; pv: boolean; saturatedReported: number }>;
   /**
    * Reports every meter's count once per period while the board is connected: pulses come only
    * when energy flows, and a quiet hour must read as "no energy", not as a hole in the data.
@@ -136,7 +139,7 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
       const pinDevices = config.devices.filter((x) => x.bus === bus.id && x.pin !== undefined && x.impulsesPerKWh !== undefined);
       for (const d of pinDevices) {
         const initialEnergyWh = Math.round(options.s0StartWh?.(d.id) ?? 0);
-        meters.set(d.pin as number, { deviceId: d.id, pv: d.role === 'pv', accumulator: new S0Accumulator({ impulsesPerKWh: d.impulsesPerKWh as number, initialEnergyWh }) });
+        meters.set(d.pin as number, { deviceId: d.id, pv: d.role === 'pv', saturatedReported: 0, accumulator: new S0Accumulator({ impulsesPerKWh: d.impulsesPerKWh as number, initialEnergyWh }) });
       }
       const pollClock = options.pollClock ?? ioClock;
       const values = (meter: { accumulator: S0Accumulator; pv: boolean }, atMs: number): PushedFrame['values'] => {
@@ -155,7 +158,12 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
           const meter = meters.get(pin);
           if (!meter) return;
           const outcome = meter.accumulator.feed({ edge, atMs });
-          if (outcome === 'counted') options.onPushed(meter.deviceId, bus.id, { values: values(meter, atMs) });
+          if (outcome === 'counted') {
+            // Back-to-back pulses: the output is at its limit and the count may fall behind.
+            const saturated = meter.accumulator.state.lastSaturated;
+            if (saturated) health.recordMark(meter.deviceId, bus.id, S0_SATURATED, atMs);
+            options.onPushed(meter.deviceId, bus.id, { values: values(meter, atMs), ...(saturated ? { flags: [S0_SATURATED] } : {}) });
+          }
           else if (outcome !== 'started') health.recordRejection(meter.deviceId, bus.id, `s0-${outcome}`);
         },
         onError: (message) => {
@@ -169,7 +177,13 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
           if (timer || !Number.isFinite(periodMs)) return;
           const report = (): void => {
             if (!port.connected) return;
-            for (const m of meters.values()) options.onPushed(m.deviceId, bus.id, { values: values(m, pollClock.now()) });
+            for (const m of meters.values()) {
+              // A report after saturated pulses carries the mark on, so the interval it closes sees it.
+              const saturated = m.accumulator.state.saturatedPulses;
+              const flagged = saturated > m.saturatedReported;
+              m.saturatedReported = saturated;
+              options.onPushed(m.deviceId, bus.id, { values: values(m, pollClock.now()), ...(flagged ? { flags: [S0_SATURATED] } : {}) });
+            }
           };
           timer = pollClock.setInterval(report, periodMs);
           // The count where it starts, so the first interval has its opening reading.

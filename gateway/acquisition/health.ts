@@ -10,6 +10,11 @@ export interface DeviceHealth {
   reads: number;
   errorsByKind: Record<string, number>;
   rejectedByReason: Record<string, number>;
+  /**
+   * Readings accepted but marked (e.g. 's0-saturated': a pulse output at its limit), with when
+   * the last one came, so an interval that contains one can be marked too.
+   */
+  marks: Record<string, { count: number; lastAtMs: number }>;
   lastLatencyMs: number | null;
   /** Exponentially weighted mean latency, ms. */
   meanLatencyMs: number | null;
@@ -53,7 +58,7 @@ export class HealthRegistry {
   device(deviceId: string, busId: string): DeviceHealth {
     let d = this.devices.get(deviceId);
     if (!d) {
-      d = { deviceId, busId, lastSuccessMs: null, lastErrorMs: null, lastError: null, reads: 0, errorsByKind: {}, rejectedByReason: {}, lastLatencyMs: null, meanLatencyMs: null };
+      d = { deviceId, busId, lastSuccessMs: null, lastErrorMs: null, lastError: null, reads: 0, errorsByKind: {}, rejectedByReason: {}, marks: {}, lastLatencyMs: null, meanLatencyMs: null };
       this.devices.set(deviceId, d);
     }
     return d;
@@ -91,9 +96,21 @@ export class HealthRegistry {
     d.rejectedByReason[reason] = (d.rejectedByReason[reason] ?? 0) + 1;
   }
 
+  recordMark(deviceId: string, busId: string, mark: string, atMs: number): void {
+    const d = this.device(deviceId, busId);
+    const m = d.marks[mark];
+    d.marks[mark] = { count: (m?.count ?? 0) + 1, lastAtMs: Math.max(m?.lastAtMs ?? atMs, atMs) };
+  }
+
+  /** Whether a device had a reading with `mark` at or after `sinceMs` (an interval's start). */
+  markedSince(deviceId: string, mark: string, sinceMs: number): boolean {
+    const m = this.devices.get(deviceId)?.marks[mark];
+    return m !== undefined && m.lastAtMs >= sinceMs;
+  }
+
   snapshot(): { devices: DeviceHealth[]; buses: BusHealth[] } {
     return {
-      devices: [...this.devices.values()].map((d) => ({ ...d, errorsByKind: { ...d.errorsByKind }, rejectedByReason: { ...d.rejectedByReason } })),
+      devices: [...this.devices.values()].map((d) => ({ ...d, errorsByKind: { ...d.errorsByKind }, rejectedByReason: { ...d.rejectedByReason }, marks: Object.fromEntries(Object.entries(d.marks).map(([k, v]) => [k, { ...v }])) })),
       buses: [...this.buses.values()].map((b) => ({ ...b })),
     };
   }

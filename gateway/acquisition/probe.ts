@@ -106,7 +106,9 @@ export async function probeDevices(config: NaboConfig, options: ProbeOptions): P
         const rejected = health.snapshot().devices.find((x) => x.deviceId === d.id)?.rejectedByReason ?? {};
         const openFailure = openFailures.find((f) => f.busId === d.bus);
         const kinds = Object.entries(rejected).map(([k, n]) => `${n}× ${k}`);
-        r.errors.push(`no frame within ${options.pushWaitMs} ms${kinds.length ? ` (rejected: ${kinds.join(', ')})` : ''}${bus.port.connected ? '' : `; port not open${openFailure ? `: ${openFailure.error}` : ''}`}`);
+        // Frames that came but would not decrypt mean the keys are wrong, not that the meter is silent.
+        const keyHint = rejected['frame-decrypt'] ? "; the HAN keys do not match the meter's (encryptionKey, authenticationKey from the DSO)" : '';
+        r.errors.push(`no frame within ${options.pushWaitMs} ms${kinds.length ? ` (rejected: ${kinds.join(', ')})` : ''}${keyHint}${bus.port.connected ? '' : `; port not open${openFailure ? `: ${openFailure.error}` : ''}`}`);
       }
       results.push(r);
     }

@@ -19,6 +19,18 @@ export interface ScanFinding {
   identity?: Record<string, unknown>;
 }
 
+/**
+ * Exceptions a Modbus gateway (TCP to RS-485) answers for a unit id behind it: 0x0A "gateway
+ * path unavailable", 0x0B "gateway target device failed to respond". The gateway answered, but
+ * no device did: nothing lives at that unit id.
+ */
+const GATEWAY_EXCEPTIONS: ReadonlySet<number> = new Set([0x0a, 0x0b]);
+
+function gatewayException(err: BusError): boolean {
+  const code = /exception (\d+)/.exec(err.message)?.[1];
+  return err.kind === 'exception' && code !== undefined && GATEWAY_EXCEPTIONS.has(Number(code));
+}
+
 export interface ScanOptions {
   port: ModbusPort;
   line: LineModel;
@@ -40,7 +52,7 @@ export async function scanBus(options: ScanOptions): Promise<ScanFinding[]> {
         answered = true;
         return r.kind === 'read' ? r.registers : undefined;
       } catch (err) {
-        if (err instanceof BusError && (err.kind === 'exception' || err.kind === 'protocol')) answered = true;
+        if (err instanceof BusError && (err.kind === 'exception' || err.kind === 'protocol') && !gatewayException(err)) answered = true;
         return undefined;
       }
     };
@@ -81,9 +93,25 @@ export async function scanBus(options: ScanOptions): Promise<ScanFinding[]> {
   return findings;
 }
 
-/** A config snippet (YAML) for what the scan found. */
-export function configSnippet(busId: string, findings: readonly ScanFinding[]): string {
-  const lines = ['devices:'];
+/** The bus a scan ran on, as the config's `buses:` entry defines it. */
+export type ScannedBus =
+  | { id: string; kind: 'modbus-tcp'; host: string; port: number }
+  | { id: string; kind: 'modbus-rtu'; path: string; baudRate: number; parity: 'none' | 'even' | 'odd' };
+
+/**
+ * A config snippet (YAML) for what the scan found. Given the bus itself (not only its id), the
+ * snippet defines it too, so it pastes into a config as a whole.
+ */
+export function configSnippet(bus: string | ScannedBus, findings: readonly ScanFinding[]): string {
+  const busId = typeof bus === 'string' ? bus : bus.id;
+  const lines: string[] = [];
+  if (typeof bus !== 'string') {
+    lines.push('buses:', `  - id: ${bus.id}`, `    kind: ${bus.kind}`);
+    if (bus.kind === 'modbus-tcp') lines.push(`    host: ${bus.host}`, `    port: ${bus.port}`);
+    else lines.push(`    path: ${bus.path}`, `    baudRate: ${bus.baudRate}`, `    parity: ${bus.parity}`);
+  }
+  lines.push('devices:');
+  const before = lines.length;
   for (const f of findings) {
     if (!f.model) {
       lines.push(`  # unit ${f.unitId}: ${f.description}`);
@@ -91,5 +119,7 @@ export function configSnippet(busId: string, findings: readonly ScanFinding[]): 
     }
     lines.push(`  - id: ${f.model === 'sunspec' ? 'sunspec' : f.model.split('-').slice(1).join('-') || f.model}-${f.unitId}`, `    bus: ${busId}`, `    model: ${f.model}`, `    unitId: ${f.unitId}`, `    # ${f.description}`);
   }
+  // YAML reads a bare `devices:` as null; an empty list says what was meant.
+  if (!lines.slice(before).some((l) => l.startsWith('  - '))) lines[before - 1] = 'devices: []';
   return `${lines.join('\n')}\n`;
 }

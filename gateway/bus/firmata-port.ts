@@ -21,10 +21,20 @@ interface FiveRelay {
   open(): void;
   close(): void;
 }
+interface FirmataIo {
+  on(event: 'error', cb: (err: unknown) => void): void;
+}
 interface Five {
   Board: new (options: { io: unknown; repl: boolean; debug: boolean; timeout?: number }) => FiveBoard;
   Button: new (options: { pin: number; board: FiveBoard; isPullup?: boolean }) => FiveButton;
   Relay: new (options: { pin: number; board: FiveBoard; type?: 'NO' | 'NC' }) => FiveRelay;
+}
+
+/** johnny-five reports some errors as log events ({ message }), others as Error objects. */
+function message(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+  return String(err);
 }
 
 export interface FirmataPortOptions {
@@ -57,16 +67,31 @@ export class FirmataPort {
       (cb) =>
         new Promise((resolve, reject) => {
           const five = require('johnny-five') as Five;
-          const { Firmata } = require('firmata-io') as { Firmata: new (port: SerialPort) => unknown };
+          const { Firmata } = require('firmata-io') as { Firmata: new (port: SerialPort) => FirmataIo };
           const port = new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: true });
-          port.on('close', () => cb.onLost('port closed'));
-          port.on('error', (err) => cb.onLost(err.message));
-          const board = new five.Board({ io: new Firmata(port), repl: false, debug: false, timeout: 10_000 });
-          board.on('error', (err) => {
-            reject(err instanceof Error ? err : new Error(String(err)));
-            cb.onLost(String(err));
-          });
+          let ready = false;
+          let failed = false;
+          // Every way the board can go (a missing path, an unplugged cable, a board that never
+          // answers its handshake) ends here once: the open fails or the link is lost, and the
+          // port is let go so the next attempt can take the path again.
+          const fail = (reason: string): void => {
+            if (failed) return;
+            failed = true;
+            if (ready) this.ready = false;
+            else reject(new Error(reason));
+            cb.onLost(reason);
+            if (port.isOpen) port.close(() => undefined);
+          };
+          port.on('close', () => fail('port closed'));
+          port.on('error', (err: Error) => fail(err.message));
+          const io = new Firmata(port);
+          // firmata-io re-emits the port's errors as its own 'error' event; with no listener that
+          // event would be thrown and take the whole gateway down.
+          io.on('error', (err: unknown) => fail(message(err)));
+          const board = new five.Board({ io, repl: false, debug: false, timeout: 10_000 });
+          board.on('error', (err) => fail(message(err)));
           board.on('ready', () => {
+            if (failed) return;
             for (const pin of options.pulsePins) {
               const button = new five.Button({ pin, board });
               button.on('down', () => {
@@ -79,12 +104,14 @@ export class FirmataPort {
               });
             }
             this.relays = new Map((options.relayPins ?? []).map((pin) => [pin, new five.Relay({ pin, board })]));
+            ready = true;
             this.ready = true;
             for (const w of this.readyWaiters.splice(0)) w();
             resolve({
               write: () => undefined,
               close: () => {
                 this.ready = false;
+                failed = true;
                 if (port.isOpen) port.close(() => undefined);
               },
             });

@@ -10,6 +10,11 @@ import { ReconnectingLink } from './reconnecting-link.js';
 
 export interface PushedFrame {
   values: QuantityValues;
+  /**
+   * Marks on the frame's values that a consumer must not store as a plain measurement:
+   * 's0-saturated' = the pulse output ran at its limit, so the energy may lag the truth.
+   */
+  flags?: readonly string[];
   meterTimeMs?: number;
   meterId?: string;
   model?: string;

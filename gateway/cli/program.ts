@@ -29,7 +29,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`nabo: ${err.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`nabo: ${(err as Error).stack ?? String(err)}\n`);
+    // One clear line (STYLE.md): the message says what went wrong and what to do; the stack
+    // is for bug reports and comes with NABO_DEBUG=1.
+    const message = err instanceof Error ? err.message : String(err);
+    const debug = process.env.NABO_DEBUG === '1' && err instanceof Error ? `\n${err.stack ?? ''}` : '';
+    process.stderr.write(`nabo: ${message.split('\n')[0] ?? message}${debug}\n`);
     return EXIT_FAILED;
   }
 }

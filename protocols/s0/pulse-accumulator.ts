@@ -37,13 +37,26 @@ export interface S0State {
   lastPulseEndMs?: number;
   /** Time between the last two counted pulse starts. */
   lastIntervalMs?: number;
+  /**
+   * Counted pulses that came back to back (a pause no longer than SATURATION_PAUSE_RATIO times
+   * the pulse): the output pulsed as fast as it can, so the energy it stands for may be more
+   * than it could carry, and the count lags or drops what it could not.
+   */
+  saturatedPulses: number;
+  /** The last counted pulse came back to back. */
+  lastSaturated: boolean;
   rejected: Record<S0RejectKind, number>;
 }
+
+/** A pause at most this many times the pulse's own width means the output ran at its limit. */
+export const SATURATION_PAUSE_RATIO = 1.25;
 
 export type S0Outcome = 'counted' | 'started' | S0RejectKind;
 
 export const INITIAL_S0_STATE: S0State = Object.freeze({
   pulses: 0,
+  saturatedPulses: 0,
+  lastSaturated: false,
   rejected: Object.freeze({ 'too-short': 0, 'short-pause': 0, 'unmatched-edge': 0, 'out-of-order': 0 }),
 }) as S0State;
 
@@ -70,7 +83,8 @@ export function stepS0(s: S0State, e: S0Event, c: S0Config): { state: S0State; o
   const { activeSinceMs: _ended, ...idle } = s;
   if (e.atMs - start < (c.minPulseWidthMs ?? 30)) return reject(idle, 'too-short', e.atMs);
   if (s.lastPulseEndMs !== undefined && start - s.lastPulseEndMs < (c.minPauseMs ?? 0)) return reject(idle, 'short-pause', e.atMs);
-  const next: S0State = { ...idle, pulses: s.pulses + 1, lastEventMs: e.atMs, lastPulseStartMs: start, lastPulseEndMs: e.atMs };
+  const saturated = s.lastPulseEndMs !== undefined && start - s.lastPulseEndMs <= (e.atMs - start) * SATURATION_PAUSE_RATIO;
+  const next: S0State = { ...idle, pulses: s.pulses + 1, lastEventMs: e.atMs, lastPulseStartMs: start, lastPulseEndMs: e.atMs, saturatedPulses: s.saturatedPulses + (saturated ? 1 : 0), lastSaturated: saturated };
   if (s.lastPulseStartMs !== undefined) next.lastIntervalMs = start - s.lastPulseStartMs;
   return { state: next, outcome: 'counted' };
 }
@@ -113,8 +127,8 @@ export class S0Accumulator {
   powerW(nowMs: number): number | undefined {
     return s0PowerW(this.s, this.config, nowMs);
   }
-  snapshot(nowMs: number): { pulses: number; energyWh: number; remainder: number; powerW?: number; rejected: Record<S0RejectKind, number> } {
+  snapshot(nowMs: number): { pulses: number; energyWh: number; remainder: number; powerW?: number; saturatedPulses: number; rejected: Record<S0RejectKind, number> } {
     const p = this.powerW(nowMs);
-    return { pulses: this.s.pulses, ...s0Energy(this.s, this.config), ...(p !== undefined ? { powerW: p } : {}), rejected: { ...this.s.rejected } };
+    return { pulses: this.s.pulses, ...s0Energy(this.s, this.config), ...(p !== undefined ? { powerW: p } : {}), saturatedPulses: this.s.saturatedPulses, rejected: { ...this.s.rejected } };
   }
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../temp-folders.js';
 import { stringify } from 'yaml';
 import { SimulatedClock } from '../../gateway/clock/clock.js';
 import { validateConfig } from '../../gateway/config/load.js';
@@ -14,6 +14,8 @@ import type { ServiceContext } from '../../gateway/services/service.js';
 import { ModbusDevice as SimDevice } from '../../device-sim/devices/modbus-device.js';
 import { definitionModel } from '../../device-sim/devices/definition-model.js';
 import { ModbusTcpServer } from '../../device-sim/transports/modbus-tcp-server.js';
+
+afterAll(removeTempFolders);
 
 const T0 = Date.UTC(2026, 5, 21, 10, 0);
 let cleanup: Array<() => unknown> = [];
@@ -47,8 +49,7 @@ async function steadyMeterGateway(clock: SimulatedClock) {
   server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '42', model: 'SDM630' }, truth: () => ({ powerW: 3600, energyImportWh: 1_000_000 + (clock.now() - T0) / 1000, energyExportWh: 500, frequencyHz: 50, voltageL1V: 230 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
   const { port } = await server.listen();
   cleanup.push(() => server.close());
-  const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempFolder('nabo-daemon-');
   const parsed = validateConfig(configFor(dir, port), {});
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   return { dir, config: parsed.config };
@@ -134,7 +135,7 @@ describe('gateway daemon', () => {
   });
 
   it('nabo run starts with every device absent, keeps retrying, and stops on SIGTERM within 5 s', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-daemon-'));
+    const dir = tempFolder('nabo-daemon-');
     const file = join(dir, 'nabo.yaml');
     writeFileSync(file, stringify(configFor(dir, await freePort())));
     const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NABO_LOG_LEVEL: 'info' } });

@@ -3,15 +3,17 @@
 // --speed 60` in another process, which follows the simulator's clock, stores readings of
 // every device and interval energies, and stops cleanly on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../temp-folders.js';
 import { main } from '../../gateway/cli/program.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { storePath } from '../../gateway/daemon.js';
 import { Store } from '../../gateway/store/store.js';
 import { requireTool } from '../device-sim/transports/tools.js';
+
+afterAll(removeTempFolders);
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -45,7 +47,7 @@ function start(args: string[]): { child: ChildProcess; stderr: () => string; exi
 
 beforeAll(() => {
   requireTool('socat');
-  dir = mkdtempSync(path.join(tmpdir(), 'nabo-newcomer-'));
+  dir = tempFolder('nabo-newcomer-');
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { loadConfigFile, validateConfig } from '../../config/load.js';
 import { migrateConfig } from '../../config/migrations.js';
 import { CONFIG_VERSION } from '../../config/schema.js';
 import { configJsonSchema } from '../../config/json-schema.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, formatTable, printJson, resolveFormat } from '../output.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, printJson, resolveFormat } from '../output.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('validate a gateway config and export its schema');
@@ -26,12 +26,16 @@ export function register(program: Command): void {
         process.exitCode = EXIT_OK;
         return;
       }
-      if (format === 'json') printJson({ file, valid: false, problems: result.problems });
-      else {
+      // Each problem once per reader: JSON on stdout for tools (and the lines on stderr for the
+      // person watching), or a list for people. A YAML syntax error comes whole, its excerpt
+      // and caret indented under its place.
+      if (format === 'json') {
+        printJson({ file, valid: false, problems: result.problems });
+        for (const p of result.problems) process.stderr.write(`${p.path}: ${p.message}\n`);
+      } else {
         process.stdout.write(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}\n`);
-        process.stdout.write(formatTable(['path', 'problem'], result.problems.map((p) => [p.path, p.message])));
+        for (const p of result.problems) process.stdout.write(`  ${p.path}: ${p.message.split('\n').join('\n    ')}\n`);
       }
-      for (const p of result.problems) process.stderr.write(`${p.path}: ${p.message}\n`);
       process.exitCode = EXIT_USAGE;
     });
   config

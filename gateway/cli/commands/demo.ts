@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
 import { gatewayConfigFor } from '../../config/from-fleet.js';
 import { startSimulator } from '../../../device-sim/fleet/simulator.js';
+import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';
 import { SimulatedClock } from '../../clock/clock.js';
 import { validateConfig } from '../../config/load.js';
 import { startGateway, type GatewayHandle } from '../../daemon.js';
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .option('--minutes <n>', 'stop after this many simulated minutes (default: run until Ctrl-C)')
     .option('--every <minutes>', 'simulated minutes between summaries', '15')
     .option('--tcp-only', 'Modbus TCP devices only (no socat needed)')
-    .option('--data <dir>', 'where the gateways keep their stores (default: a fresh temp folder)')
+    .option('--data <dir>', 'where the gateways keep their stores (default: a fresh temp folder, removed when the demo ends)')
     .option('--format <format>', 'json (one line per summary) or table (default: table on a terminal)')
     .addHelpText('after', '\nExamples:\n  $ nabo demo\n  $ nabo demo --buildings 4 --speed 120 --minutes 240 --format json\n')
     .action(async (opts: DemoOptions) => {
@@ -59,12 +60,25 @@ export function register(program: Command): void {
         seed: positiveInt('seed', opts.seed, 2 ** 31),
         tcpOnly: opts.tcpOnly === true,
         stepMs: 1000 * Math.max(1, Math.ceil(speed / 120)),
+        speed,
       });
       const clock = new SimulatedClock({ startMs, speed });
       const log = createLogger({ level: process.env.NABO_LOG_LEVEL ?? 'warn', name: 'demo' });
-      const sim = await startSimulator(spec, { clock, tcpOnly: opts.tcpOnly === true });
+      let sim: Awaited<ReturnType<typeof startSimulator>>;
+      try {
+        sim = await startSimulator(spec, { clock, tcpOnly: opts.tcpOnly === true });
+      } catch (err) {
+        if (!(err instanceof ToolMissingError)) throw err;
+        process.stderr.write(`nabo demo: ${err.message}; or run with --tcp-only (Modbus TCP devices only)\n`);
+        process.exitCode = EXIT_FAILED;
+        return;
+      }
       const listing = sim.listing({ mode: 'simulated', startAt: new Date(startMs).toISOString(), speed });
       const dataRoot = opts.data ?? mkdtempSync(join(tmpdir(), 'nabo-demo-'));
+      // Stores the demo made for itself go with it; --data keeps them.
+      const removeData = (): void => {
+        if (opts.data === undefined) rmSync(dataRoot, { recursive: true, force: true });
+      };
       const gateways: Array<{ blockId: string; buildingId: string; gw: GatewayHandle; gridDevice?: string }> = [];
       // The devices answer on the simulated clock (the Firmata handshake too): run it from here.
       clock.start();
@@ -84,9 +98,10 @@ export function register(program: Command): void {
       } catch (err) {
         for (const g of gateways) await g.gw.stop();
         await sim.close();
+        removeData();
         throw err;
       }
-      process.stderr.write(`nabo demo: ${gateways.length} buildings simulated and read by ${gateways.length} gateways at ${speed}x; stores in ${dataRoot}; control API ${sim.control.url}\n`);
+      process.stderr.write(`nabo demo: ${gateways.length} buildings simulated and read by ${gateways.length} gateways at ${speed}x; stores in ${dataRoot}${opts.data === undefined ? ' (removed at the end; --data keeps them)' : ''}; control API ${sim.control.url}\n`);
 
       const summary = (): Record<string, unknown> => {
         const rows = gateways.map(({ blockId, buildingId, gw, gridDevice }) => {
@@ -144,6 +159,7 @@ export function register(program: Command): void {
       for (const g of gateways) await g.gw.stop().catch(() => (failed = true));
       await sim.close();
       clock.stop();
+      removeData();
       process.exitCode = failed ? EXIT_FAILED : EXIT_OK;
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { rtuLine, tcpLine } from '../../../protocols/modbus/line-time.js';
-import { configSnippet, scanBus } from '../../acquisition/scan.js';
+import { configSnippet, scanBus, type ScannedBus } from '../../acquisition/scan.js';
 import { ModbusRtuPort } from '../../bus/modbus-rtu-port.js';
 import { ModbusTcpPort } from '../../bus/modbus-tcp-port.js';
 import type { ModbusPort } from '../../bus/modbus-port.js';
@@ -33,20 +33,24 @@ export function register(program: Command): void {
     .option('--format <format>', 'json or table (default: table on a terminal)')
     .addHelpText('after', '\nExamples:\n  $ nabo scan --port /dev/ttyUSB0 --baud 9600 --units 1-20\n  $ nabo scan --host 10.0.0.5\n')
     .action(async (opts: { port?: string; baud: string; parity: string; host?: string; tcpPort: string; units?: string; timeout: string; format?: string }) => {
+      // `--port 502` is a TCP port number given where a serial port's path belongs.
+      if (opts.port !== undefined && /^\d+$/.test(opts.port)) throw new UsageError(`--port takes a serial port such as /dev/ttyUSB0; for Modbus TCP give --host <host> --tcp-port ${opts.port}`);
       if (!opts.port === !opts.host) throw new UsageError('give exactly one of --port or --host');
       if (!['none', 'even', 'odd'].includes(opts.parity)) throw new UsageError('--parity must be none, even or odd');
       const timeoutMs = Number(opts.timeout);
       if (!(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of ms');
       const units = parseUnits(opts.units ?? (opts.port ? '1-247' : '1-10'));
       let port: ModbusPort;
-      let busId: string;
+      let bus: ScannedBus;
       if (opts.port) {
         const baudRate = Number(opts.baud);
-        port = new ModbusRtuPort({ id: 'rs485', path: opts.port, baudRate, parity: opts.parity as 'none' | 'even' | 'odd' });
-        busId = 'rs485';
+        bus = { id: 'rs485', kind: 'modbus-rtu', path: opts.port, baudRate, parity: opts.parity as 'none' | 'even' | 'odd' };
+        port = new ModbusRtuPort({ id: bus.id, path: opts.port, baudRate, parity: bus.parity });
       } else {
-        port = new ModbusTcpPort({ id: 'lan', host: opts.host as string, port: Number(opts.tcpPort) });
-        busId = 'lan';
+        const tcpPort = Number(opts.tcpPort);
+        if (!(Number.isInteger(tcpPort) && tcpPort >= 1 && tcpPort <= 65535)) throw new UsageError(`--tcp-port must be a port number 1..65535, got '${opts.tcpPort}'`);
+        bus = { id: 'lan', kind: 'modbus-tcp', host: opts.host as string, port: tcpPort };
+        port = new ModbusTcpPort({ id: bus.id, host: bus.host, port: tcpPort });
       }
       try {
         await port.open();
@@ -67,10 +71,10 @@ export function register(program: Command): void {
       });
       await port.close();
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      if (resolveFormat(opts.format) === 'json') printJson({ found: findings, snippet: configSnippet(busId, findings) });
+      if (resolveFormat(opts.format) === 'json') printJson({ found: findings, snippet: configSnippet(bus, findings) });
       else {
         process.stdout.write(formatTable(['unit', 'kind', 'model', 'description'], findings.map((f) => [f.unitId, f.kind, f.model ?? '', f.description])));
-        process.stdout.write(`\n${configSnippet(busId, findings)}`);
+        process.stdout.write(`\n${configSnippet(bus, findings)}`);
       }
       process.exitCode = findings.length > 0 ? EXIT_OK : EXIT_FAILED;
     });

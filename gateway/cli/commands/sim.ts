@@ -72,6 +72,7 @@ function fleetSpecFrom(opts: FleetOptions, speed: number): FleetSpec | undefined
     seed: intOption('seed', opts.seed, 42, 0, 2 ** 32 - 1),
     tcpOnly: opts.tcpOnly === true,
     stepMs,
+    speed,
   });
 }
 

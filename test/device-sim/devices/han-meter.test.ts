@@ -28,6 +28,7 @@ const TRUTH: QuantityValues = {
 
 // 07:59:50 Oslo summer time is 05:59:50 UTC; the hour turns 10 s in.
 const START = Date.UTC(2026, 5, 15, 5, 59, 50);
+const LIST3 = 10_000;
 
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -144,5 +145,25 @@ describe('simulated HAN meters on a pty (needs socat)', () => {
     await clock.advance(2000);
     await vi.waitFor(() => expect(frames).toHaveLength(2), { timeout: 5000 });
     expect(frames[1]!.values.powerImportW).toBe(4000);
+  });
+
+  it('keeps its frames on the 2 s / 10 s grid under a clock that runs by itself and started before the meter', async () => {
+    // A fleet at --speed 60 starts its clock, then its devices, at an instant off the grid.
+    const clock = new SimulatedClock({ startMs: START + 1234, speed: 200 });
+    clock.start();
+    cleanup.push(() => clock.stop());
+    const meter = await HanMeter.open({ identity: { deviceId: 'han-kaifa', meterId: '7359992890941742', model: 'MA304H3E' }, truth: () => TRUTH, clock }, { layout: 'kaifa' });
+    cleanup.push(() => meter.close());
+    const client = await SerialTestClient.open(meter.endpoint().path, 2400);
+    cleanup.push(() => client.close());
+    const reader = createHanReader({});
+    const frames: HanFrame[] = [];
+    void (async () => {
+      for (;;) for (const r of reader.push(await client.take(1))) if (r.result.ok) frames.push(r.result.value);
+    })().catch(() => undefined);
+    await vi.waitFor(() => expect(frames.filter((f) => f.list === 2).length).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 20 });
+    // Kaifa carries its clock in every list's header: every frame sits on its list's grid.
+    for (const f of frames) expect(f.meterTimeMs! % ({ 1: 2000, 2: 10_000, 3: 3_600_000 } as const)[f.list], `list ${f.list}`).toBe(f.list === 3 ? LIST3 : 0);
+    expect(frames.filter((f) => f.list === 1).length).toBeGreaterThan(0);
   });
 });

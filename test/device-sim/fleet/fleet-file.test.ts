@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadFleetFile, parseFleetText, validateFleet } from '../../../device-sim/fleet/fleet-file.js';
 import { generateFleet } from '../../../device-sim/fleet/generate.js';
+import { s0CapacityKW } from '../../../device-sim/fleet/fleet-runner.js';
 
 const GOOD = `
 version: 1
@@ -105,6 +106,25 @@ blocks:
     expect(a.blocks.every((b) => b.buildings.at(-1)?.load.profile === 'office')).toBe(true);
     const tcpOnly = generateFleet({ blocks: 1, buildings: 5, seed: 1, tcpOnly: true });
     expect(tcpOnly.blocks[0]?.buildings.flatMap((h) => h.devices).every((d) => 'transport' in d && d.transport === 'modbus-tcp')).toBe(true);
+  });
+
+  it("picks S0 pulse constants whose outputs carry the building's power at the fleet's speed", () => {
+    // At 1440× no constant carries an office (a pulse is 50 s of simulated time): `nabo sim fleet` warns, the gateway marks saturation.
+    for (const speed of [1, 60]) {
+      const fleet = generateFleet({ blocks: 1, buildings: 8, seed: 42, speed });
+      const boards = fleet.blocks.flatMap((b) => b.buildings.flatMap((h) => h.devices.filter((d) => d.kind === 's0-board').map((d) => ({ building: h, board: d }))));
+      expect(boards.length).toBeGreaterThan(0);
+      for (const { building, board } of boards) {
+        if (board.kind !== 's0-board') continue;
+        for (const pin of board.pins) {
+          // A house draws up to 15 kW; PV gives at most its peak.
+          const peakKW = pin.counts === 'pv' ? (building.pv?.kWp ?? 0) : building.load.profile === 'office' ? 100 : 15;
+          expect(s0CapacityKW(speed, pin.impulsesPerKWh), `${building.id} pin ${pin.pin} at speed ${speed}`).toBeGreaterThanOrEqual(peakKW);
+        }
+      }
+      // A house in real time keeps the common 1000 imp/kWh on its grid meter.
+      if (speed === 1) expect(boards.filter(({ building }) => building.load.profile === 'household').map(({ board }) => (board.kind === 's0-board' ? board.pins[0]?.impulsesPerKWh : 0))).toEqual(expect.arrayContaining([1000]));
+    }
   });
 
   it('keeps the example fleet in deploy/ valid', () => {

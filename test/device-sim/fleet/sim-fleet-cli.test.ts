@@ -2,13 +2,15 @@
 // meter over Modbus TCP, compares it with the control API's truth, and turns the listing into
 // gateway configs that pass `nabo config check`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { main } from '../../../gateway/cli/program.js';
 import { readListingFile, type FleetListing } from '../../../device-sim/fleet/listing.js';
+
+afterAll(removeTempFolders);
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 let child: ChildProcess | undefined;
@@ -17,7 +19,7 @@ let dir: string;
 let exited: Promise<number | null>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'nabo-sim-fleet-'));
+  dir = tempFolder('nabo-sim-fleet-');
   const out = path.join(dir, 'fleet.json');
   child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['gateway/cli/main.ts', 'sim', 'fleet', '--tcp-only', '--blocks', '1', '--buildings', '2', '--seed', '7', '--out', out, '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   exited = new Promise((resolve) => child?.on('exit', (code) => resolve(code)));

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { main } from '../../../gateway/cli/program.js';
+
+afterAll(removeTempFolders);
 
 // `nabo clear` through the real command parser, in process (fast); one test spawns the CLI.
 async function nabo(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -24,7 +26,7 @@ async function nabo(args: string[]): Promise<{ status: number; stdout: string; s
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'nabo-clear-'));
+const dir = tempFolder('nabo-clear-');
 function file(name: string, value: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2));

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { IntervalJob } from '../../../gateway/acquisition/interval-job.js';
 import { Store } from '../../../gateway/store/store.js';
@@ -12,6 +12,8 @@ import { createLogger } from '../../../gateway/log/logger.js';
 import { encodeHanFrame } from '../../../protocols/han/index.js';
 import { hanListAt } from '../../../device-sim/devices/han-meter.js';
 import { integratePowerWh } from '../../../gateway/acquisition/power-energy.js';
+
+afterAll(removeTempFolders);
 
 const Q = 900_000;
 const T0 = Date.UTC(2026, 5, 21, 10);
@@ -28,7 +30,7 @@ afterEach(() => {
 });
 
 function openStore(): Store {
-  dir = mkdtempSync(join(tmpdir(), 'nabo-interval-job-'));
+  dir = tempFolder('nabo-interval-job-');
   store = Store.open(join(dir, 'nabo.db'));
   return store;
 }

@@ -1,9 +1,9 @@
 // Fault tests: the gateway's buses against simulated devices whose faults are switched at run
 // time. Each fault is counted and the bus recovers without a restart.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { ModbusDevice as SimDevice } from '../../../device-sim/devices/modbus-device.js';
 import { definitionModel } from '../../../device-sim/devices/definition-model.js';
@@ -15,6 +15,8 @@ import { ModbusDevice } from '../../../gateway/acquisition/modbus-device.js';
 import { ModbusRtuPort } from '../../../gateway/bus/modbus-rtu-port.js';
 import { ModbusTcpPort } from '../../../gateway/bus/modbus-tcp-port.js';
 import { BusError, RequestQueue } from '../../../gateway/bus/request-queue.js';
+
+afterAll(removeTempFolders);
 
 const SDM630 = findDefinition('eastron-sdm630')!;
 const T0 = Date.UTC(2026, 5, 21, 12);
@@ -104,7 +106,7 @@ describe('gateway bus faults against the simulator (needs socat)', () => {
   });
 
   it('reopens a serial line that went away and came back on the same path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-pty-'));
+    const dir = tempFolder('nabo-pty-');
     const link = join(dir, 'ttyUSB0');
     const first = await rtuSetup([1], link);
     const port = new ModbusRtuPort({ id: 'rs485', path: link, baudRate: 19200 });

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
+
+afterAll(removeTempFolders);
 
 function nabo(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', ...args], { encoding: 'utf8', input, env: { ...process.env, NABO_MQTT_PASSWORD: '' } });
@@ -29,7 +31,7 @@ describe('nabo command line', () => {
     const ok = nabo(['config', 'check', 'deploy/examples/building.yaml', '--format', 'json']);
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, devices: 5 });
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-cli-'));
+    const dir = tempFolder('nabo-cli-');
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, readFileSync('deploy/examples/building.yaml', 'utf8').replace('unitId: 2', 'unitId: 0'));
     const bad = nabo(['config', 'check', broken, '--format', 'json']);

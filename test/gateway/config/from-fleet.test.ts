@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { loadConfigFile } from '../../../gateway/config/load.js';
 import { main } from '../../../gateway/cli/program.js';
@@ -10,6 +10,8 @@ import { validateFleet } from '../../../device-sim/fleet/fleet-file.js';
 import { FleetWorld } from '../../../device-sim/fleet/fleet-world.js';
 import { pollFor, gatewayConfigs } from '../../../gateway/config/from-fleet.js';
 import { buildListing, type FleetListing } from '../../../device-sim/fleet/listing.js';
+
+afterAll(removeTempFolders);
 
 /** A listing with every kind of endpoint, as a running fleet would print it. */
 function listing(): FleetListing {
@@ -67,7 +69,7 @@ function listing(): FleetListing {
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'nabo-sim-configs-'));
+  dir = tempFolder('nabo-sim-configs-');
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 });

@@ -1,11 +1,11 @@
 // Interop: the gateway reads a Modbus server that nabo did not write — Debian's python3-pymodbus
 // serving an SDM630 register image — over TCP and over RTU on a socat pty pair.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { eastronSdm630 } from '../../../protocols/devices/eastron-sdm630.js';
 import { buildRegisterImage } from '../../../protocols/modbus/image.js';
 import { rtuLine, tcpLine } from '../../../protocols/modbus/line-time.js';
@@ -16,6 +16,8 @@ import { ModbusTcpPort } from '../../../gateway/bus/modbus-tcp-port.js';
 import { RequestQueue } from '../../../gateway/bus/request-queue.js';
 import { configSnippet, scanBus } from '../../../gateway/acquisition/scan.js';
 import { openPtyPair, type PtyPair } from '../../../device-sim/transports/pty-pair.js';
+
+afterAll(removeTempFolders);
 
 const PYTHON = '/usr/bin/python3';
 const TRUTH: QuantityValues = {
@@ -92,7 +94,7 @@ afterEach(async () => {
 describe('gateway reads a python3-pymodbus server', () => {
   it('reads an SDM630 image over Modbus TCP (needs python3-pymodbus)', async () => {
     requirePymodbus();
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-interop-'));
+    const dir = tempFolder('nabo-interop-');
     const port = await freePort();
     child = await startServer(imageJson(dir, { transport: 'tcp', port }));
     const tcp = new ModbusTcpPort({ id: 'lan', host: '127.0.0.1', port });
@@ -106,7 +108,7 @@ describe('gateway reads a python3-pymodbus server', () => {
 
   it('reads an SDM630 image over Modbus RTU on a pty (needs python3-pymodbus and socat)', async () => {
     requirePymodbus();
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-interop-'));
+    const dir = tempFolder('nabo-interop-');
     pty = await openPtyPair();
     child = await startServer(imageJson(dir, { transport: 'rtu', path: pty.devicePath, baudRate: 9600 }));
     const rtu = new ModbusRtuPort({ id: 'rs485', path: pty.clientPath, baudRate: 9600 });
@@ -120,7 +122,7 @@ describe('gateway reads a python3-pymodbus server', () => {
 
   it('finds the SDM630 by its meter code when scanning unit ids over TCP (needs python3-pymodbus)', async () => {
     requirePymodbus();
-    const dir = mkdtempSync(join(tmpdir(), 'nabo-interop-'));
+    const dir = tempFolder('nabo-interop-');
     const port = await freePort();
     child = await startServer(imageJson(dir, { transport: 'tcp', port }));
     const tcp = new ModbusTcpPort({ id: 'lan', host: '127.0.0.1', port });

@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { Store } from '../../../gateway/store/store.js';
 import { StoreError, migrate, openDatabase, schemaVersion } from '../../../gateway/store/database.js';
 import { STORE_MIGRATIONS, STORE_SCHEMA_VERSION } from '../../../gateway/store/migrations.js';
 
+afterAll(removeTempFolders);
+
 const DAY = 86_400_000;
-const tempFile = (name = 'nabo.db'): string => join(mkdtempSync(join(tmpdir(), 'nabo-store-')), name);
+const tempFile = (name = 'nabo.db'): string => join(tempFolder('nabo-store-'), name);
 
 describe('store schema', () => {
   it('migrates an empty file to the current version with every table', () => {

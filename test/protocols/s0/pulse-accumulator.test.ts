@@ -108,4 +108,21 @@ describe('S0 pulse accumulator', () => {
       { numRuns: 500 },
     );
   });
+
+  it('marks pulses that come back to back (the output at its limit) as saturated, and no others', () => {
+    const acc = new S0Accumulator({ impulsesPerKWh: 1000 });
+    // 3.6 kW on a 50 ms pulse: one pulse a second, a long pause after each.
+    for (const e of pulses(10, 1000)) acc.feed(e);
+    expect(acc.state.saturatedPulses).toBe(0);
+    expect(acc.state.lastSaturated).toBe(false);
+    // More power than 50 ms pulses with 50 ms pauses can carry: the output pulses flat out.
+    for (const e of pulses(5, 100, 50, 20_000)) acc.feed(e);
+    // The first of them followed a long pause; the four after it came back to back.
+    expect(acc.state.saturatedPulses).toBe(4);
+    expect(acc.state.lastSaturated).toBe(true);
+    expect(acc.snapshot(21_000).saturatedPulses).toBe(4);
+    for (const e of pulses(2, 1000, 50, 30_000)) acc.feed(e);
+    expect(acc.state.lastSaturated).toBe(false);
+    expect(acc.state.pulses).toBe(17);
+  });
 });

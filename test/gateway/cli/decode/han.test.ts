@@ -1,15 +1,17 @@
 // `nabo decode han` (gateway/cli/decode/han.ts): several frames from a hex dump or raw bytes,
 // values with units, meter id, model and UTC time, every rejected frame with its reason, exit
 // 1 when nothing decodes.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../../temp-folders.js';
 import { runCli } from '../run-cli.js';
 import { encodeHanFrame } from '../../../../protocols/han/index.js';
 import { HAN_FIXTURES } from '../../../protocols/han/han-fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nabo-han-cli-'));
+afterAll(removeTempFolders);
+
+const dir = tempFolder('nabo-han-cli-');
 
 const run = (args: string[]) => runCli(['decode', 'han', ...args]);
 

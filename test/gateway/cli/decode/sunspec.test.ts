@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../../temp-folders.js';
 import { runCli } from '../run-cli.js';
 import { dumpWords, loadDumps } from '../../../protocols/sunspec/fixture-dumps.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nabo-sunspec-cli-'));
+afterAll(removeTempFolders);
+
+const dir = tempFolder('nabo-sunspec-cli-');
 
 const run = (args: string[]) => runCli(['decode', 'sunspec', ...args]);
 

@@ -1,10 +1,12 @@
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../../temp-folders.js';
 import { runCli } from '../run-cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nabo-decode-cli-'));
+afterAll(removeTempFolders);
+
+const dir = tempFolder('nabo-decode-cli-');
 const dsmr = JSON.parse(readFileSync('test/fixtures/conformance/dsmr-telegrams.json', 'utf8')) as { entries: Array<{ id: string; raw_text: string }> };
 const iec = JSON.parse(readFileSync('test/fixtures/conformance/iec62056-21-readouts.json', 'utf8')) as { entries: Array<{ id: string; raw_text?: string }> };
 
