@@ -76,5 +76,7 @@ describe('the systemd unit (needs systemd-analyze)', () => {
     const r = verify(dir);
     if (version >= 254) expect(r.stderr).toBe('');
     else expect(r.stderr).toMatch(/Unknown key 'RestartSteps'/);
+    // install.sh gates the drop-in on the same version.
+    expect(readFileSync('deploy/install.sh', 'utf8')).toMatch(/^SYSTEMD_BACKOFF_MIN=254$/m);
   });
 });
