@@ -98,6 +98,11 @@ export class Gatherer {
     const timeoutMs = Number(this.flags.scanTimeout);
     if (!(timeoutMs > 0)) throw new UsageError('--scan-timeout must be a positive number of ms');
 
+    const han = await this.value(this.flags.han?.join(' '), 'han', { text: `HAN port of the AMS meter (M-Bus adapter) (${found}; empty for none)`, defaultAnswer: '', parse: list });
+    // The utility's meter (HAN, P1) is the grid meter; Modbus meters found later are sub-meters.
+    for (const path of han) hw.addDevice(hw.hasGridMeter() ? 'han-meter' : 'grid-meter', { bus: hw.addBus('han', { kind: 'han', path }), model: 'han', role: hw.hasGridMeter() ? 'sub-meter' : 'grid-meter' });
+    const p1 = await this.value(this.flags.p1?.join(' '), 'p1', { text: `P1 port of a DSMR meter (${found}; empty for none)`, defaultAnswer: '', parse: list });
+    for (const path of p1) hw.addDevice(hw.hasGridMeter() ? 'p1-meter' : 'grid-meter', { bus: hw.addBus('p1', { kind: 'dsmr-p1', path }), model: 'dsmr-p1', role: hw.hasGridMeter() ? 'sub-meter' : 'grid-meter' });
     const rs485 = await this.value(this.flags.rs485?.join(' '), 'rs485', { text: `RS-485 adapter ports, path[:baud[:parity]] (${found}; empty for none)`, defaultAnswer: '', parse: list });
     for (const spec of rs485) {
       const [path = '', baud = '9600', parity = 'none'] = spec.split(':');
@@ -106,10 +111,6 @@ export class Gatherer {
       const busId = hw.addBus('rs485', { kind: 'modbus-rtu', path, baudRate: Number(baud), parity });
       await this.scanInto(hw, busId, target, await this.scanUnits(), timeoutMs);
     }
-    const han = await this.value(this.flags.han?.join(' '), 'han', { text: `HAN port of the AMS meter (M-Bus adapter) (${found}; empty for none)`, defaultAnswer: '', parse: list });
-    for (const path of han) hw.addDevice(hw.hasGridMeter() ? 'han-meter' : 'grid-meter', { bus: hw.addBus('han', { kind: 'han', path }), model: 'han', role: hw.hasGridMeter() ? 'sub-meter' : 'grid-meter' });
-    const p1 = await this.value(this.flags.p1?.join(' '), 'p1', { text: `P1 port of a DSMR meter (${found}; empty for none)`, defaultAnswer: '', parse: list });
-    for (const path of p1) hw.addDevice(hw.hasGridMeter() ? 'p1-meter' : 'grid-meter', { bus: hw.addBus('p1', { kind: 'dsmr-p1', path }), model: 'dsmr-p1', role: hw.hasGridMeter() ? 'sub-meter' : 'grid-meter' });
     const hosts = await this.value(this.flags.modbusHost?.join(' '), 'modbus-host', { text: 'Modbus TCP hosts to scan, host[:port] (empty for none)', defaultAnswer: '', parse: list });
     for (const spec of hosts) {
       const m = /^(.+?)(?::(\d+))?$/.exec(spec);

@@ -78,7 +78,7 @@ describe('nabo init --non-interactive', () => {
   });
 });
 
-describe('nabo init, interactive with answers piped to stdin', () => {
+describe('nabo init against a simulated fleet, interactive and not', () => {
   let fleet: ChildProcess | undefined;
   afterEach(async () => {
     if (fleet && fleet.exitCode === null) {
@@ -90,8 +90,8 @@ describe('nabo init, interactive with answers piped to stdin', () => {
   });
 
   /** A one-building simulated fleet on Modbus TCP; resolves once its listing is written. */
-  async function startFleet(listing: string): Promise<Array<{ kind: string; host: string; port: number }>> {
-    fleet = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'sim', 'fleet', '--tcp-only', '--blocks', '1', '--buildings', '1', '--out', listing, '--format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  async function startFleet(listing: string, args = ['--tcp-only', '--buildings', '1']): Promise<Array<{ building: string; kind: string; host: string; port: number; path: string; unitId: number }>> {
+    fleet = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'sim', 'fleet', '--blocks', '1', ...args, '--out', listing, '--format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the fleet did not start within 30 s: ${stderr}`)), 30_000);
@@ -104,8 +104,8 @@ describe('nabo init, interactive with answers piped to stdin', () => {
       });
       fleet?.once('exit', (code) => reject(new Error(`the fleet exited with ${code}: ${stderr}`)));
     });
-    const doc = JSON.parse(readFileSync(listing, 'utf8')) as { blocks: Array<{ buildings: Array<{ devices: Array<{ kind: string; endpoint: { host: string; port: number } }> }> }> };
-    return doc.blocks[0]!.buildings[0]!.devices.map((d) => ({ kind: d.kind, host: d.endpoint.host, port: d.endpoint.port }));
+    const doc = JSON.parse(readFileSync(listing, 'utf8')) as { blocks: Array<{ buildings: Array<{ id: string; devices: Array<{ kind: string; endpoint: { host: string; port: number; path: string; unitId: number } }> }> }> };
+    return doc.blocks[0]!.buildings.flatMap((b) => b.devices.map((d) => ({ building: b.id, kind: d.kind, ...d.endpoint })));
   }
 
   it('asks in order, asks again after a wrong answer, offers what the scan found, and ends with a check that reads the meter', async () => {
@@ -121,9 +121,9 @@ describe('nabo init, interactive with answers piped to stdin', () => {
       '10.40', // longitude
       'Europe/Oslo',
       join(dir, 'data'),
-      '', // RS-485: none
       '', // HAN: none
       '', // P1: none
+      '', // RS-485: none
       `${meter!.host}:${meter!.port} ${pv!.host}:${pv!.port}`,
       '1', // unit ids
       'y', // the SDM630 as grid meter
@@ -147,6 +147,21 @@ describe('nabo init, interactive with answers piped to stdin', () => {
     expect(text).toContain(`port: ${meter!.port}`);
     expect(text).not.toContain(`port: ${pv!.port}`);
     expect(text).toContain('name: House 7');
+  }, 90_000);
+
+  it('finds the meters on a simulated RS-485 bus and reads the P1 meter it is pointed at (needs socat)', async () => {
+    if (spawnSync('sh', ['-c', 'command -v socat']).status !== 0) throw new Error('socat is missing (apt-get install -y socat): the simulated serial ports need it');
+    const devices = await startFleet(join(dir, 'fleet.json'), ['--buildings', '3']);
+    const rtu = devices.find((d) => d.building === 'b1-h1' && d.kind === 'sdm630');
+    const p1 = devices.find((d) => d.kind === 'p1');
+    expect(rtu?.path && p1?.path, JSON.stringify(devices)).toBeTruthy();
+    const r = await runCli([...base(), '--p1', p1!.path, '--rs485', `${rtu!.path}:9600:none`, '--units', '1-3']);
+    const out = JSON.parse(r.stdout) as { check: { ok: boolean; devices: Array<{ deviceId: string; status: string }> } };
+    expect(out.check.devices.map((d) => `${d.deviceId}:${d.status}`), r.stdout + r.stderr).toEqual(['grid-meter:ok', 'meter-1:ok', 'pv:ok']);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(dir, 'etc', 'nabo.yaml'), 'utf8');
+    expect(text).toMatch(/kind: modbus-rtu\n\s+path: \/dev\/pts\/\d+\n\s+baudRate: 9600/);
+    expect(text).toContain('model: eastron-sdm630');
   }, 90_000);
 
   it('stops with exit 2 when the answers end before a question without a default', () => {
