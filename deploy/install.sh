@@ -248,7 +248,8 @@ run_init() {
   # As root so it may write /etc/nabo; the data it creates is handed to nabo after.
   run "$NODE_BIN" "$PREFIX/node_modules/nabo/dist/gateway/cli/main.js" init --config "$CONFIG_DIR/nabo.yaml" --data-dir "$DATA_DIR" --format table ${INIT_ARGS[@]+"${INIT_ARGS[@]}"} || say "nabo init ended with an error: fix what it says, then run 'nabo check --config $CONFIG_DIR/nabo.yaml'"
   run chown -R nabo:nabo "$DATA_DIR"
-  run chown root:nabo "$CONFIG_DIR/nabo.yaml"
+  # init writes nothing on a usage error; a dry run wrote nothing either.
+  if [ -e "$CONFIG_DIR/nabo.yaml" ] || [ "$DRY_RUN" -eq 1 ]; then run chown root:nabo "$CONFIG_DIR/nabo.yaml"; fi
 }
 
 enable_service() {
