@@ -9,7 +9,7 @@ import { RealClock } from '../../clock/clock.js';
 import { validateConfig } from '../../config/load.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 import { summarise } from './check.js';
-import { checkDocument, configDocument, configYaml } from '../init/config-document.js';
+import { checkDocument, configDocument, configYaml, type InitAnswers } from '../init/config-document.js';
 import { listSerialPorts } from '../init/discover.js';
 import { Gatherer, type InitFlags } from '../init/gather.js';
 import { createIdentityKey, identityKeyPath, readIdentityKey } from '../init/identity-key.js';
@@ -34,7 +34,7 @@ async function run(opts: Options): Promise<number> {
   const prompter = opts.nonInteractive ? undefined : new LinePrompter(process.stdin, process.stderr);
   const gather = new Gatherer(opts, prompter, note);
   let doc: Record<string, unknown>;
-  let answersDone;
+  let answersDone: InitAnswers;
   try {
     const basics = await gather.answers();
     const ports = await listSerialPorts();
