@@ -7,6 +7,7 @@ type Registrar = (program: Command) => void;
  * LP solvers' WebAssembly or the simulator it never uses. Order is the order of `--help`.
  */
 export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: Registrar }>]> = [
+  ['init', () => import('./init.js')],
   ['config', () => import('./config.js')],
   ['demo', () => import('./demo.js')],
   ['run', () => import('./run.js')],
