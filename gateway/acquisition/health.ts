@@ -24,9 +24,18 @@ export interface BusHealth {
   reconnects: number;
 }
 
+export type ReadLatencyListener = (busId: string, deviceId: string, latencyMs: number) => void;
+
 export class HealthRegistry {
   private readonly devices = new Map<string, DeviceHealth>();
   private readonly buses = new Map<string, BusHealth>();
+  private readonly latencyListeners = new Set<ReadLatencyListener>();
+
+  /** Every successful read's latency (the /metrics histogram); returns the unsubscribe. */
+  onReadLatency(listener: ReadLatencyListener): () => void {
+    this.latencyListeners.add(listener);
+    return () => this.latencyListeners.delete(listener);
+  }
 
   device(deviceId: string, busId: string): DeviceHealth {
     let d = this.devices.get(deviceId);
@@ -52,6 +61,7 @@ export class HealthRegistry {
     d.lastSuccessMs = atMs;
     d.lastLatencyMs = latencyMs;
     d.meanLatencyMs = d.meanLatencyMs === null ? latencyMs : d.meanLatencyMs * 0.9 + latencyMs * 0.1;
+    for (const listener of this.latencyListeners) listener(busId, deviceId, latencyMs);
   }
 
   recordError(deviceId: string, busId: string, atMs: number, kind: string, message: string): void {
