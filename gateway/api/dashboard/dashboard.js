@@ -23,17 +23,21 @@
     $(id).querySelector('.hint').textContent = hint || '';
   }
 
-  // The flows chart: the last 10 minutes of live values, one line per flow.
+  // The flows chart: the last 10 minutes of live values, one line per flow. chart.js is loaded
+  // by script so the token (required off loopback) goes with it.
   const MAX_POINTS = 600;
   let chart = null;
-  if (window.Chart) {
+  const chartScript = document.createElement('script');
+  chartScript.src = withToken('/assets/chart.js');
+  chartScript.onload = () => {
     const ds = (label, color) => ({ label, data: [], borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, tension: 0.2 });
     chart = new window.Chart($('flows-chart'), {
       type: 'line',
       data: { labels: [], datasets: [ds('Grid', '#5b6b8c'), ds('PV', '#e5a50a'), ds('Battery', '#2a7fbf'), ds('Load', '#8c4fb5')] },
       options: { animation: false, maintainAspectRatio: false, interaction: { intersect: false, mode: 'index' }, scales: { y: { title: { display: true, text: 'W' } } } },
     });
-  }
+  };
+  document.head.append(chartScript);
 
   function onValues(v) {
     const f = v.flows || {};
@@ -75,6 +79,9 @@
     if (Object.keys(rest).length > 0) box.append(definitionList(rest));
   }
 
+  // What a device's row shows: its headline quantity, by role-independent priority.
+  const MAIN_QUANTITIES = ['powerW', 'pvAcPowerW', 'batteryPowerW', 'socPercent', 'powerImportW', 'energyImportWh', 'pvEnergyWh'];
+
   function renderStatus(s) {
     $('gateway-id').textContent = s.gatewayId;
     $('gateway-name').textContent = s.name || '';
@@ -84,7 +91,8 @@
     tbody.replaceChildren(
       ...s.devices.map((d) => {
         const errors = Object.values(d.errorsByKind).reduce((a, b) => a + b, 0);
-        const firstValue = Object.entries(d.values).find(([q]) => /power|Power/.test(q)) || Object.entries(d.values)[0];
+        const main = MAIN_QUANTITIES.find((q) => d.values[q]);
+        const firstValue = main ? [main, d.values[main]] : Object.entries(d.values)[0];
         return el('tr', { 'data-device': d.id },
           el('td', { title: d.model || '' }, d.id),
           el('td', {}, d.role || ''),
