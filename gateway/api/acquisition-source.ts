@@ -4,6 +4,8 @@
 import type { BusHealth, DeviceHealth, ReadLatencyListener } from '../acquisition/health.js';
 import type { LatestReading } from '../acquisition/acquisition.js';
 import type { GatewayHandle } from '../daemon.js';
+import type { StatusBoard } from '../services/service.js';
+import type { LatestValue, StoreQueries } from './store-queries.js';
 
 export interface AcquisitionSource {
   health(): { devices: DeviceHealth[]; buses: BusHealth[] };
@@ -30,4 +32,10 @@ export function acquisitionFromStatus(section: unknown): { devices: DeviceHealth
     buses: Array.isArray(s.buses) ? (s.buses as BusHealth[]) : [],
     latest: Array.isArray(s.latest) ? (s.latest as LatestReading[]) : undefined,
   };
+}
+
+/** The latest values: from the source, else the status section, else the store (last hour). */
+export function latestValues(source: AcquisitionSource | undefined, status: StatusBoard, queries: StoreQueries, nowMs: number): LatestReading[] | LatestValue[] {
+  if (source) return source.latest();
+  return acquisitionFromStatus(status.snapshot().acquisition)?.latest ?? queries.latest(nowMs);
 }

@@ -11,6 +11,14 @@ const homeAssistantSchema = z.strictObject({
   statePrefix: z.string().min(1).default('nabo'),
   /** Seconds between state publications. */
   statePeriodS: z.number().int().positive('must be a positive number of seconds').default(10),
+  /** Home Assistant's broker, when it is not the gateway's own `mqtt:` broker. */
+  mqtt: z
+    .strictObject({
+      url: z.string().regex(/^(mqtts?|wss?|tcp):\/\/.+/, 'must be an MQTT URL such as mqtt://homeassistant.local:1883'),
+      username: z.string().optional(),
+      password: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const apiConfigSchema = z.strictObject({

@@ -39,7 +39,7 @@ const iso = (ms: number | null | undefined): string | null => (ms === null || ms
 type Values = Record<string, { value: number; unit: string }>;
 
 /** Latest values as `{ deviceId: { at, values: { quantity: {value, unit} } } }`. */
-function valuesByDevice(latest: StatusInputs['latest']): Map<string, { atMs: number; values: Values }> {
+export function valuesByDevice(latest: StatusInputs['latest']): Map<string, { atMs: number; values: Values }> {
   const out = new Map<string, { atMs: number; values: Values }>();
   for (const l of latest) {
     if ('values' in l) {
