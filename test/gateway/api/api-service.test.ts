@@ -216,6 +216,15 @@ describe('api service', () => {
     expect(chart.body).toContain('Chart.js v4');
   });
 
+  it('fails to start on a port in use, and stopping after that is safe', async () => {
+    const h = setup();
+    const { service: first } = await started(h);
+    const second = new ApiService({ config: apiConfigSchema.parse({ listen: { port: first.address()!.port } }) });
+    await expect(second.start(h.ctx)).rejects.toThrow(/EADDRINUSE/);
+    await second.stop();
+    expect((await httpGet(`${first.url}/api/status`)).status).toBe(200);
+  });
+
   it('stops with an event stream still open', async () => {
     const h = setup();
     const service = new ApiService({ config: apiConfigSchema.parse({ listen: { port: 0 } }) });
