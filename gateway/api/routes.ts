@@ -64,7 +64,7 @@ function readings(d: RouteDeps, url: URL): unknown {
   const device = url.searchParams.get('device');
   const quantity = url.searchParams.get('quantity');
   const rows = d.queries.readings({ ...q, ...(device ? { deviceId: device } : {}), ...(quantity ? { quantity } : {}) });
-  return { from: iso(fromMs), to: iso(toMs), resolution, readings: rows.map(({ atMs, ...r }) => ({ ...r, at: iso(atMs as number) })) };
+  return { from: iso(fromMs), to: iso(toMs), resolution, readings: rows.map(({ atMs, ...r }) => ({ ...r, at: iso(atMs) })) };
 }
 
 function intervals(d: RouteDeps, url: URL): unknown {

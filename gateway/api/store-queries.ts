@@ -36,8 +36,6 @@ export interface IntervalRow {
 export class StoreQueries {
   private readonly seriesStmt;
   private readonly latestStmt;
-  private readonly rawStmt;
-  private readonly minuteStmt;
   private readonly intervalsStmt;
   private readonly tradesStmt;
 
@@ -46,14 +44,6 @@ export class StoreQueries {
     this.seriesStmt = db.prepare('SELECT series_id AS id, device_id AS deviceId, quantity, unit FROM series ORDER BY device_id, quantity');
     // Bounded to a recent window: a series that went quiet must not cost a scan of the whole table.
     this.latestStmt = db.prepare('SELECT at_ms AS atMs, value FROM readings WHERE series_id = ? AND at_ms >= ? ORDER BY at_ms DESC LIMIT 1');
-    this.rawStmt = db.prepare(
-      `SELECT s.device_id AS deviceId, s.quantity, s.unit, r.at_ms AS atMs, r.value FROM readings r JOIN series s ON s.series_id = r.series_id
-       WHERE r.at_ms >= ? AND r.at_ms < ? AND (? IS NULL OR s.device_id = ?) AND (? IS NULL OR s.quantity = ?) ORDER BY r.at_ms, s.device_id, s.quantity LIMIT ?`,
-    );
-    this.minuteStmt = db.prepare(
-      `SELECT s.device_id AS deviceId, s.quantity, s.unit, a.minute_ms AS atMs, a.sum / a.count AS value, a.min, a.max, a.count FROM aggregates_minute a JOIN series s ON s.series_id = a.series_id
-       WHERE a.minute_ms >= ? AND a.minute_ms < ? AND (? IS NULL OR s.device_id = ?) AND (? IS NULL OR s.quantity = ?) ORDER BY a.minute_ms, s.device_id, s.quantity LIMIT ?`,
-    );
     this.intervalsStmt = db.prepare(
       `SELECT device_id AS deviceId, interval_start_ms AS intervalStartMs, interval_ms AS intervalMs, import_wh AS importWh, export_wh AS exportWh, gap, gap_reason AS gapReason
        FROM interval_energy WHERE interval_start_ms >= ? AND interval_start_ms < ? ORDER BY interval_start_ms, device_id LIMIT ?`,
@@ -75,11 +65,26 @@ export class StoreQueries {
     return out;
   }
 
-  readings(q: { deviceId?: string; quantity?: string; fromMs: number; toMs: number; resolution: 'raw' | 'minute'; limit: number }): Array<Record<string, unknown>> {
-    const stmt = q.resolution === 'minute' ? this.minuteStmt : this.rawStmt;
-    const d = q.deviceId ?? null;
-    const k = q.quantity ?? null;
-    return stmt.all(q.fromMs, q.toMs, d, d, k, k, Math.min(q.limit, MAX_ROWS)) as Array<Record<string, unknown>>;
+  /**
+   * Readings (or minute aggregates) of the matching series. The series are picked from the small
+   * series table first, so SQLite walks the time range once with an integer filter, no join.
+   */
+  readings(q: { deviceId?: string; quantity?: string; fromMs: number; toMs: number; resolution: 'raw' | 'minute'; limit: number }): Array<{ deviceId: string; quantity: string; unit: string; atMs: number; value: number; min?: number; max?: number; count?: number }> {
+    const series = (this.seriesStmt.all() as Array<{ id: number; deviceId: string; quantity: string; unit: string }>).filter(
+      (s) => (q.deviceId === undefined || s.deviceId === q.deviceId) && (q.quantity === undefined || s.quantity === q.quantity),
+    );
+    if (series.length === 0) return [];
+    const byId = new Map(series.map((s) => [s.id, s]));
+    const ids = series.map((s) => s.id).join(',');
+    const sql =
+      q.resolution === 'minute'
+        ? `SELECT minute_ms AS atMs, series_id AS sid, sum / count AS value, min, max, count FROM aggregates_minute WHERE minute_ms >= ? AND minute_ms < ? AND series_id IN (${ids}) ORDER BY minute_ms, series_id LIMIT ?`
+        : `SELECT at_ms AS atMs, series_id AS sid, value FROM readings WHERE at_ms >= ? AND at_ms < ? AND series_id IN (${ids}) ORDER BY at_ms, series_id LIMIT ?`;
+    const rows = this.store.db.prepare(sql).all(q.fromMs, q.toMs, Math.min(q.limit, MAX_ROWS)) as Array<{ atMs: number; sid: number; value: number; min?: number; max?: number; count?: number }>;
+    return rows.map(({ sid, ...r }) => {
+      const s = byId.get(sid) as { deviceId: string; quantity: string; unit: string };
+      return { deviceId: s.deviceId, quantity: s.quantity, unit: s.unit, ...r };
+    });
   }
 
   intervals(fromMs: number, toMs: number, limit: number): IntervalRow[] {
