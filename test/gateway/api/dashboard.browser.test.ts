@@ -17,7 +17,8 @@ import { startGateway } from '../../../gateway/daemon.js';
 import { EventBus } from '../../../gateway/events/events.js';
 import { createLogger } from '../../../gateway/log/logger.js';
 import { StatusBoard } from '../../../gateway/services/service.js';
-import { insertTrade } from './api-harness.js';
+import { httpGet, insertTrade } from './api-harness.js';
+import { parsePrometheusText, sampleValue } from './prometheus-text.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'browser-test-token-0123456789';
@@ -99,6 +100,10 @@ describe('dashboard in chromium', () => {
     await expect.poll(() => page.locator('#alarms').textContent(), { timeout: 10_000 }).toContain('device-silent');
 
     expect(failedRequests).toEqual([]);
+    // The same gateway's real reads reach the latency histogram through the health hook.
+    const metrics = parsePrometheusText((await httpGet(`${api.url}/metrics`, { authorization: `Bearer ${TOKEN}` })).body);
+    expect(sampleValue(metrics, 'nabo_bus_latency_seconds_count', { bus: 'lan' })).toBeGreaterThan(10);
+    expect(sampleValue(metrics, 'nabo_bus_errors_total', { bus: 'lan', kind: 'timeout' }, { optional: true }) ?? 0).toBe(0);
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUTPUT_DIR, 'dashboard.png'), fullPage: true });
     expect(existsSync(join(OUTPUT_DIR, 'dashboard.png'))).toBe(true);

@@ -146,9 +146,12 @@ function checkHistogram(f: Family): void {
   }
 }
 
-/** The value of one sample; throws when it is not there exactly once. */
-export function sampleValue(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
+/** The value of one sample; throws when it is not there exactly once (absent is undefined when optional). */
+export function sampleValue(families: Map<string, Family>, name: string, labels?: Record<string, string>): number;
+export function sampleValue(families: Map<string, Family>, name: string, labels: Record<string, string>, options: { optional: true }): number | undefined;
+export function sampleValue(families: Map<string, Family>, name: string, labels: Record<string, string> = {}, options: { optional?: boolean } = {}): number | undefined {
   const matches = [...families.values()].flatMap((f) => f.samples).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  if (matches.length === 0 && options.optional) return undefined;
   if (matches.length !== 1) throw new Error(`${name}${JSON.stringify(labels)}: ${matches.length} samples`);
   return (matches[0] as Sample).value;
 }
