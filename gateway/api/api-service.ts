@@ -4,10 +4,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../core/clock.js';
+import type { BusHealth, DeviceHealth } from '../acquisition/health.js';
 import { RealClock } from '../clock/clock.js';
 import { readPackageVersion } from '../cli/package-info.js';
 import type { Service, ServiceContext } from '../services/service.js';
-import { acquisitionFromStatus, type AcquisitionSource } from './acquisition-source.js';
+import { healthFromStatus, latestValues, type AcquisitionSource } from './acquisition-source.js';
 import { AlarmLog } from './alarm-log.js';
 import { isLoopbackHost, type ApiConfig } from './config.js';
 import { loadDashboardAssets } from './dashboard-assets.js';
@@ -19,7 +20,7 @@ import { StoreQueries } from './store-queries.js';
 
 export interface ApiServiceOptions {
   config: ApiConfig;
-  /** Devices, buses, latest values and read latencies; without it the `acquisition` status section and the store. */
+  /** Devices, buses, latest values and read latencies; without it the `health` status section and the store. */
   acquisition?: AcquisitionSource;
   /** Real time for pushes to browsers whatever clock the gateway runs on. */
   realClock?: Clock;
@@ -72,22 +73,19 @@ export class ApiService implements Service {
     const queries = new StoreQueries(ctx.store);
     const alarms = new AlarmLog(config.alarmHistory);
     const announced = new Map<string, DeviceState>();
-    const acquisition = (): ReturnType<typeof acquisitionFromStatus> => {
-      const src = this.options.acquisition;
-      if (src) return { ...src.health(), latest: src.latest() };
-      return acquisitionFromStatus(ctx.status.snapshot().acquisition);
-    };
+    const source = this.options.acquisition;
+    const health = (): { devices: DeviceHealth[]; buses: BusHealth[] } | undefined => (source ? source.health() : healthFromStatus(ctx.status.snapshot().health));
     const gatherStatus = (): Record<string, unknown> => {
-      const { acquisition: _ignored, ...sections } = ctx.status.snapshot();
-      const acq = acquisition();
+      const { health: _shownAsDevices, ...sections } = ctx.status.snapshot();
+      const h = health();
       const nowMs = ctx.clock.now();
       return buildStatus({
         config: ctx.config,
         nowMs,
         startedAtMs,
-        devices: acq?.devices ?? [],
-        buses: acq?.buses ?? [],
-        latest: acq?.latest ?? queries.latest(nowMs),
+        devices: h?.devices ?? [],
+        buses: h?.buses ?? [],
+        latest: latestValues(source, queries, nowMs),
         announcedStates: announced,
         sections,
         uplinkBacklogRecords: queries.outboxBacklog(),
@@ -95,10 +93,10 @@ export class ApiService implements Service {
         version,
       });
     };
-    const metrics = new NaboMetrics({ health: () => acquisition(), uplinkBacklogRecords: () => queries.outboxBacklog(), alarmsActive: () => alarms.activeCount }, { gateway: ctx.config.gateway.id });
+    const metrics = new NaboMetrics({ health, uplinkBacklogRecords: () => queries.outboxBacklog(), alarmsActive: () => alarms.activeCount }, { gateway: ctx.config.gateway.id });
     this.metricsInstance = metrics;
     const pushBuses = new Set(ctx.config.buses.filter((b) => PUSH_KINDS.has(b.kind)).map((b) => b.id));
-    const latencyHook = this.options.acquisition?.onReadLatency?.((busId, _deviceId, latencyMs) => {
+    const latencyHook = source?.onReadLatency?.((busId, _deviceId, latencyMs) => {
       // Push meters have no request to time; their "reads" would only add zeros.
       if (!pushBuses.has(busId)) metrics.busRead(busId, latencyMs);
     });
@@ -106,7 +104,7 @@ export class ApiService implements Service {
 
     const sse = new SseHub(realClock, this.options.pushPeriodMs ?? 1000, () => {
       const nowMs = ctx.clock.now();
-      return [{ event: 'values', data: liveValues({ config: ctx.config, nowMs, latest: acquisition()?.latest ?? queries.latest(nowMs) }) }];
+      return [{ event: 'values', data: liveValues({ config: ctx.config, nowMs, latest: latestValues(source, queries, nowMs) }) }];
     });
     this.sse = sse;
     this.unsubscribe.push(

@@ -11,7 +11,7 @@ const homeAssistantSchema = z.strictObject({
   statePrefix: z.string().min(1).default('nabo'),
   /** Seconds between state publications. */
   statePeriodS: z.number().int().positive('must be a positive number of seconds').default(10),
-  /** Home Assistant's broker, when it is not the gateway's own `mqtt:` broker. */
+  /** Home Assistant's broker (often HA's own Mosquitto add-on); required when enabled. */
   mqtt: z
     .strictObject({
       url: z.string().regex(/^(mqtts?|wss?|tcp):\/\/.+/, 'must be an MQTT URL such as mqtt://homeassistant.local:1883'),
@@ -19,7 +19,7 @@ const homeAssistantSchema = z.strictObject({
       password: z.string().optional(),
     })
     .optional(),
-});
+}).refine((ha) => !ha.enabled || ha.mqtt !== undefined, { message: 'mqtt.url is required when enabled (Home Assistant\'s broker)', path: ['mqtt'] });
 
 export const apiConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),

@@ -112,8 +112,8 @@ export class HomeAssistantService implements Service {
   start(ctx: ServiceContext): void {
     const ha = this.options.config;
     if (!ha.enabled) return;
-    const broker = ha.mqtt ?? ctx.config.mqtt;
-    if (!broker) throw new Error('api.homeAssistant is enabled but neither api.homeAssistant.mqtt nor mqtt names a broker');
+    const broker = ha.mqtt;
+    if (!broker) throw new Error('api.homeAssistant.mqtt must name Home Assistant\'s broker when api.homeAssistant.enabled is true');
     const t = topics(ha, ctx.config.gateway.id);
     this.log = ctx.log;
     this.availabilityTopic = t.availability;
@@ -137,7 +137,7 @@ export class HomeAssistantService implements Service {
     };
     const publishState = (): void => {
       if (!client.connected) return;
-      publish(stateMessages(ha, ctx.config, latestValues(this.options.acquisition, ctx.status, queries, ctx.clock.now())), 0);
+      publish(stateMessages(ha, ctx.config, latestValues(this.options.acquisition, queries, ctx.clock.now())), 0);
     };
     client.on('connect', () => {
       ctx.log.info({ broker: broker.url, mapping: HA_MAPPING_VERSION }, 'home assistant discovery published');

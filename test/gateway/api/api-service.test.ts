@@ -97,10 +97,11 @@ describe('api service', () => {
     expect(s.uplink).toEqual({ backlogRecords: 0 });
   });
 
-  it('reads devices from the acquisition status section and values from the store when no source is given', async () => {
+  it('reads devices from the health status section and values from the store when no source is given', async () => {
     const clock = new SimulatedClock({ startMs: T0 });
     const h = setup(clock);
-    h.ctx.status.provide('acquisition', () => ({ devices: fakeAcquisition().health().devices, buses: [] }));
+    h.ctx.status.provide('health', () => ({ devices: fakeAcquisition().health().devices, buses: [] }));
+    h.ctx.status.provide('services', () => ({ acquisition: { state: 'running' } }));
     h.ctx.store.readings.add({ deviceId: 'grid', quantity: 'powerW', unit: 'W', atMs: T0 - 1000, value: -2500 });
     h.ctx.store.readings.add({ deviceId: 'grid', quantity: 'powerW', unit: 'W', atMs: T0 - 2000, value: 100 });
     h.ctx.store.readings.flush();
@@ -111,6 +112,8 @@ describe('api service', () => {
     expect(s.flows).toMatchObject({ gridW: -2500, pvW: null, loadW: -2500 });
     expect(s.devices[0]).toMatchObject({ id: 'grid', reads: 12, values: { powerW: { value: -2500, unit: 'W' } }, valuesAt: '2026-06-21T11:59:59.000Z' });
     expect(s.uplink).toEqual({ backlogRecords: 1 });
+    // The health section is shown as devices and buses; other sections pass through by name.
+    expect(s.sections).toEqual({ services: { acquisition: { state: 'running' } } });
   });
 
   it('serves readings by device, quantity and time range, raw or per minute', async () => {

@@ -29,6 +29,11 @@ describe('api config section', () => {
     expect(resolveApiConfig({ tokn: 'x' }, {})).toMatchObject({ ok: false, problems: [{ path: 'api' }] });
   });
 
+  it('wants Home Assistant\'s broker when discovery is on', () => {
+    expect(resolveApiConfig({ homeAssistant: { enabled: true } }, {})).toMatchObject({ ok: false, problems: [{ path: 'api.homeAssistant.mqtt' }] });
+    expect(resolveApiConfig({ homeAssistant: { enabled: true, mqtt: { url: 'mqtt://ha.local:1883' } } }, {}).ok).toBe(true);
+  });
+
   it('knows loopback addresses', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(h), h).toBe(true);
     for (const h of ['0.0.0.0', '::', '192.168.1.5', 'gateway.local', '128.0.0.1']) expect(isLoopbackHost(h), h).toBe(false);
