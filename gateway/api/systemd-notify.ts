@@ -14,6 +14,7 @@ import { delimiter, join } from 'node:path';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { Service, ServiceContext } from '../services/service.js';
+import { healthFromStatus } from './acquisition-source.js';
 
 export type NotifyTransport = 'python3' | 'socat';
 
@@ -73,6 +74,11 @@ export class SystemdNotifier {
     const usec = Number(env.WATCHDOG_USEC);
     const forUs = env.WATCHDOG_PID === undefined || Number(env.WATCHDOG_PID) === process.pid;
     this.watchdogMs = Number.isFinite(usec) && usec > 0 && forUs ? usec / 1000 : undefined;
+  }
+
+  /** The real clock the watchdog and status updates run on. */
+  get clock(): Clock {
+    return this.options.realClock;
   }
 
   get enabled(): boolean {
@@ -156,21 +162,45 @@ export class SystemdNotifier {
   }
 }
 
+/** One line for `systemctl status`: devices answering, and the uplink backlog. */
+export function describeGateway(ctx: ServiceContext): string {
+  const health = healthFromStatus(ctx.status.snapshot().health);
+  const backlog = ctx.store.outbox.pendingCount();
+  const tail = backlog > 0 ? `; uplink backlog ${backlog}` : '';
+  if (!health) return `gateway ${ctx.config.gateway.id}: running, ${ctx.config.devices.length} devices configured${tail}`;
+  const failing = health.devices.filter((d) => d.lastSuccessMs === null || (d.lastErrorMs !== null && d.lastErrorMs > d.lastSuccessMs)).map((d) => d.deviceId);
+  const ok = health.devices.length - failing.length;
+  return `gateway ${ctx.config.gateway.id}: ${ok}/${health.devices.length} devices answering${failing.length > 0 ? ` (not: ${failing.slice(0, 5).join(', ')}${failing.length > 5 ? ', ...' : ''})` : ''}${tail}`;
+}
+
 /**
  * sd_notify as the daemon's last service: started after every other one (READY=1), stopped
- * before them (STOPPING=1), and pinging the watchdog in between.
+ * before them (STOPPING=1), pinging the watchdog in between and keeping STATUS= current.
  */
 export class SystemdNotifyService implements Service {
   readonly name = 'systemd-notify';
+  private timer: TimerHandle | undefined;
 
-  constructor(readonly notifier: SystemdNotifier) {}
+  constructor(
+    readonly notifier: SystemdNotifier,
+    private readonly options: { statusPeriodMs?: number } = {},
+  ) {}
 
   start(ctx: ServiceContext): void {
     if (!this.notifier.enabled) return;
-    this.notifier.ready(`gateway ${ctx.config.gateway.id}: ${ctx.config.devices.length} devices, running`);
+    let last = describeGateway(ctx);
+    this.notifier.ready(last);
+    this.timer = this.notifier.clock.setInterval(() => {
+      const now = describeGateway(ctx);
+      if (now === last) return;
+      last = now;
+      this.notifier.status(now);
+    }, this.options.statusPeriodMs ?? 10_000);
   }
 
   async stop(): Promise<void> {
+    this.notifier.clock.clear(this.timer);
+    this.timer = undefined;
     if (!this.notifier.enabled) return;
     this.notifier.stopping();
     await this.notifier.close();

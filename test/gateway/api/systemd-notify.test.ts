@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findExecutable, SystemdNotifier, SystemdNotifyService, type NotifyTransport } from '../../../gateway/api/systemd-notify.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
+import { HealthRegistry } from '../../../gateway/acquisition/health.js';
 import { harness } from './api-harness.js';
 
 const T0 = Date.UTC(2026, 5, 21, 12, 0);
@@ -103,7 +104,7 @@ describe('systemd notify', () => {
       await listener.waitFor((l) => l.includes('READY=1'));
       // MAINPID travels in the same datagram as READY=1: systemd learns both at once.
       expect(listener.datagrams.find((d) => d.includes('READY=1'))?.split('\n')).toContain(`MAINPID=${process.pid}`);
-      expect(listener.lines.some((l) => l.startsWith('STATUS=gateway gw-1'))).toBe(true);
+      expect(listener.lines).toContain('STATUS=gateway gw-1: running, 3 devices configured');
       expect(listener.lines).not.toContain('WATCHDOG=1');
       // Half of WatchdogSec later, the first ping; another half, the second.
       await clock.advance(10_000);
@@ -115,6 +116,32 @@ describe('systemd notify', () => {
       expect(notifier.transport).toBe(transport);
     });
   }
+
+  it('keeps STATUS= current with the devices answering and the uplink backlog', async () => {
+    const socket = tempSocket();
+    const listener = await NotifyListener.open(socket);
+    cleanup.push(() => listener.close());
+    const clock = new SimulatedClock({ startMs: T0 });
+    const h = harness(clock);
+    cleanup.push(() => h.close());
+    const health = new HealthRegistry();
+    h.ctx.status.provide('health', () => health.snapshot());
+    health.recordSuccess('grid', 'lan', T0, 10);
+    health.recordError('pv', 'lan', T0, 'timeout', 'no answer');
+    const service = new SystemdNotifyService(new SystemdNotifier({ env: { ...process.env, NOTIFY_SOCKET: socket }, realClock: clock }), { statusPeriodMs: 5000 });
+    await service.start(h.ctx);
+    cleanup.push(() => service.stop());
+    await listener.waitFor((l) => l.includes('STATUS=gateway gw-1: 1/2 devices answering (not: pv)'));
+    health.recordSuccess('pv', 'lan', T0 + 1000, 10);
+    h.ctx.store.outbox.enqueue({ id: 'x', kind: 'trade', payload: '{}', createdMs: T0 });
+    await clock.advance(5000);
+    await listener.waitFor((l) => l.includes('STATUS=gateway gw-1: 2/2 devices answering; uplink backlog 1'));
+    // Unchanged, nothing is sent again.
+    await clock.advance(5000);
+    service.notifier.status('marker');
+    await listener.waitFor((l) => l.includes('STATUS=marker'));
+    expect(listener.lines.filter((l) => l.startsWith('STATUS=gateway'))).toHaveLength(2);
+  });
 
   it('reaches an abstract NOTIFY_SOCKET (@name) too', async () => {
     const name = `@nabo-notify-test-${process.pid}-${Math.floor(performance.now())}`;
