@@ -34,7 +34,7 @@
     chart = new window.Chart($('flows-chart'), {
       type: 'line',
       data: { labels: [], datasets: [ds('Grid', '#5b6b8c'), ds('PV', '#e5a50a'), ds('Battery', '#2a7fbf'), ds('Load', '#8c4fb5')] },
-      options: { animation: false, maintainAspectRatio: false, interaction: { intersect: false, mode: 'index' }, scales: { y: { title: { display: true, text: 'W' } } } },
+      options: { animation: false, maintainAspectRatio: false, interaction: { intersect: false, mode: 'index' }, scales: { x: { ticks: { maxTicksLimit: 8, maxRotation: 0 } }, y: { title: { display: true, text: 'W' } } } },
     });
   };
   document.head.append(chartScript);
@@ -104,6 +104,12 @@
       }),
     );
     $('buses').querySelector('tbody').replaceChildren(...s.buses.map((b) => el('tr', {}, el('td', {}, b.id), el('td', {}, b.connected ? 'yes' : 'no'), el('td', { class: 'num' }, b.queueDepth), el('td', { class: 'num' }, b.reconnects))));
+    // The service host's view of each service (running, failed and restarting, ...).
+    const services = Array.isArray(s.sections && s.sections.services) ? s.sections.services : [];
+    $('services').style.display = services.length ? '' : 'none';
+    $('services').querySelector('tbody').replaceChildren(
+      ...services.map((x) => el('tr', { 'data-service': x.name }, el('td', {}, x.name), el('td', {}, el('span', { class: 'state ' + (x.state === 'running' ? 'ok' : x.state === 'failed' ? 'failing' : '') }, x.state)), el('td', { class: 'num' }, x.restarts), el('td', {}, x.lastError || ''))),
+    );
     renderMarket(s.market);
     $('uplink-backlog').textContent = s.uplink.backlogRecords;
     const { backlogRecords, ...uplinkRest } = s.uplink;

@@ -82,6 +82,12 @@ describe('dashboard in chromium', () => {
     // Device health from the acquisition, market absent.
     await expect.poll(() => page.locator('#devices tr[data-device="grid"] .state').textContent(), { timeout: 15_000 }).toBe('ok');
     await expect.poll(() => page.locator('#no-market').textContent(), { timeout: 10_000 }).toBe('no market configured');
+    // The service host's section, when there is one, lists the services and their state.
+    status.provide('services', () => [
+      { name: 'acquisition', state: 'running', failures: 0, restarts: 0, lastError: null, lastErrorMs: null },
+      { name: 'uplink', state: 'failed', failures: 2, restarts: 1, lastError: 'broker refused the connection', lastErrorMs: clock.now() },
+    ]);
+    await expect.poll(() => page.locator('#services tr[data-service="uplink"]').textContent(), { timeout: 10_000 }).toContain('broker refused the connection');
     // The chart draws from the live stream.
     await expect.poll(() => page.evaluate(() => ((globalThis as unknown as { Chart: { getChart(id: string): { data: { labels: unknown[] } } | undefined } }).Chart.getChart('flows-chart')?.data.labels.length ?? 0)), { timeout: 15_000 }).toBeGreaterThan(3);
 
