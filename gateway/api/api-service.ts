@@ -131,10 +131,12 @@ export class ApiService implements Service {
       });
     });
     server.on('error', (err) => ctx.log.error({ err }, 'api server error'));
+    ctx.status.provide('api', () => ({ url: this.url ?? null, tokenRequired: config.token !== undefined, eventStreams: sse.size, alarmsKept: alarms.recent().length }));
     ctx.log.info({ url: this.url, token: config.token !== undefined }, 'api listening: dashboard, /api, /metrics');
   }
 
   async stop(): Promise<void> {
+    this.context?.status.remove('api');
     for (const u of this.unsubscribe.splice(0)) u();
     this.sse?.close();
     const server = this.server;

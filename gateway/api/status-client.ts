@@ -59,6 +59,8 @@ export function formatStatusText(s: Json, table: (headers: string[], rows: Array
   out += `\nmarket: ${s.market ? JSON.stringify(s.market) : 'no market configured'}\n`;
   out += `uplink: ${JSON.stringify(s.uplink)}\n`;
   if (s.control) out += `control: ${JSON.stringify(s.control)}\n`;
+  const services = (s.sections as Json | undefined)?.services;
+  if (Array.isArray(services)) out += '\n' + table(['service', 'state', 'restarts', 'last error'], (services as Json[]).map((x) => [x.name, x.state, x.restarts, x.lastError]));
   out += `alarms active: ${(s.alarms as Json | undefined)?.active ?? 0}\n`;
   return out;
 }

@@ -95,6 +95,7 @@ describe('api service', () => {
     expect(s.market).toEqual({ current: { intervalStart: '2026-06-21T12:00:00.000Z', orderWh: -800 }, next: null });
     expect(s.control).toEqual({ batterySetpointW: -500 });
     expect(s.uplink).toEqual({ backlogRecords: 0 });
+    expect(s.sections).toMatchObject({ api: { url, eventStreams: 0 } });
   });
 
   it('reads devices from the health status section and values from the store when no source is given', async () => {
@@ -113,7 +114,7 @@ describe('api service', () => {
     expect(s.devices[0]).toMatchObject({ id: 'grid', reads: 12, values: { powerW: { value: -2500, unit: 'W' } }, valuesAt: '2026-06-21T11:59:59.000Z' });
     expect(s.uplink).toEqual({ backlogRecords: 1 });
     // The health section is shown as devices and buses; other sections pass through by name.
-    expect(s.sections).toEqual({ services: { acquisition: { state: 'running' } } });
+    expect(s.sections).toEqual({ services: { acquisition: { state: 'running' } }, api: { url, tokenRequired: false, eventStreams: 0, alarmsKept: 0 } });
   });
 
   it('serves readings by device, quantity and time range, raw or per minute', async () => {
