@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiService } from '../../gateway/api/api-service.js';
 import { apiConfigSchema } from '../../gateway/api/config.js';
-import { SimulatedClock } from '../../gateway/clock/clock.js';
+import { RealClock, SimulatedClock } from '../../gateway/clock/clock.js';
 import { configSchema } from '../../gateway/config/schema.js';
 import { EventBus } from '../../gateway/events/events.js';
 import { createLogger } from '../../gateway/log/logger.js';
@@ -66,13 +66,28 @@ for (const [name, path] of [
   for (let i = 0; i < N; i++) times.push(await get(`${api.url}${path}`));
   rows.push({ request: name, p50Ms: +pct(times, 50).toFixed(2), p95Ms: +pct(times, 95).toFixed(2), maxMs: +Math.max(...times).toFixed(2) });
 }
+// One dashboard open for 10 s: the event stream plus its polls every 3 s. CPU of this whole
+// process (server and the bench's own client): an upper bound of what a dashboard costs.
+const realClock = new RealClock();
+const stream = request(`${api.url}/api/events`, (res) => res.resume());
+stream.end();
+const cpuBefore = process.cpuUsage();
+const wallBefore = performance.now();
+for (let i = 0; i < 4; i++) {
+  await Promise.all(['/api/status', '/api/trades?limit=50', '/api/alarms?limit=20'].map((p) => get(`${api.url}${p}`)));
+  await realClock.sleep(2500);
+}
+const cpu = process.cpuUsage(cpuBefore);
+const dashboardCpuPercent = +(((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100).toFixed(2);
+stream.destroy();
 const rssAfter = process.memoryUsage().rss;
 await api.stop();
 store.close();
 rmSync(dir, { recursive: true, force: true });
-const result = { readingsStored: devices.length * quantities.length * 3600, requestsEach: N, rows, rssAtStartMB: +((rssStarted - rssBefore) / 1e6).toFixed(1), rssAddedMB: +((rssAfter - rssBefore) / 1e6).toFixed(1), rssMB: +(rssAfter / 1e6).toFixed(1) };
+const result = { readingsStored: devices.length * quantities.length * 3600, requestsEach: N, rows, rssAtStartMB: +((rssStarted - rssBefore) / 1e6).toFixed(1), rssAddedMB: +((rssAfter - rssBefore) / 1e6).toFixed(1), rssMB: +(rssAfter / 1e6).toFixed(1), dashboardCpuPercent };
 if (process.argv.includes('--json') || !process.stdout.isTTY) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 else {
   console.table(rows);
+  console.log(`one open dashboard: ${dashboardCpuPercent} % of a core`);
   console.log(`RSS ${result.rssMB} MB: starting the API service added ${result.rssAtStartMB} MB, the service and its requests ${result.rssAddedMB} MB`);
 }
