@@ -38,6 +38,7 @@ export interface DeviceStateChange {
   atMs: number;
   reason?: string;
 }
+export type ReadLatencyListener = (busId: string, deviceId: string, latencyMs: number) => void;
 
 export class HealthRegistry {
   private readonly devices = new Map<string, DeviceHealth>();
@@ -54,6 +55,13 @@ export class HealthRegistry {
     this.onStateChange?.({ deviceId, busId, state, atMs, ...(reason !== undefined ? { reason } : {}) });
   }
   private readonly buses = new Map<string, BusHealth>();
+  private readonly latencyListeners = new Set<ReadLatencyListener>();
+
+  /** Every successful read's latency (the /metrics histogram); returns the unsubscribe. */
+  onReadLatency(listener: ReadLatencyListener): () => void {
+    this.latencyListeners.add(listener);
+    return () => this.latencyListeners.delete(listener);
+  }
 
   device(deviceId: string, busId: string): DeviceHealth {
     let d = this.devices.get(deviceId);
@@ -80,6 +88,7 @@ export class HealthRegistry {
     d.lastLatencyMs = latencyMs;
     d.meanLatencyMs = d.meanLatencyMs === null ? latencyMs : d.meanLatencyMs * 0.9 + latencyMs * 0.1;
     this.setState(deviceId, busId, 'ok', atMs);
+    for (const listener of this.latencyListeners) listener(busId, deviceId, latencyMs);
   }
 
   recordError(deviceId: string, busId: string, atMs: number, kind: string, message: string): void {

@@ -38,6 +38,11 @@ export interface GatewayEvents {
   /** A device started or stopped answering (or a push meter went silent). */
   deviceHealthChanged: { deviceId: string; busId: string; state: 'ok' | 'failing' | 'silent'; atMs: number; reason?: string };
   alarm: Alarm;
+  /**
+   * The market's outcome for one interval: `final` when a majority signed the same result,
+   * `grid-only` when the gateway trades nothing in it; with how long clearing took (metrics).
+   */
+  intervalCleared: { intervalStartMs: number; outcome: 'final' | 'grid-only'; clearingLatencyMs: number | null; reason?: string };
 }
 
 export type EventName = keyof GatewayEvents;

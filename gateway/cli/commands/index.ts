@@ -11,6 +11,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['config', () => import('./config.js')],
   ['demo', () => import('./demo.js')],
   ['run', () => import('./run.js')],
+  ['status', () => import('./status.js')],
   ['check', () => import('./check.js')],
   ['read', () => import('./read.js')],
   ['scan', () => import('./scan.js')],

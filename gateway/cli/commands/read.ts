@@ -30,6 +30,10 @@ export function register(program: Command): void {
         if (opts.raw) process.stdout.write(formatTable(['register', 'raw'], Object.entries(r.raw).map(([k, v]) => [k, String(v)])));
         for (const e of r.errors) process.stderr.write(`${r.deviceId}: ${e}\n`);
       }
+      // A serial port the running daemon holds cannot be opened twice: point at its API instead.
+      if (r.errors.some((e) => /cannot lock port|EBUSY|resource temporarily unavailable/i.test(e))) {
+        process.stderr.write(`nabo: the port is held by another process, most likely the running daemon; see its live values with \`nabo status --config ${opts.config}\` or its dashboard (docs/api.md)\n`);
+      }
       process.exitCode = r.status === 'ok' ? EXIT_OK : EXIT_FAILED;
     });
 }
