@@ -18,6 +18,11 @@ import { StoreFlushService } from './store/flush-service.js';
 import { RetentionService } from './store/retention-service.js';
 import { ServiceHost, type ServiceHostOptions } from './services/service-host.js';
 import { StatusBoard, type Service } from './services/service.js';
+import { RealClock } from './clock/clock.js';
+import { acquisitionSourceOf } from './api/acquisition-source.js';
+import { ApiService } from './api/api-service.js';
+import { HomeAssistantService } from './api/home-assistant.js';
+import { SystemdNotifier, SystemdNotifyService } from './api/systemd-notify.js';
 
 export interface GatewayHandle {
   store: Store;
@@ -43,7 +48,9 @@ export function storePath(config: NaboConfig): string {
 }
 
 /** The daemon's services, in start order. */
-function gatewayServices(acquisition: AcquisitionService): Service[] {
+function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, extra: readonly Service[], log: Logger): Service[] {
+  const source = acquisitionSourceOf(acquisition);
+  const api = config.api;
   return [
     acquisition,
     new StoreFlushService(),
@@ -55,6 +62,11 @@ function gatewayServices(acquisition: AcquisitionService): Service[] {
           .map((r) => r.deviceId),
     }),
     new RetentionService(),
+    ...extra,
+    // The API reads what the services above publish; sd_notify is last: READY once all started.
+    ...(api?.enabled && api.homeAssistant.enabled ? [new HomeAssistantService({ config: api.homeAssistant, acquisition: source })] : []),
+    ...(api?.enabled ? [new ApiService({ config: api, acquisition: source })] : []),
+    new SystemdNotifyService(new SystemdNotifier({ realClock: new RealClock(), log })),
   ];
 }
 
@@ -64,7 +76,7 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
   const events = new EventBus(log);
   const status = new StatusBoard();
   const acquisition = new AcquisitionService();
-  const services = [...gatewayServices(acquisition), ...(options.extraServices ?? [])];
+  const services = gatewayServices(config, acquisition, options.extraServices ?? [], log);
   const host = new ServiceHost({ config, clock, log, store, events, status }, services, options.host);
   await host.start();
   const intervals = host.service<IntervalEnergyService>('interval-energy') as IntervalEnergyService;

@@ -197,7 +197,7 @@ export const configSchema = z
       if (bus?.kind === 'firmata' && d.pin === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'pin'], message: 'required for a device on a Firmata board' });
       if (d.model === 's0' && d.impulsesPerKWh === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'impulsesPerKWh'], message: 'required for an S0 meter (the constant printed on the meter, imp/kWh)' });
     });
-    if (cfg.api && !isLoopbackHost(cfg.api.listen.host) && !cfg.api.token) {
+    if (cfg.api && cfg.api.enabled && !isLoopbackHost(cfg.api.listen.host) && !cfg.api.token) {
       ctx.addIssue({ code: 'custom', path: ['api', 'token'], message: `required when api.listen.host (${cfg.api.listen.host}) is not a loopback address` });
     }
   });

@@ -62,18 +62,5 @@ export const uplinkSectionSchema = z.strictObject({
     .default({ batchMinutes: 60 }),
 });
 
-export const apiSectionSchema = z.strictObject({
-  listen: z
-    .strictObject({
-      /** Loopback by default; any other address requires `token`. */
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.number().int().min(0, 'must be 0..65535 (0: any free port)').max(65535, 'must be 0..65535').default(8080),
-    })
-    .default({ host: '127.0.0.1', port: 8080 }),
-  /** Bearer token for requests; may come from NABO_API_TOKEN. */
-  token: z.string().min(16, 'must be at least 16 characters').optional(),
-});
-
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+/** The API section is the API's own schema (listen, token, Home Assistant discovery). */
+export { apiConfigSchema as apiSectionSchema, isLoopbackHost } from '../api/config.js';

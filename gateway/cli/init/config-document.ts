@@ -14,7 +14,7 @@ export interface InitAnswers {
   longitude: number;
   timeZone: string;
   dataDir: string;
-  /** Market specifics: today's schema (v1) has mqtt and market.blockId; the roster file joins in v2. */
+  /** Market specifics, written to the `market` section (disabled until the roster lists this gateway). */
   brokerUrl?: string;
   caFile?: string;
   blockId?: string;
@@ -75,8 +75,18 @@ export function configDocument(a: InitAnswers, hw: Hardware): Record<string, unk
     site: { latitude: a.latitude, longitude: a.longitude },
     buses: hw.buses,
     devices: hw.devices,
-    ...(a.brokerUrl ? { mqtt: { url: a.brokerUrl, username: a.gatewayId, ...(a.caFile ? { caFile: a.caFile } : {}) } } : {}),
-    ...(a.blockId ? { market: { enabled: false, blockId: a.blockId, intervalMinutes: 15 } } : {}),
+    ...(a.brokerUrl || a.blockId || a.rosterFile
+      ? {
+          market: {
+            enabled: false,
+            ...(a.blockId ? { blockId: a.blockId } : {}),
+            ...(a.rosterFile ? { rosterFile: a.rosterFile } : {}),
+            ...(a.brokerUrl ? { broker: { url: a.brokerUrl, username: a.gatewayId, ...(a.caFile ? { caFile: a.caFile } : {}) } } : {}),
+          },
+        }
+      : {}),
+    // The dashboard and API on this box only; `nabo status` reads it.
+    api: { listen: { host: '127.0.0.1', port: 8080 } },
   };
 }
 
@@ -92,8 +102,6 @@ export function configYaml(doc: Record<string, unknown>, a: InitAnswers, created
     '# with `nabo check`; the full field list is in deploy/nabo.schema.json.',
   ];
   if (a.brokerUrl) header.push('# MQTT password: set NABO_MQTT_PASSWORD in /etc/nabo/nabo.env rather than here.');
-  // Market specifics (config v2 gives the roster a field of its own; until then it is noted here).
-  if (a.rosterFile) header.push(`# market roster: ${a.rosterFile}`);
-  if (a.blockId) header.push('# market.enabled stays false until the roster lists this gateway and its key.');
+  if (a.blockId || a.rosterFile) header.push('# market.enabled stays false until the roster lists this gateway and its key.');
   return `${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
 }
