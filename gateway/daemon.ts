@@ -23,6 +23,7 @@ import { acquisitionSourceOf } from './api/acquisition-source.js';
 import { ApiService } from './api/api-service.js';
 import { HomeAssistantService } from './api/home-assistant.js';
 import { SystemdNotifier, SystemdNotifyService } from './api/systemd-notify.js';
+import { ControlService } from './control/control-service.js';
 
 export interface GatewayHandle {
   store: Store;
@@ -62,6 +63,16 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
           .map((r) => r.deviceId),
     }),
     new RetentionService(),
+    new ControlService({
+      sunspecDevice: (id) => acquisition.sunspecDevice(id),
+      latest: () => {
+        try {
+          return acquisition.acquisition.latestReadings();
+        } catch {
+          return []; // acquisition between restarts: control sees stale data and goes safe
+        }
+      },
+    }),
     ...extra,
     // The API reads what the services above publish; sd_notify is last: READY once all started.
     ...(api?.enabled && api.homeAssistant.enabled ? [new HomeAssistantService({ config: api.homeAssistant, acquisition: source })] : []),

@@ -7,6 +7,7 @@ import { Acquisition } from './acquisition.js';
 import { buildGateway, closeBuses, openBuses, type BuiltGateway } from './build.js';
 import type { HealthRegistry } from './health.js';
 import { PushWatchdog } from './push-watchdog.js';
+import { SunSpecDevice } from './sunspec-device.js';
 
 export type HealthSnapshot = ReturnType<HealthRegistry['snapshot']>;
 
@@ -63,6 +64,12 @@ export class AcquisitionService implements Service {
       const snap = this.health();
       log.info({ devices: snap.devices.map((d) => ({ id: d.deviceId, reads: d.reads, errors: d.errorsByKind, lastSuccess: d.lastSuccessMs && new Date(d.lastSuccessMs).toISOString() })), buses: snap.buses }, 'health');
     }, 60_000);
+  }
+
+  /** A running SunSpec device by id (the control service writes through it), if the device is one. */
+  sunspecDevice(deviceId: string): SunSpecDevice | undefined {
+    const found = this.current?.built.polled.find((p) => p.config.id === deviceId)?.device;
+    return found instanceof SunSpecDevice ? found : undefined;
   }
 
   /** Devices and buses as the API, metrics and logs show them. */

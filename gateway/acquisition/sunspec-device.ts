@@ -109,4 +109,29 @@ export class SunSpecDevice implements PolledDevice {
   get base(): number | undefined {
     return this.baseAddress;
   }
+
+  /** One model as it is now (discovering the chain first when needed); undefined when the device has none. */
+  async readModel(id: number, priority: RequestPriority = 'write'): Promise<DecodedModel | undefined> {
+    const chain = this.chain ?? (await this.discover(priority));
+    const ref = chain.find((m) => m.id === id);
+    if (!ref) return undefined;
+    const words = await this.readRegisters(ref.address + 2, ref.length, priority);
+    const decoded = decodeModel(id, words, ref.address);
+    if (!decoded.ok) throw new BusError('protocol', `model ${id}: ${decoded.error.detail}`, this.deviceId);
+    return decoded.value;
+  }
+
+  /** Register writes (FC16) in the order given, on the bus's write lane: control goes before reads. */
+  async write(writes: ReadonlyArray<{ address: number; words: number[] }>): Promise<void> {
+    const { queue, port, unitId, timeoutMs } = this.options;
+    for (const w of writes) {
+      const response = await queue.enqueue({
+        deviceId: this.deviceId,
+        priority: 'write',
+        timeoutMs,
+        run: (signal) => port.exchange(unitId, { kind: 'write-multiple', functionCode: 16, address: w.address, values: Uint16Array.from(w.words) }, signal),
+      });
+      if (response.kind !== 'write-multiple') throw new BusError('protocol', `answer of kind ${response.kind} to a write`, this.deviceId);
+    }
+  }
 }
