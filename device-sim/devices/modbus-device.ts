@@ -5,11 +5,13 @@
 import type { ModbusRequest, ModbusResponse } from '../../protocols/modbus/pdu.js';
 import type { QuantityValues } from '../../core/quantities.js';
 import { FaultSwitch, ReportedValues } from './faults.js';
+import type { TimerHandle } from '../../core/clock.js';
 import { RegisterImage } from './register-image.js';
 import type { DeviceContext, DeviceEndpoint, DeviceIdentity, SetpointWrite, SimulatedDevice } from './simulated-device.js';
 
 export type ModelSetpoint =
-  | { kind: 'battery-power'; batteryPowerW: number }
+  /** `revertAfterS`: the device returns to its own control when no write came for this long (SunSpec InOutWRte_RvrtTms). */
+  | { kind: 'battery-power'; batteryPowerW: number; revertAfterS?: number }
   | { kind: 'battery-auto' };
 
 export type WriteOutcome = { ok: true; setpoints: ModelSetpoint[] } | { ok: false; exceptionCode: number };
@@ -46,6 +48,9 @@ export class ModbusDevice implements SimulatedDevice {
   private readonly written = new Map<number, number>();
   private where: DeviceEndpoint | undefined;
   private lastSetpoint: string | undefined;
+  private revertTimer: TimerHandle | undefined;
+  /** Times the battery went back to its own control because no write came in time. */
+  reverts = 0;
   /** Requests answered (not counting those a fault swallowed). */
   answered = 0;
 
@@ -70,6 +75,22 @@ export class ModbusDevice implements SimulatedDevice {
   endpoint(): DeviceEndpoint {
     if (!this.where) throw new Error(`${this.identity.deviceId}: not attached to a transport yet`);
     return this.where;
+  }
+
+  /**
+   * The dead-man switch of a storage control: every write restarts it; when it runs out the
+   * battery goes back to its own control, as it must when the gateway stops.
+   */
+  private armRevert(s: ModelSetpoint): void {
+    this.ctx.clock.clear(this.revertTimer);
+    this.revertTimer = undefined;
+    if (s.kind !== 'battery-power' || !s.revertAfterS || s.revertAfterS <= 0) return;
+    this.revertTimer = this.ctx.clock.setTimeout(() => {
+      this.revertTimer = undefined;
+      this.lastSetpoint = JSON.stringify({ kind: 'battery-auto' });
+      this.reverts++;
+      this.ctx.onSetpoint?.({ kind: 'battery-auto', deviceId: this.identity.deviceId, atMs: this.ctx.clock.now() });
+    }, s.revertAfterS * 1000);
   }
 
   /** Called by the transport that serves this device. */
@@ -148,7 +169,10 @@ export class ModbusDevice implements SimulatedDevice {
     const deviceId = this.identity.deviceId;
     const raw: SetpointWrite = { kind: 'register', deviceId, atMs, unitId: this.unitId, address, words: [...words] };
     this.ctx.onSetpoint?.(raw);
+    // A battery ignoring commands acknowledges them and keeps doing what it did.
+    if (this.faults.has('ignore-commands')) return undefined;
     for (const s of outcome.setpoints) {
+      this.armRevert(s);
       // A setpoint re-stated by a follow-up write (rates, then the mode word) is reported once.
       const key = JSON.stringify(s);
       if (key === this.lastSetpoint) continue;

@@ -51,6 +51,8 @@ export type DeviceFault =
   | { kind: 'counter-reset' }
   /** Random bytes are written on the serial line between frames, `bytes` per burst every `everyMs`. */
   | { kind: 'garbage'; bytes: number; everyMs: number }
+  /** A battery acknowledges control writes and does not act on them (firmware in local mode). */
+  | { kind: 'ignore-commands' }
   /** The meter's own clock (HAN, P1 timestamps) runs this far from the true time. */
   | { kind: 'clock-skew'; skewMs: number };
 

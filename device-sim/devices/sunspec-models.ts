@@ -148,6 +148,7 @@ export function sunspecStorageModel(options: SunSpecStorageOptions): ModbusDevic
     mode: control + offsetOf('StorCtl_Mod'),
     out: control + offsetOf('OutWRte'),
     in: control + offsetOf('InWRte'),
+    revert: control + offsetOf('InOutWRte_RvrtTms'),
   };
 
   return {
@@ -232,7 +233,8 @@ export function sunspecStorageModel(options: SunSpecStorageOptions): ModbusDevic
       if (mode === 0) return { ok: true, setpoints: [{ kind: 'battery-auto' }] };
       const discharge = mode & 0b10 && outPct > 0 ? (outPct / 100) * options.maxPowerW : 0;
       const charge = mode & 0b01 && inPct > 0 ? (inPct / 100) * options.maxPowerW : 0;
-      const setpoint: ModelSetpoint = { kind: 'battery-power', batteryPowerW: Math.round(discharge - charge) };
+      const revertAfterS = wordAt(controlAddress.revert);
+      const setpoint: ModelSetpoint = { kind: 'battery-power', batteryPowerW: Math.round(discharge - charge), ...(revertAfterS > 0 && revertAfterS < 0xffff ? { revertAfterS } : {}) };
       return { ok: true, setpoints: [setpoint] };
     },
   };

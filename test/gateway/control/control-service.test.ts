@@ -37,8 +37,7 @@ async function building(clock: SimulatedClock, house: House, limits: Record<stri
   const server = new ModbusTcpServer({ clock });
   const gridW = (): number => house.loadW - house.pvW - house.batteryW;
   server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '1', model: 'SDM630' }, truth: () => ({ powerW: gridW(), energyImportWh: 1000, energyExportWh: 10, voltageL1V: 230, frequencyHz: 50 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
-  server.add(
-    new SimDevice(
+  const batteryDevice = new SimDevice(
       {
         identity: { deviceId: 'battery', meterId: '2', model: 'BAT', manufacturer: 'nabo' },
         truth: () => ({ batteryPowerW: house.batteryW, socPercent: house.socPercent, batteryCapacityWh: 10_000 }),
@@ -53,8 +52,8 @@ async function building(clock: SimulatedClock, house: House, limits: Record<stri
       },
       sunspecStorageModel({ maxPowerW: 5000 }),
       { unitId: 2 },
-    ),
-  );
+    );
+  server.add(batteryDevice);
   const { port } = await server.listen();
   cleanup.push(() => server.close());
   const dir = tempFolder('nabo-control-');
@@ -75,7 +74,7 @@ async function building(clock: SimulatedClock, house: House, limits: Record<stri
   cleanup.push(() => gw.stop());
   const alarms: string[] = [];
   gw.events.on('alarm', (a) => alarms.push(`${a.code}${a.cleared ? ' cleared' : ''}`));
-  return { gw, dir, alarms };
+  return { gw, dir, alarms, batteryDevice };
 }
 
 /** Steps the clock in 5 s steps, letting every read and write on the wire finish. */
@@ -145,6 +144,24 @@ describe('control of a SunSpec battery (simulated building on Modbus TCP)', () =
     expect(controlOf(gw).mode).toBe('safe');
     expect(alarms).toContain('control-safe-mode');
     expect(house.writes.at(-1)?.kind).toBe('battery-auto');
+  });
+});
+
+describe('a battery nabo can no longer reach', () => {
+  it('goes back to its own control within its revert timeout (every setpoint carries it)', async () => {
+    const clock = new SimulatedClock({ startMs: T0 });
+    const house: House = { loadW: 2000, pvW: 0, socPercent: 60, batteryW: 0, ignoresCommands: false, writes: [] };
+    const { gw, batteryDevice } = await building(clock, house, { revertTimeoutS: 90 });
+    await run(clock, gw, 30_000);
+    expect(house.batteryW).toBe(2000);
+    // The gateway is gone as far as the battery can tell: nothing it sends arrives any more.
+    batteryDevice!.faults.set({ kind: 'no-answer' });
+    const lostAt = clock.now();
+    await run(clock, gw, 120_000);
+    const revert = house.writes.find((w) => w.kind === 'battery-auto');
+    expect(revert).toBeDefined();
+    expect(revert!.atMs - lostAt).toBeLessThanOrEqual(90_000);
+    expect(house.batteryW).toBe(0);
   });
 });
 
