@@ -26,6 +26,7 @@ function quantityText(r: RegisterDef): string {
     const { register, mask, vendor } = r.signFrom;
     return `${r.quantity} (magnitude; ${vendor ?? 'direction'} when ${register} & 0x${mask.toString(16).toUpperCase()} is set)`;
   }
+  if (r.opposite) return `${r.quantity} (this minus ${r.opposite})`;
   if (!r.positive) return r.quantity;
   return `${r.quantity} (vendor: + = ${r.positive}${(r.multiplier ?? 1) < 0 ? ', negated' : ''})`;
 }

@@ -73,6 +73,14 @@ export function writeDeviceValues(image: RegisterImage, def: DeviceDefinition, v
     raw[register] = flagSet ? before | mask : before & ~mask;
     signed.set(reg.name, Math.abs(v));
   }
+  // A flow split into two unsigned registers: the positive part here, the negative part there.
+  for (const reg of def.registers) {
+    const v = reg.quantity === undefined ? undefined : values[reg.quantity as Quantity];
+    const other = reg.opposite === undefined ? undefined : def.registers.find((r) => r.name === reg.opposite);
+    if (!other || v === undefined || reg.quantity === undefined) continue;
+    signed.set(reg.name, Math.max(0, v));
+    raw[other.name] = v < 0 ? valueToRaw({ ...other, quantity: reg.quantity }, -v) : 0;
+  }
 
   const sfValue = new Map<string, number>();
   for (const reg of def.registers) {
