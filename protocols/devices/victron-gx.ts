@@ -17,7 +17,7 @@ export const victronGx = defineDevice({
       'Battery power 842 is positive when charging; evcc flips it with scale -1 and so does nabo (positive: charge).',
       'There is no total grid power register: evcc sums 820–822; nabo keeps the three phases.',
     ],
-    notes: ['Only one second source was found for this map.', 'Grid L1–L3 are positive on import.'],
+    notes: ['Only one second source was found for this map.', 'Grid L1–L3 are positive on import.', 'AC consumption 817–819 and battery voltage/current 840/841 follow the register list only; evcc does not read them.'],
   },
   transports: ['tcp'],
   defaultUnitId: 100,
