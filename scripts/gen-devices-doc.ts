@@ -81,7 +81,8 @@ function deviceSection(def: DeviceDefinition): string[] {
   lines.push('', '| register | address | fc | type | unit | quantity | scale | poll |', '|---|---|---|---|---|---|---|---|');
   const sorted = [...def.registers].sort((a, b) => a.functionCode - b.functionCode || a.address - b.address);
   for (const r of sorted) {
-    const name = r.description ? `${r.name} — ${r.description}` : r.name;
+    const fixed = r.fixed === undefined ? '' : ` (${typeof r.fixed === 'number' ? `${r.fixed}, 0x${r.fixed.toString(16).toUpperCase()}` : `"${r.fixed}"`})`;
+    const name = (r.description ? `${r.name} — ${r.description}` : r.name) + fixed;
     lines.push(
       `| ${cell(name)} | ${r.address} (${hex(r.address)}) | ${r.functionCode} | ${typeText(r)} | ${cell(r.unit ?? '')} | ${quantityText(r)} | ${scaleText(r)} | ${r.poll} |`,
     );

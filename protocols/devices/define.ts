@@ -67,6 +67,7 @@ function expandRegister(deviceId: string, r: RegisterSpec, d: RegisterDefaults):
   if (r.quantity !== undefined) out.quantity = r.quantity;
   const ni = r.notImplemented ?? d.notImplemented?.[type];
   if (ni !== undefined) out.notImplemented = ni;
+  if (r.fixed !== undefined) out.fixed = r.fixed;
   if (r.enumValues !== undefined) out.enumValues = r.enumValues;
   if (r.description !== undefined) out.description = r.description;
   return out;

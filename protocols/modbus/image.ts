@@ -60,6 +60,7 @@ export interface ImageOptions {
 export function writeDeviceValues(image: RegisterImage, def: DeviceDefinition, values: QuantityValues, options: ImageOptions = {}): void {
   const raw: Record<string, RawValue> = {};
   for (const check of def.identification ?? []) if (check.register !== undefined) raw[check.register] = check.anyOf[0]!;
+  for (const reg of def.registers) if (reg.fixed !== undefined && raw[reg.name] === undefined) raw[reg.name] = reg.fixed;
   Object.assign(raw, options.raw);
 
   // A value whose sign lives in a status flag: the magnitude goes to the register, the sign to the flag.

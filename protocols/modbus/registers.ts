@@ -76,6 +76,11 @@ export interface RegisterDef {
    * register minus that one, both in the quantity's unit. That register carries no quantity.
    */
   opposite?: string;
+  /**
+   * A value the simulator always serves here (a 'SunS' marker, a SunSpec model id or length): a
+   * real device's value is read as it is, and the docs show it.
+   */
+  fixed?: number | string;
   /** Names of enum values, for docs and the CLI. */
   enumValues?: Readonly<Record<number, string>>;
   description?: string;
