@@ -13,6 +13,7 @@ export const carloGavazziEm340 = defineDevice({
     crossChecks: [
       'volkszaehler/mbmd meters/rs485/carlogavazzi-ex3x0.go @097c9ca',
       'martgras/esphome-modbus em340/EM340.yaml @e6b9f22 (S_DWORD_R = low word first)',
+      'OpenEMS/openems io.openems.edge.meter.carlo.gavazzi em300/MeterCarloGavazziEm300Impl.java @0e4ea88 (0x00–0x2C LSWMSW, Hz at 0x33, kWh (+) 0x34, kWh (-) 0x4E)',
       'a public reader of the Gewiss GNM3D, an OEM meter on the same EM300 protocol (nabo search index file 5266241560, repository not identified): 0x36 kvarh (+) TOT, 0x38 kW dmd, 0x3A kW dmd peak, 0x50 kvarh (-) TOT, all INT32 low word first',
     ],
     differences: [
