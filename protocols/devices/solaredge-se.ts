@@ -15,7 +15,7 @@ export const solaredgeSe = defineDevice({
   category: 'hybrid-inverter',
   source: {
     document: 'SolarEdge "SunSpec Implementation Technical Note" (inverter 40069 ff., meter 1 at 40121/40188) and "Modbus Storage Registers" (0xE100 ff.)',
-    version: 'Version 2.3 (2021-12) as referenced by the readers below',
+    version: 'Technical note Version 2.0 (January 2019), the copy kept in OpenEMS/openems io.openems.edge.solaredge/doc (read for this table); storage registers from evcc',
     crossChecks: [
       'test/fixtures/conformance/sunspec-dumps.json sunspec-solaredge-se33k-model103 (a real SE33.3K dump via SolarNetwork): decoded with this map in test/protocols/devices/sunspec-vendor-maps.test.ts',
       'evcc-io/evcc templates/definition/meter/solaredge-hybrid.yaml @b29b49e (203:W scale -1; battery 0xE174, 0xE184 float32 word-swapped)',
@@ -26,7 +26,10 @@ export const solaredgeSe = defineDevice({
       'Battery power 0xE174 is positive when charging (evcc scale -1).',
       'Grid-side voltages, currents and frequency are taken from the meter (model 203 at 40188), as the generic SunSpec reader and evcc\'s grid usage do; the inverter\'s own AC values are listed without a quantity.',
     ],
-    notes: ['Unit id 1 by default; Modbus TCP must be enabled on the inverter (port 1502).', 'A model 101 or 102 inverter leaves the phase B/C points at their not-implemented values.'],
+    notes: [
+      'The technical note numbers the inverter block 1-based (C_SunSpec_DID at 40070, I_Temp_Sink 40104, I_Status 40108) and the meter block 0-based (C_SunSpec_DID 40121, M_AC_Power 40206, M_Exported 40226, M_Imported 40234); the addresses here are all 0-based protocol addresses.',
+      'The note says only that power signs follow IEEE 1459-2000; the export-positive meter power is evcc\'s reading of real installations.',
+      'Unit id 1 by default; Modbus TCP must be enabled on the inverter (port 1502).', 'A model 101 or 102 inverter leaves the phase B/C points at their not-implemented values.'],
   },
   transports: ['tcp', 'rtu'],
   defaultUnitId: 1,
