@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEVICE_DEFINITIONS, SUNSPEC_DEFINITION } from '../protocols/devices/index.js';
 import type { SunSpecDefinition } from '../protocols/devices/sunspec.js';
 import { rtuLine } from '../protocols/modbus/line-time.js';
+import { MODELS } from '../protocols/sunspec/models/index.js';
 import { onePerRegisterLineTimeMs, planReads, spansFor } from '../protocols/modbus/planner.js';
 import { registerWords, type DeviceCategory, type DeviceDefinition, type RegisterDef } from '../protocols/modbus/registers.js';
 
@@ -25,6 +26,7 @@ function quantityText(r: RegisterDef): string {
     const { register, mask, vendor } = r.signFrom;
     return `${r.quantity} (magnitude; ${vendor ?? 'direction'} when ${register} & 0x${mask.toString(16).toUpperCase()} is set)`;
   }
+  if (r.opposite) return `${r.quantity} (this minus ${r.opposite})`;
   if (!r.positive) return r.quantity;
   return `${r.quantity} (vendor: + = ${r.positive}${(r.multiplier ?? 1) < 0 ? ', negated' : ''})`;
 }
@@ -79,7 +81,8 @@ function deviceSection(def: DeviceDefinition): string[] {
   lines.push('', '| register | address | fc | type | unit | quantity | scale | poll |', '|---|---|---|---|---|---|---|---|');
   const sorted = [...def.registers].sort((a, b) => a.functionCode - b.functionCode || a.address - b.address);
   for (const r of sorted) {
-    const name = r.description ? `${r.name} — ${r.description}` : r.name;
+    const fixed = r.fixed === undefined ? '' : ` (${typeof r.fixed === 'number' ? `${r.fixed}, 0x${r.fixed.toString(16).toUpperCase()}` : `"${r.fixed}"`})`;
+    const name = (r.description ? `${r.name} — ${r.description}` : r.name) + fixed;
     lines.push(
       `| ${cell(name)} | ${r.address} (${hex(r.address)}) | ${r.functionCode} | ${typeText(r)} | ${cell(r.unit ?? '')} | ${quantityText(r)} | ${scaleText(r)} | ${r.poll} |`,
     );
@@ -89,9 +92,8 @@ function deviceSection(def: DeviceDefinition): string[] {
 }
 
 /**
- * The generic SunSpec device has no fixed table: its registers come from discovery, and its
- * supported models are listed by the SunSpec code. The section points there instead of copying
- * that list, so a change to the SunSpec tables cannot make this page drift.
+ * The generic SunSpec device has no fixed table: its registers come from discovery. Its
+ * supported models are listed from the SunSpec tables themselves, so the page cannot drift.
  */
 function sunspecSection(def: SunSpecDefinition): string[] {
   return [
@@ -100,8 +102,12 @@ function sunspecSection(def: SunSpecDefinition): string[] {
     `\`${def.id}\` — any inverter, meter or battery that speaks SunSpec over Modbus.`,
     '',
     '- Registers: found at run time from the \'SunS\' marker and the model chain; the planner reads a discovered chain through `sunspecChainDefinition` (protocols/devices/sunspec.ts)',
-    '- Supported models and their sources: `protocols/sunspec/models/` (official SunSpec model definitions)',
     '- Limits: at most 125 registers per request unless the configuration says less',
+    '- Supported models, transcribed from the official SunSpec model definitions (`protocols/sunspec/models/`):',
+    '',
+    '| model | label | fixed length | repeating group | source |',
+    '|---|---|---|---|---|',
+    ...def.supportedModels.map((m) => `| ${m.id} | ${cell(m.label)} | ${m.length} | ${m.repeating ? `${m.repeating.name} (${m.repeating.length})` : ''} | ${cell(MODELS.get(m.id)?.source ?? '')} |`),
     '',
   ];
 }
@@ -116,10 +122,12 @@ export function renderDevicesDoc(defs: readonly DeviceDefinition[] = DEVICE_DEFI
     '(a manual\'s 30001/40001 numbering minus the offset). Values are converted to the quantity\'s unit',
     '(kWh → Wh). "fc" is the Modbus function code: 3 holding, 4 input registers.',
     '',
-    '| id | manufacturer | model | registers | transport |',
-    '|---|---|---|---|---|',
-    ...defs.map((d) => `| [${d.id}](#${anchor(d)}) | ${d.manufacturer} | ${cell(d.model)} | ${d.registers.length} | ${d.transports.join(', ')} |`),
-    `| [${sunspecDef.id}](#sunspec-devices-generic) | SunSpec | any SunSpec Modbus device | by discovery | tcp, rtu |`,
+    'A fleet file serves any of them in the simulator: `{ kind: modbus, model: <id> }` (device-sim/fleet/README.md).',
+    '',
+    '| id | manufacturer | model | kind | registers | transport | second sources |',
+    '|---|---|---|---|---|---|---|',
+    ...defs.map((d) => `| [${d.id}](#${anchor(d)}) | ${d.manufacturer} | ${cell(d.model)} | ${d.category ?? 'meter'} | ${d.registers.length} | ${d.transports.join(', ')} | ${d.source.crossChecks?.length ?? 0} |`),
+    `| [${sunspecDef.id}](#sunspec-devices-generic) | SunSpec | any SunSpec Modbus device | any | by discovery | tcp, rtu | |`,
     '',
   ];
   for (const def of defs) lines.push(...deviceSection(def));

@@ -59,6 +59,7 @@ function expandRegister(deviceId: string, r: RegisterSpec, d: RegisterDefaults):
     if (typeof f === 'string') throw new Error(`${deviceId}.${r.name}: ${f}`);
     out.signFrom = { register: r.signFrom.register, mask: r.signFrom.mask, negativeWhen: f === -1 ? 'set' : 'clear', vendor: r.signFrom.set };
   }
+  if (r.opposite !== undefined) out.opposite = r.opposite;
   if (multiplier !== undefined) out.multiplier = multiplier;
   if (r.divisor !== undefined) out.divisor = r.divisor;
   if (r.scaleFactor !== undefined) out.scaleFactor = r.scaleFactor;
@@ -66,6 +67,7 @@ function expandRegister(deviceId: string, r: RegisterSpec, d: RegisterDefaults):
   if (r.quantity !== undefined) out.quantity = r.quantity;
   const ni = r.notImplemented ?? d.notImplemented?.[type];
   if (ni !== undefined) out.notImplemented = ni;
+  if (r.fixed !== undefined) out.fixed = r.fixed;
   if (r.enumValues !== undefined) out.enumValues = r.enumValues;
   if (r.description !== undefined) out.description = r.description;
   return out;

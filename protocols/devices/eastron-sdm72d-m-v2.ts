@@ -12,6 +12,10 @@ export const eastronSdm72dMV2 = defineDevice({
     crossChecks: [
       'volkszaehler/mbmd meters/rs485/sdm72v2.go @5b72910',
       'Victron community Eastron modules: meter codes 135 and 137 at holding 0xFC02',
+      'evcc-io/evcc templates/definition/meter/eastron-sdm72v2_630.yaml @b29b49e (reads the SDM72DM-V2 with the SDM630 map of mbmd)',
+    ],
+    differences: [
+      'The extra counters (resettable totals 0x180–0x186, import and export power 0x500/0x502) are the block the first-generation SDM72D-M manual documents (eastron-sdm72d-m); mbmd\'s sdm72v2 map and evcc do not read them, so they rest on the Eastron manual alone.',
     ],
     notes: [
       'Float32 big-endian like the other Eastron meters.',
@@ -51,6 +55,12 @@ export const eastronSdm72dMV2 = defineDevice({
     { name: 'exportEnergyActive', address: 0x4a, unit: 'kWh', quantity: 'energyExportWh', description: 'Total export kWh' },
     { name: 'totalEnergyActive', address: 0x156, unit: 'kWh', description: 'Total kWh' },
     { name: 'totalEnergyReactive', address: 0x158, unit: 'kVArh', description: 'Total kVArh' },
+    { name: 'resettableTotalEnergyActive', address: 0x180, unit: 'kWh', description: 'Resettable total active energy' },
+    { name: 'resettableTotalEnergyReactive', address: 0x182, unit: 'kVArh', description: 'Resettable total reactive energy' },
+    { name: 'resettableImportEnergyActive', address: 0x184, unit: 'kWh', description: 'Resettable import active energy' },
+    { name: 'resettableExportEnergyActive', address: 0x186, unit: 'kWh', description: 'Resettable export active energy' },
+    { name: 'totalImportPower', address: 0x500, unit: 'W', quantity: 'powerImportW', description: 'Total import active power' },
+    { name: 'totalExportPower', address: 0x502, unit: 'W', quantity: 'powerExportW', description: 'Total export active power' },
     { name: 'serialNumber', address: 0xfc00, functionCode: 3, type: 'u32', poll: 'identity', description: 'Serial number' },
     { name: 'meterCode', address: 0xfc02, functionCode: 3, type: 'u16', poll: 'identity', description: 'Meter model code' },
   ],

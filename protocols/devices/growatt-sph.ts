@@ -13,7 +13,7 @@ export const growattSph = defineDevice({
     version: 'V1.24 (2020) as referenced by evcc',
     crossChecks: ['evcc-io/evcc templates/definition/meter/growatt-hybrid.yaml @b29b49e'],
     differences: [
-      'Battery power is two unsigned registers (1009 discharge, 1011 charge) that evcc subtracts; nabo maps a quantity to one register, so neither feeds batteryPowerW (listed without a quantity).',
+      'Battery power is two unsigned registers (1009 discharge, 1011 charge) that evcc subtracts (scale 0.1 and -0.1); nabo says the same as data: batteryPowerW is 1009 with 1011 as its opposite.',
       'Grid power is likewise two registers: 1021 (to user, import) and 1029 (to grid, export), mapped to powerImportW and powerExportW.',
     ],
     notes: ['Only one second source was found for this map.', 'Function 4; powers in 0.1 W, energies in 0.1 kWh.'],
@@ -26,7 +26,7 @@ export const growattSph = defineDevice({
   registers: [
     { name: 'pvPower', address: 1, divisor: 10, unit: 'W', quantity: 'pvDcPowerW', description: 'Ppv, input power' },
     { name: 'pvEnergyTotal', address: 91, divisor: 10, unit: 'kWh', quantity: 'pvEnergyWh', description: 'PV energy total' },
-    { name: 'dischargePower', address: 1009, divisor: 10, unit: 'W', description: 'Pdischarge1, battery discharge power' },
+    { name: 'dischargePower', address: 1009, divisor: 10, unit: 'W', quantity: 'batteryPowerW', opposite: 'chargePower', description: 'Pdischarge1, battery discharge power' },
     { name: 'chargePower', address: 1011, divisor: 10, unit: 'W', description: 'Pcharge1, battery charge power' },
     { name: 'batterySoc', address: 1014, type: 'u16', unit: '%', quantity: 'socPercent', description: 'SOC' },
     { name: 'powerToUser', address: 1021, divisor: 10, unit: 'W', quantity: 'powerImportW', description: 'Pactouser total, AC power from the grid' },

@@ -31,6 +31,8 @@ import { sungrowSh } from './sungrow-sh.js';
 import { victronGx } from './victron-gx.js';
 import { froniusSymo } from './fronius-symo.js';
 import { solaredgeSe } from './solaredge-se.js';
+import { carloGavazziEm540 } from './carlo-gavazzi-em540.js';
+import { ornoWe514 } from './orno-we514.js';
 import { sunspec, type SunSpecDefinition } from './sunspec.js';
 
 export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
@@ -41,6 +43,7 @@ export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
   eastronSdm72dMV2,
   carloGavazziEm24,
   carloGavazziEm340,
+  carloGavazziEm540,
   abbB23B24,
   abbB21,
   chintDtsu666,
@@ -48,6 +51,7 @@ export const DEVICE_DEFINITIONS: readonly DeviceDefinition[] = [
   finder7m38,
   ineproPro380,
   janitzaUmg604,
+  ornoWe514,
   ornoWe516,
   schneiderIem3000,
   siemensPac2200,

@@ -12,6 +12,7 @@ export const janitzaUmg604 = defineDevice({
     version: 'edition referenced by mbmd (undated)',
     crossChecks: [
       'volkszaehler/mbmd meters/rs485/janitza.go @fb8f9c2 (0x4A38 = 19000 …)',
+      'OpenEMS/openems io.openems.edge.meter.janitza umg96rme/MeterJanitzaUmg96rmeImpl.java @0e4ea88 (the same 19000 table: 19000–19026, 19036–19042, 19050, 19068, 19076)',
       'OpenEMS/openems io.openems.edge.meter.janitza umg604/MeterJanitzaUmg604Impl.java @0e4ea88',
     ],
     differences: [
@@ -31,10 +32,15 @@ export const janitzaUmg604 = defineDevice({
     { name: 'currentL1', address: 19012, unit: 'A', quantity: 'currentL1A', description: 'I L1' },
     { name: 'currentL2', address: 19014, unit: 'A', quantity: 'currentL2A', description: 'I L2' },
     { name: 'currentL3', address: 19016, unit: 'A', quantity: 'currentL3A', description: 'I L3' },
+    { name: 'currentSum', address: 19018, unit: 'A', description: 'I sum L1..L3' },
     { name: 'powerL1', address: 19020, unit: 'W', quantity: 'powerL1W', positive: 'import', description: 'P L1' },
     { name: 'powerL2', address: 19022, unit: 'W', quantity: 'powerL2W', positive: 'import', description: 'P L2' },
     { name: 'powerL3', address: 19024, unit: 'W', quantity: 'powerL3W', positive: 'import', description: 'P L3' },
     { name: 'power', address: 19026, unit: 'W', quantity: 'powerW', positive: 'import', description: 'P sum L1..L3' },
+    { name: 'reactivePowerL1', address: 19036, unit: 'var', quantity: 'reactivePowerL1Var', description: 'Q L1' },
+    { name: 'reactivePowerL2', address: 19038, unit: 'var', quantity: 'reactivePowerL2Var', description: 'Q L2' },
+    { name: 'reactivePowerL3', address: 19040, unit: 'var', quantity: 'reactivePowerL3Var', description: 'Q L3' },
+    { name: 'reactivePower', address: 19042, unit: 'var', quantity: 'reactivePowerVar', description: 'Q sum L1..L3' },
     { name: 'cosPhiL1', address: 19044, description: 'cos φ L1' },
     { name: 'cosPhiL2', address: 19046, description: 'cos φ L2' },
     { name: 'cosPhiL3', address: 19048, description: 'cos φ L3' },

@@ -11,7 +11,10 @@ export const smaSunnyBoyStorage = defineDevice({
   source: {
     document: 'SMA "Modbus® interface, SMA Modbus profile – assignment table" for Sunny Boy Storage (SBS2.5-1VL-10, SBS3.7…6.0-10)',
     version: 'assignment table as referenced by evcc (undated)',
-    crossChecks: ['evcc-io/evcc templates/definition/meter/sma-sbs-modbus.yaml @b29b49e (30775, 30513, 30845)'],
+    crossChecks: [
+      'evcc-io/evcc templates/definition/meter/sma-sbs-modbus.yaml @b29b49e (30775, 30513, 30845)',
+      'OpenEMS/openems io.openems.edge.sma sunnyisland/EssSmaSunnyIslandImpl.java @0e4ea88 (same SMA profile: 30775 S32 active power of the battery inverter, 30845 U32 SoC)',
+    ],
     differences: ['evcc uses 30775 as the battery power and 30845 as SoC, as nabo does; evcc reads 30775 with function 4, nabo with 3 (SMA answers both).'],
     notes: ['Unit id 3.', 'No value: S32 0x80000000, U32 0xFFFFFFFF, U64 0xFFFFFFFFFFFFFFFF.'],
   },

@@ -10,12 +10,15 @@ export const solisHybrid = defineDevice({
   source: {
     document: 'Ginlong Solis "RS485 MODBUS Communication Protocol" for energy storage inverters (input registers 33000 ff.)',
     version: 'edition referenced by evcc (undated)',
-    crossChecks: ['evcc-io/evcc templates/definition/meter/solis-hybrid.yaml @b29b49e'],
+    crossChecks: [
+      'evcc-io/evcc templates/definition/meter/solis-hybrid.yaml @b29b49e',
+      'a public Solis register note in Dutch (nabo search index file 63107194452, repository not identified): 33139 SoC in 1 %, 33149–33150 battery power in 1 W, positive = charging',
+    ],
     differences: [
       'evcc reads battery power 33149 as a signed INT32 positive when charging (scale -1); nabo follows it. The protocol also has a direction register (33135) that evcc does not use.',
       'Meter powers 33257–33263 are positive on export in evcc (scale -1); the sign is flipped here too.',
     ],
-    notes: ['Only one second source was found for this map.'],
+    notes: ['The meter registers 33252–33283 rest on evcc alone.'],
   },
   transports: ['rtu', 'tcp'],
   defaultUnitId: 1,

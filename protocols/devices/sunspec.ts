@@ -49,7 +49,7 @@ export const sunspec: SunSpecDefinition = {
   id: 'sunspec',
   manufacturer: 'SunSpec',
   model: 'any SunSpec Modbus device',
-  description: 'Inverters (101-103, 111-113, 120-124, 160), meters (201-204) and batteries (802) found by SunSpec discovery',
+  description: 'Inverters (101-103, 111-113, 120-124, 126-132 curves, 160), meters (201-204, float 211-214) and batteries (802, 803, 804) found by SunSpec discovery',
   source: {
     document: 'SunSpec Information Model, official model definitions (github.com/sunspec/models, json/)',
     version: 'model files as of the commits named in protocols/sunspec/models/*.ts',

@@ -11,13 +11,16 @@ export const victronGx = defineDevice({
   source: {
     document: 'Victron Energy "CCGX-Modbus-TCP-register-list" (com.victronenergy.system, registers 800–850)',
     version: 'register list 3.x as referenced by evcc (undated)',
-    crossChecks: ['evcc-io/evcc templates/definition/meter/victron-energy.yaml @b29b49e'],
+    crossChecks: [
+      'evcc-io/evcc templates/definition/meter/victron-energy.yaml @b29b49e',
+      'OpenEMS/openems io.openems.edge.victron batteryinverter/VictronBatteryInverterImpl.java @0e4ea88 (808–826, 840–846, 850–851 with function 3; 842 inverted)',
+    ],
     differences: [
-      'evcc reads these registers with function 4; the GX answers functions 3 and 4 alike. nabo uses function 3.',
-      'Battery power 842 is positive when charging; evcc flips it with scale -1 and so does nabo (positive: charge).',
+      'evcc reads these registers with function 4, OpenEMS with function 3; the GX answers both. nabo uses function 3.',
+      'Battery power 842 is positive when charging; evcc flips it with scale -1, OpenEMS with INVERT, nabo by positive: charge.',
       'There is no total grid power register: evcc sums 820–822; nabo keeps the three phases.',
     ],
-    notes: ['Only one second source was found for this map.', 'Grid L1–L3 are positive on import.'],
+    notes: ['Grid L1–L3 are positive on import.', 'AC consumption 817–819 and battery voltage/current 840/841 (0.1 V, 0.1 A) are read by OpenEMS only.'],
   },
   transports: ['tcp'],
   defaultUnitId: 100,

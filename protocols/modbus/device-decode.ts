@@ -12,7 +12,14 @@ export interface ReadBlock {
   registers: ArrayLike<number>;
 }
 
-export type RegisterRejectionReason = 'not-implemented' | 'not-finite' | 'scale-factor-missing' | 'scale-factor-invalid' | 'sign-flag-missing' | 'missing';
+export type RegisterRejectionReason =
+  | 'not-implemented'
+  | 'not-finite'
+  | 'scale-factor-missing'
+  | 'scale-factor-invalid'
+  | 'sign-flag-missing'
+  | 'opposite-missing'
+  | 'missing';
 
 export interface RegisterRejection {
   register: string;
@@ -61,7 +68,8 @@ export function decodeDeviceRegisters(
     const value = raw[reg.name];
     if (value === undefined || reg.quantity === undefined) continue;
     // Read only because it lay between wanted registers, without the flag its sign needs: not this read's value.
-    if (reg.signFrom && raw[reg.signFrom.register] === undefined && expect && !expect.groups.includes(reg.poll)) continue;
+    const partner = reg.signFrom?.register ?? reg.opposite;
+    if (partner !== undefined && raw[partner] === undefined && expect && !expect.groups.includes(reg.poll)) continue;
     const q = toQuantity(def, reg, value, raw);
     if (typeof q === 'number') values[reg.quantity as Quantity] = q;
     else rejections.push({ register: reg.name, ...q });
@@ -95,6 +103,13 @@ function toQuantity(
     if (typeof flag !== 'number') return { reason: 'sign-flag-missing', detail: `${reg.signFrom.register} was not read` };
     const set = (flag & reg.signFrom.mask) !== 0;
     v = Math.abs(v) * (set === (reg.signFrom.negativeWhen === 'set') ? -1 : 1);
+  }
+  if (reg.opposite !== undefined) {
+    const other = def.registers.find((r) => r.name === reg.opposite);
+    const o = raw[reg.opposite];
+    if (!other || typeof o !== 'number') return { reason: 'opposite-missing', detail: `${reg.opposite} was not read` };
+    if (isNotImplemented(other, o)) return { reason: 'not-implemented', detail: `${reg.opposite}: raw ${o} means not implemented` };
+    v -= rawToValue({ ...other, quantity: reg.quantity }, o);
   }
   return v;
 }

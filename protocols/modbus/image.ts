@@ -60,6 +60,7 @@ export interface ImageOptions {
 export function writeDeviceValues(image: RegisterImage, def: DeviceDefinition, values: QuantityValues, options: ImageOptions = {}): void {
   const raw: Record<string, RawValue> = {};
   for (const check of def.identification ?? []) if (check.register !== undefined) raw[check.register] = check.anyOf[0]!;
+  for (const reg of def.registers) if (reg.fixed !== undefined && raw[reg.name] === undefined) raw[reg.name] = reg.fixed;
   Object.assign(raw, options.raw);
 
   // A value whose sign lives in a status flag: the magnitude goes to the register, the sign to the flag.
@@ -72,6 +73,14 @@ export function writeDeviceValues(image: RegisterImage, def: DeviceDefinition, v
     const before = typeof raw[register] === 'number' ? (raw[register] as number) : 0;
     raw[register] = flagSet ? before | mask : before & ~mask;
     signed.set(reg.name, Math.abs(v));
+  }
+  // A flow split into two unsigned registers: the positive part here, the negative part there.
+  for (const reg of def.registers) {
+    const v = reg.quantity === undefined ? undefined : values[reg.quantity as Quantity];
+    const other = reg.opposite === undefined ? undefined : def.registers.find((r) => r.name === reg.opposite);
+    if (!other || v === undefined || reg.quantity === undefined) continue;
+    signed.set(reg.name, Math.max(0, v));
+    raw[other.name] = v < 0 ? valueToRaw({ ...other, quantity: reg.quantity }, -v) : 0;
   }
 
   const sfValue = new Map<string, number>();

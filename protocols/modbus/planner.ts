@@ -204,6 +204,7 @@ export function spansFor(def: DeviceDefinition, options: Omit<PlanOptions, 'line
   for (const r of def.registers) {
     if (wanted.has(r.name) && r.scaleFactor) wanted.add(r.scaleFactor);
     if (wanted.has(r.name) && r.signFrom) wanted.add(r.signFrom.register);
+    if (wanted.has(r.name) && r.opposite) wanted.add(r.opposite);
   }
   return def.registers
     .filter((r) => wanted.has(r.name))

@@ -70,6 +70,17 @@ export interface RegisterDef {
    * that report an unsigned power and its direction apart (Sungrow, Solis batteries).
    */
   signFrom?: { register: string; mask: number; negativeWhen: 'set' | 'clear'; vendor?: string };
+  /**
+   * The register holding the opposite direction's magnitude, for devices that split one flow
+   * into two unsigned registers (Growatt charge and discharge power): the value is this
+   * register minus that one, both in the quantity's unit. That register carries no quantity.
+   */
+  opposite?: string;
+  /**
+   * A value the simulator always serves here (a 'SunS' marker, a SunSpec model id or length): a
+   * real device's value is read as it is, and the docs show it.
+   */
+  fixed?: number | string;
   /** Names of enum values, for docs and the CLI. */
   enumValues?: Readonly<Record<number, string>>;
   description?: string;
@@ -221,6 +232,13 @@ export function validateDefinition(def: DeviceDefinition): string[] {
     if (!flag) problems.push(`${r.name}: sign flag register '${r.signFrom.register}' missing`);
     else if (!['u16', 'i16', 'enum16', 'bitfield16', 'u32', 'bitfield32'].includes(flag.type)) problems.push(`${r.name}: sign flag register '${flag.name}' is not an integer`);
     if (r.quantity === undefined) problems.push(`${r.name}: a sign flag needs a quantity`);
+  }
+  for (const r of def.registers) {
+    if (r.opposite === undefined) continue;
+    const other = def.registers.find((x) => x.name === r.opposite);
+    if (!other) problems.push(`${r.name}: opposite register '${r.opposite}' missing`);
+    else if (other.quantity !== undefined) problems.push(`${r.name}: opposite register '${other.name}' must not feed a quantity itself`);
+    if (r.quantity === undefined || r.signFrom !== undefined) problems.push(`${r.name}: an opposite register needs a quantity and no sign flag`);
   }
   for (const check of def.identification ?? []) {
     if (check.register !== undefined && !names.has(check.register)) problems.push(`identification register '${check.register}' missing`);

@@ -10,3 +10,4 @@ export * from './read-device.js';
 export * from './image.js';
 export * from './writes.js';
 export * from './dump.js';
+export * from './curves.js';

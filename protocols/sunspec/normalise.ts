@@ -1,7 +1,7 @@
 // Decoded SunSpec models → the normalised quantities of protocols/quantities.ts.
 //
 // Sign conventions:
-// - Meters (201-204): SunSpec meter W is positive when real power is imported (delivered from
+// - Meters (201-204, and the float 211-214): SunSpec meter W is positive when real power is imported (delivered from
 //   the grid to the site; TotWhImp grows) and negative when exported, so at a grid connection
 //   `powerW = W` as is. Some vendors wire or configure their meter the other way round (the
 //   SolarEdge export/import meter is a known case); `meterSign: 'export-positive'` flips it.
@@ -28,7 +28,7 @@ export interface NormaliseOptions {
 }
 
 const INVERTERS = new Set([101, 102, 103, 111, 112, 113]);
-const METERS = new Set([201, 202, 203, 204]);
+const METERS = new Set([201, 202, 203, 204, 211, 212, 213, 214]);
 
 export function identityOf(models: readonly DecodedModel[]): SunSpecIdentity {
   const common = models.find((m) => m.id === 1);

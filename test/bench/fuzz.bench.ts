@@ -1,6 +1,7 @@
 // npm run bench:fuzz [cases] — every decoder of outside bytes fed random and mutated inputs
 // (100 000 per decoder by default): none may throw; the table says how many decoded, how many
 // were rejected and by which kinds, and the time spent decoding.
+import { fuzzDevices } from './fuzz-devices.js';
 import { fuzzHan } from './fuzz-han.js';
 import { fuzzModbus } from './fuzz-modbus.js';
 import { fuzzSunSpec } from './fuzz-sunspec.js';
@@ -23,6 +24,7 @@ for (const [family, run] of [
   ['dsmr/iec62056/s0', fuzzText],
   ['modbus', fuzzModbus],
   ['sunspec', fuzzSunSpec],
+  ['device definitions', fuzzDevices],
 ] as Array<[string, (n: number) => Row[]]>) {
   try {
     rows.push(...run(cases));

@@ -53,6 +53,24 @@ describe('device definitions as data', () => {
     expect([...image.input.slice(0, 2)]).toEqual([0x2, 1234]);
   });
 
+  it('nets a flow split into two unsigned registers (charge and discharge), both ways', () => {
+    const def = defineDevice({
+      ...base,
+      id: 'test-opposite',
+      defaults: { functionCode: 4, type: 'u32' },
+      registers: [
+        { name: 'discharge', address: 0, divisor: 10, unit: 'W', quantity: 'batteryPowerW', opposite: 'charge' },
+        { name: 'charge', address: 2, divisor: 10, unit: 'W' },
+      ],
+    });
+    expect(validateDefinition(def)).toEqual([]);
+    const read = (discharge: number, charge: number) => decodeDeviceRegisters(def, [{ functionCode: 4, address: 0, registers: [0, discharge, 0, charge] }]).values.batteryPowerW;
+    expect(read(15000, 0)).toBe(1500);
+    expect(read(0, 8005)).toBe(-800.5);
+    const image = buildRegisterImage(def, { batteryPowerW: -1234.5 });
+    expect([...image.input.slice(0, 4)]).toEqual([0, 0, 0, 12345]);
+  });
+
   it('reads the Sungrow SH battery direction from bit 0x2 of the power-flow status', () => {
     const sh = findDefinition('sungrow-sh')!;
     const image = buildRegisterImage(sh, { batteryPowerW: -2500, socPercent: 55 });

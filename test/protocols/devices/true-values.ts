@@ -36,8 +36,8 @@ export function trueValues(def: DeviceDefinition, seed: number): QuantityValues 
     if (!r.quantity) continue;
     const [pl, ph] = plausible(r.quantity);
     let [el, eh] = encodable(r);
-    // A magnitude whose sign comes from a status flag carries either sign.
-    if (r.signFrom) el = -eh;
+    // A magnitude whose sign comes from a status flag, or from an opposite register, carries either sign.
+    if (r.signFrom || r.opposite) el = -eh;
     const lo = Math.max(pl, el);
     const hi = Math.min(ph, eh);
     let v = lo + (hi - lo) * next();
