@@ -23,7 +23,7 @@ export const CASE_LIMIT_MS = Number(process.env.FUZZ_CASE_LIMIT_MS ?? 100);
 
 let progress: Int32Array | undefined;
 
-/** Where a worker publishes the case it is on: [0] case index, [1] cases started. */
+/** Where a worker publishes the case it is on: [0] case index, [1] cases started, [2] 1 while inside a case. */
 export function publishProgress(buffer: SharedArrayBuffer): void {
   progress = new Int32Array(buffer);
 }
@@ -46,11 +46,13 @@ export function timeCase<T>(row: FuzzRow, index: number, decode: () => T): T {
   if (progress) {
     Atomics.store(progress, 0, index);
     Atomics.add(progress, 1, 1);
+    Atomics.store(progress, 2, 1);
   }
   const t0 = performance.now();
   try {
     return decode();
   } finally {
+    if (progress) Atomics.store(progress, 2, 0);
     const ms = performance.now() - t0;
     if (ms > (row.slowestMs ?? 0)) row.slowestMs = Math.round(ms * 100) / 100;
     if (ms > CASE_LIMIT_MS) {

@@ -16,7 +16,7 @@ const rows: FuzzRow[] = [];
 const failures: Array<{ family: string; kind: 'THREW' | 'HANG' | 'CRASH'; error: string }> = [];
 
 function runFamily(family: string): Promise<void> {
-  const progress = new SharedArrayBuffer(8);
+  const progress = new SharedArrayBuffer(12);
   const view = new Int32Array(progress);
   // The worker registers tsx itself: Node 20 does not pass a --import loader to a worker's entry.
   const entry = new URL('./fuzz-worker.ts', import.meta.url).href;
@@ -32,10 +32,15 @@ function runFamily(family: string): Promise<void> {
       if (started !== lastStarted) {
         lastStarted = started;
         lastChange = Date.now();
-      } else if (Date.now() - lastChange > (started > 0 ? HANG_MS : FAMILY_MS)) {
-        // Drivers that time each case say which case hangs; the others only that the family does.
-        const where = started > 0 ? `${decoder} case ${Atomics.load(view, 0)}` : `${decoder} (the driver does not report its cases)`;
-        failures.push({ family, kind: 'HANG', error: `${where} has not returned for ${started > 0 ? HANG_MS : FAMILY_MS} ms` });
+        return;
+      }
+      // Inside a case the per-case hang limit applies; between cases (building the next
+      // decoder's inputs, or a driver that does not report its cases) the family's limit.
+      const inCase = Atomics.load(view, 2) === 1;
+      const limit = inCase ? HANG_MS : FAMILY_MS;
+      if (Date.now() - lastChange > limit) {
+        const where = inCase ? `${decoder} case ${Atomics.load(view, 0)}` : `${decoder} (between cases, or a driver that does not report them)`;
+        failures.push({ family, kind: 'HANG', error: `${where} has not returned for ${limit} ms` });
         clearInterval(watchdog);
         void worker.terminate().then(() => resolve());
       }
