@@ -22,7 +22,11 @@ const CAPTURES: Capture[] = readdirSync(dir)
   .filter((f) => f.startsWith('han-') && f.endsWith('.json'))
   .flatMap((f) => (JSON.parse(readFileSync(dir + f, 'utf8')) as { entries: Capture[] }).entries);
 
-/** What the installer tells the gateway about the meter (the frame does not say it). */
+/**
+ * What the installer tells the gateway about the meter (the frame does not say it). The Danish
+ * and Swiss Kamstrup captures are decoded without a country: their source pins 10 Wh per count
+ * and no source says otherwise; only the Swedish one is documented as counting Wh.
+ */
 const DEVICE_OPTIONS: Record<string, HanDecodeOptions> = {
   // Swedish Kamstrup counts energy in Wh, not the Norwegian 10 Wh (the source's README for
   // issue 239 says so: its decoder shows 10× the energy).
