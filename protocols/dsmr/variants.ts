@@ -36,7 +36,7 @@ export const P1_VARIANTS: readonly P1Variant[] = [
   },
   {
     name: 'Smarty / Sagemcom T210-D', countries: 'LU, AT, HU', headers: ['/EST5\\253710000_A', '/SAG5SAG-METER'], versionLine: '1-3:0.2.8(50) or none',
-    crc: 'CRC-16/ARC', units: 'Wh, W, varh, var (AT) or kWh, kW, kvarh (HU)', equipmentId: '0-0:96.1.1, else 0-0:96.1.0, else 0-0:42.0.0 (logical device name)',
+    crc: 'CRC-16/ARC; in LU the whole telegram comes AES-128-GCM ciphered (DB … frame, decodeP1Ciphered with the operator\'s keys)', units: 'Wh, W, varh, var (AT) or kWh, kW, kvarh (HU)', equipmentId: '0-0:96.1.1, else 0-0:96.1.0, else 0-0:42.0.0 (logical device name)',
     evidence: ['p1-at-sagemcom-t210-d-r-dsmr_parser', 'p1-hu-eon-sagemcom-dsmr_parser'],
   },
   {

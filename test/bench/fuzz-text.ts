@@ -4,7 +4,8 @@
 // throw is counted under 'THREW' and is a bug.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createP1Splitter, decodeP1Telegram } from '../../protocols/dsmr/index.js';
+import { createP1Splitter, decodeP1Ciphered, decodeP1Telegram } from '../../protocols/dsmr/index.js';
+import { encryptGlo } from '../../protocols/han/cipher.js';
 import { bcc, decodeCommand, decodeIecReadout } from '../../protocols/iec62056-21/index.js';
 import { crc16Arc } from '../../protocols/checksums/crc16-arc.js';
 import type { Result } from '../../core/result.js';
@@ -111,6 +112,9 @@ function run(
   return row;
 }
 
+const P1_KEYS = { encryptionKey: Uint8Array.from({ length: 16 }, (_, i) => i + 1), authenticationKey: Uint8Array.from({ length: 16 }, (_, i) => 200 - i) };
+const P1_TITLE = Uint8Array.from('SAGY0001', (c) => c.charCodeAt(0));
+
 export function fuzzText(cases: number): FuzzRow[] {
   const p1 = [...fixtureTexts('conformance/dsmr-telegrams.json'), ...fixtureTexts('captures/p1-telegrams.json')];
   const iec = [...fixtureTexts('conformance/iec62056-21-readouts.json'), ...fixtureTexts('captures/iec62056-21-readouts.json'), ...IEC_TOLERATED];
@@ -127,6 +131,16 @@ export function fuzzText(cases: number): FuzzRow[] {
         return [...s.push(b), ...s.end()].map((f) => decodeP1Telegram(f));
       },
       10,
+    ),
+    // Ciphered P1 (Smarty): damaged telegrams ciphered, and damaged ciphered frames.
+    run(
+      'dsmr-p1-ciphered',
+      cases,
+      (n) => {
+        const frame = encryptGlo({ ...P1_KEYS, systemTitle: P1_TITLE, frameCounter: Math.floor(n() * 0xffffffff), plaintext: caseFor(p1, mutateP1Inside, n) });
+        return n() < 0.5 ? frame : mutate(frame, n);
+      },
+      (b) => [decodeP1Ciphered(b, P1_KEYS)],
     ),
     run('iec62056-21-readout', cases, (n) => caseFor(iec, mutateIecInside, n), (b) => [decodeIecReadout(b)]),
     run('iec62056-21-command', cases, (n) => caseFor(commands, (t, nx) => mutate(bytesOf(t), nx), n), (b) => [decodeCommand(b)]),
