@@ -59,3 +59,23 @@ describe('nabo decode: warnings and unknown layouts', () => {
     expect(r.stdout).toContain('warning: 1.8.0: empty unit, read in the unit meters print for it');
   });
 });
+
+describe('nabo decode p1 --key', () => {
+  it('deciphers a Smarty-style frame given as a hex dump', async () => {
+    const { encryptGlo } = await import('../../../../protocols/han/cipher.js');
+    const p1 = JSON.parse(readFileSync(fileURLToPath(new URL('../../../fixtures/captures/p1-telegrams.json', import.meta.url)), 'utf8')) as { entries: Array<{ id: string; raw_text: string }> };
+    const telegram = (p1.entries.find((e) => e.id === 'p1-at-sagemcom-t210-d-r-dsmr_parser') as { raw_text: string }).raw_text;
+    const key = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const frame = encryptGlo({
+      systemTitle: Uint8Array.from('SYSTEMID', (c) => c.charCodeAt(0)), frameCounter: 1, securityControl: 0x30,
+      encryptionKey: new Uint8Array(Buffer.from(key, 'hex')), plaintext: Uint8Array.from(telegram, (c) => c.charCodeAt(0)),
+    });
+    const file = write('smarty.hex', Buffer.from(frame).toString('hex'));
+    const r = await runCli(['decode', 'p1', file, '--key', key, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { decoded: number; telegrams: Array<{ values: Record<string, { value: number }> }> };
+    expect(out.decoded).toBe(1);
+    expect(out.telegrams[0]?.values.energyImportWh?.value).toBe(6_545_766);
+    expect((await runCli(['decode', 'p1', file, '--key', 'BB'.repeat(16)])).code).toBe(1);
+  });
+});
