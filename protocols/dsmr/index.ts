@@ -8,3 +8,5 @@ export type { P1Splitter, P1SplitterOptions } from './splitter.js';
 export { encodeP1Telegram } from './encoder.js';
 export type { P1EncodeInput, P1EncodeVersion } from './encoder.js';
 export { parseDsmrTimestamp, formatDsmrTimestamp } from './local-time.js';
+export { decodeP1Ciphered } from './ciphered.js';
+export type { P1CipheredTelegram, P1CipheredErrorKind } from './ciphered.js';

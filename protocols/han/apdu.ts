@@ -2,11 +2,29 @@
 //   0F | long-invoke-id-and-priority(4) | date-time (00 absent, 0C + 12 bytes, or 09 0C + 12) | data
 // or that notification inside a general-glo-ciphering APDU.
 import { fail, ok, type Result } from '../../core/result.js';
-import { readData, writeData, type DlmsData } from './axdr.js';
+import { readData, readLength, writeData, type DlmsData } from './axdr.js';
 import { GENERAL_GLO_CIPHERING, decryptGlo, parseGeneralGloCiphering, type HanKeys } from './cipher.js';
 
 export const LLC_HEADER = Uint8Array.from([0xe6, 0xe7, 0x00]);
 export const DATA_NOTIFICATION = 0x0f;
+export const GENERAL_BLOCK_TRANSFER = 0xe0;
+
+/** One block of a general-block-transfer (Landis+Gyr E450 pushes long lists in several). */
+export interface GeneralBlock {
+  last: boolean;
+  blockNumber: number;
+  data: Uint8Array;
+}
+
+/** E0 | block-control (bit 7: last block) | block-number(2) | block-number-ack(2) | length | data. */
+export function parseGeneralBlock(apdu: Uint8Array): Result<GeneralBlock, 'apdu'> {
+  if (apdu[0] !== GENERAL_BLOCK_TRANSFER || apdu.length < 6) return fail('apdu', 'general-block-transfer header cut short');
+  const c = { bytes: apdu, at: 6 };
+  const n = readLength(c);
+  if (!n.ok) return fail('apdu', `general-block-transfer: ${n.error.detail}`);
+  if (c.at + n.value !== apdu.length) return fail('apdu', `general-block-transfer block says ${n.value} bytes, ${apdu.length - c.at} follow`);
+  return ok({ last: ((apdu[1] as number) & 0x80) !== 0, blockNumber: ((apdu[2] as number) << 8) | (apdu[3] as number), data: apdu.subarray(c.at) });
+}
 
 export interface DataNotification {
   invokeId: number;

@@ -1,7 +1,7 @@
 // HAN push → HanFrame: HDLC frame → LLC → (deciphering) → data-notification → list layout →
 // normalised quantities and meter clock. Pure: the time zone comes in as an option.
 import { fail, ok, type Result } from '../../core/result.js';
-import { parseApdu, stripLlc, type DataNotification } from './apdu.js';
+import { GENERAL_BLOCK_TRANSFER, parseApdu, parseGeneralBlock, stripLlc, type DataNotification } from './apdu.js';
 import type { HanKeys } from './cipher.js';
 import { cosemToUtcMs, formatWallClock, parseCosemDateTime, type CosemDateTime } from './cosem-datetime.js';
 import { isTimeZone } from '../../core/time-zone.js';
@@ -44,9 +44,17 @@ export function decodeHanFrame(frame: Uint8Array, options: HanDecodeOptions = {}
 /** Decodes an HDLC information field (LLC header first), e.g. reassembled segments or an LLC-only dump. */
 export function decodeHanInformation(information: Uint8Array, options: HanDecodeOptions = {}): Result<HanFrame, HanErrorKind> {
   checkOptions(options);
+  if (information[0] === GENERAL_BLOCK_TRANSFER) return fail('segment', 'a general-block-transfer block without the LLC header continues a push: feed all blocks to createHanReader');
   const apdu = stripLlc(information);
   if (!apdu.ok) return apdu;
-  const n = parseApdu(apdu.value, options);
+  let body = apdu.value;
+  if (body[0] === GENERAL_BLOCK_TRANSFER) {
+    const block = parseGeneralBlock(body);
+    if (!block.ok) return block;
+    if (!block.value.last || block.value.blockNumber !== 1) return fail('segment', `block ${block.value.blockNumber} of a general-block-transfer: feed all blocks to createHanReader`);
+    body = block.value.data;
+  }
+  const n = parseApdu(body, options);
   if (!n.ok) return n;
   return interpret(n.value, options);
 }

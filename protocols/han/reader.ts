@@ -1,6 +1,7 @@
 // A HAN port end to end: chunks in, one Result per frame (or per rejected run of bytes) out.
 // Joins segmented HDLC frames (segmentation bit set on all but the last) before decoding.
 import { fail, type Result } from '../../core/result.js';
+import { GENERAL_BLOCK_TRANSFER, LLC_HEADER, parseGeneralBlock } from './apdu.js';
 import { decodeHanInformation, type HanDecodeOptions } from './decode.js';
 import type { HanErrorKind, HanFrame } from './han-frame.js';
 import { parseHdlcFrame } from './hdlc.js';
@@ -51,6 +52,53 @@ export function createHanReader(options: HanReaderOptions = {}): HanReader {
   const maxMessage = options.maxMessageBytes ?? 65_536;
   const decodeOptions: HanDecodeOptions = { ...options, byteStuffing: false };
   let pending: { key: string; parts: Uint8Array[]; size: number } | undefined;
+  // A general-block-transfer in progress: blocks arrive as whole frames, numbered from 1.
+  let blocks: { next: number; parts: Uint8Array[]; size: number } | undefined;
+
+  const joined = (parts: Uint8Array[], size: number, prefix: Uint8Array = new Uint8Array(0)): Uint8Array => {
+    const whole = new Uint8Array(prefix.length + size);
+    whole.set(prefix, 0);
+    let at = prefix.length;
+    for (const part of parts) {
+      whole.set(part, at);
+      at += part.length;
+    }
+    return whole;
+  };
+
+  /** True when the information field was a general-block-transfer block (handled here). */
+  const handleBlock = (information: Uint8Array, frame: Uint8Array): boolean => {
+    const llc = information[0] === 0xe6 && information[1] === 0xe7 && information[2] === 0x00;
+    const apdu = llc ? information.subarray(3) : information;
+    if (apdu[0] !== GENERAL_BLOCK_TRANSFER) return false;
+    const b = parseGeneralBlock(apdu);
+    if (!b.ok) {
+      out.push({ result: b, bytes: frame });
+      blocks = undefined;
+      return true;
+    }
+    const { blockNumber, last, data } = b.value;
+    if (blockNumber === 1) blocks = { next: 1, parts: [], size: 0 };
+    if (!blocks || blockNumber !== blocks.next) {
+      out.push({ result: fail('segment', `general-block-transfer block ${blockNumber} out of order (expected ${blocks?.next ?? 1})`), bytes: frame });
+      blocks = undefined;
+      return true;
+    }
+    blocks.parts.push(data);
+    blocks.size += data.length;
+    blocks.next++;
+    if (blocks.size > maxMessage) {
+      out.push({ result: fail('segment', `general-block-transfer exceeds ${maxMessage} bytes`), bytes: frame });
+      blocks = undefined;
+      return true;
+    }
+    if (last) {
+      const whole = joined(blocks.parts, blocks.size, LLC_HEADER);
+      blocks = undefined;
+      out.push({ result: decodeHanInformation(whole, decodeOptions), bytes: frame });
+    }
+    return true;
+  };
 
   const handle = (frame: Uint8Array): void => {
     const hdlc = parseHdlcFrame(frame);
@@ -88,6 +136,11 @@ export function createHanReader(options: HanReaderOptions = {}): HanReader {
       out.push({ result: fail('empty', 'frame without an information field'), bytes: frame });
       return;
     }
+    if (handleBlock(f.information, frame)) return;
+    if (blocks) {
+      out.push({ result: fail('segment', 'general-block-transfer cut off by another frame'), bytes: frame });
+      blocks = undefined;
+    }
     out.push({ result: decodeHanInformation(f.information, decodeOptions), bytes: frame });
   };
 
@@ -103,6 +156,10 @@ export function createHanReader(options: HanReaderOptions = {}): HanReader {
       if (pending) {
         out.push({ result: fail('segment', 'input ended inside a segmented message'), bytes: pending.parts[pending.parts.length - 1] ?? new Uint8Array(0) });
         pending = undefined;
+      }
+      if (blocks) {
+        out.push({ result: fail('segment', 'input ended inside a general-block-transfer'), bytes: new Uint8Array(0) });
+        blocks = undefined;
       }
       return drain();
     },

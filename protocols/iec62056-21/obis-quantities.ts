@@ -110,7 +110,8 @@ export function scaledValue(item: ObisNumber): number | ObisProblem | undefined 
   return v === undefined ? { problem: 'value', key: item.key, value: item.text } : v;
 }
 
-const DIRECT: Record<string, Quantity> = {
+/** C.D.E read directly into a quantity (shared with DSMR P1; docs/meter-formats.md lists it). */
+export const OBIS_DIRECT: Record<string, Quantity> = {
   '1.7.0': 'powerImportW',
   '2.7.0': 'powerExportW',
   '16.7.0': 'powerW',
@@ -127,10 +128,10 @@ const DIRECT: Record<string, Quantity> = {
   '13.7.0': 'powerFactor',
 };
 
-const DIRECT_ENTRIES = Object.entries(DIRECT);
+const DIRECT_ENTRIES = Object.entries(OBIS_DIRECT);
 
 /** Net quantity = plus − minus, over the keys present. */
-const NET: Array<[Quantity, string, string]> = [
+export const OBIS_NET: Array<[Quantity, string, string]> = [
   ['powerW', '1.7.0', '2.7.0'],
   ['reactivePowerVar', '3.7.0', '4.7.0'],
   ['powerL1W', '21.7.0', '22.7.0'],
@@ -175,7 +176,7 @@ export function mapObisNumbers(items: ObisNumber[]): MappedObis | ObisProblem {
     const v = byKey.get(key);
     if (v !== undefined) values[q] = v;
   }
-  for (const [q, plus, minus] of NET) {
+  for (const [q, plus, minus] of OBIS_NET) {
     if (values[q] !== undefined) continue;
     const p = byKey.get(plus);
     const m = byKey.get(minus);

@@ -61,8 +61,9 @@ export const DEFAULT_IEC_MAX_BYTES = 32 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** Line ends, spaces, NUL and DEL (optical heads send DEL bytes while they wake up). */
 function isFiller(b: number): boolean {
-  return b === CR || b === LF || b === 0x20 || b === 0x00;
+  return b === CR || b === LF || b === 0x20 || b === 0x00 || b === 0x7f;
 }
 
 function lineEnd(bytes: Uint8Array, from: number): number {
@@ -157,11 +158,15 @@ export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes
       if (rawLines.slice(i + 1).some((l) => l !== '')) return fail('bad-data-set', "data after the '!' line");
       break;
     }
-    const last = line.endsWith(')!');
+    // '!' right after the last data set, or after noise that follows it on the same line.
+    const close = line.lastIndexOf(')');
+    const last = line.endsWith('!') && close >= 0 && close < line.length - 1;
     if (last) {
       if (rawLines.slice(i + 1).some((l) => l !== '')) return fail('bad-data-set', "data after the '!'");
-      if (framing === 'block') warnings.push("'!' on the same line as the last data set");
-      line = line.slice(0, -1);
+      const noise = line.slice(close + 1, -1);
+      if (noise !== '') warnings.push(`noise between the last data set and '!' skipped: '${noise.replace(/[\x00-\x1f\x7f-\xff]/g, '.')}'`);
+      else if (framing === 'block') warnings.push("'!' on the same line as the last data set");
+      line = line.slice(0, close + 1);
     }
     const sets = parseDataLine(line);
     if (sets === undefined) {

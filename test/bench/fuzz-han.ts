@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHanReader, decodeHanFrame, decodeHanInformation, encodeHanFrame, encodeHdlcFrame, encryptGlo, parseHdlcFrame } from '../../protocols/han/index.js';
 import type { Result } from '../../core/result.js';
-import { unitRandom, type FuzzRow } from './fuzz-kit.js';
+import { startDecoder, timeCase, unitRandom, type FuzzRow } from './fuzz-kit.js';
 
 /** Seeded, so a failing case replays from its seed. */
 export const rng = unitRandom;
@@ -16,11 +16,24 @@ function seedFrames(): Uint8Array[] {
   const path = fileURLToPath(new URL('../fixtures/conformance/han-frames.json', import.meta.url));
   const entries = (JSON.parse(readFileSync(path, 'utf8')) as { entries: Array<{ raw_hex: string }> }).entries;
   const frames: Uint8Array[] = entries.filter((e) => e.raw_hex.startsWith('7E')).map((e) => new Uint8Array(Buffer.from(e.raw_hex, 'hex')));
+  frames.push(...captureFrames());
   const values = { powerImportW: 1234, currentL1A: 5.5, voltageL1V: 230.1, energyImportWh: 123456 };
   for (const layout of ['aidon', 'kaifa', 'kamstrup'] as const) {
     frames.push(encodeHanFrame({ layout, list: 3, meterTimeMs: Date.UTC(2024, 0, 1), meterId: '123', meterModel: 'X', values }));
   }
   return frames;
+}
+
+/** The real captures (OBIS lists, positional lists, capture-object pushes), each as an HDLC frame. */
+function captureFrames(): Uint8Array[] {
+  const path = fileURLToPath(new URL('../fixtures/captures/han-amsreader.json', import.meta.url));
+  const entries = (JSON.parse(readFileSync(path, 'utf8')) as { entries: Array<{ raw_hex: string; framing: string }> }).entries;
+  return entries.map((e) => {
+    const bytes = new Uint8Array(Buffer.from(e.raw_hex, 'hex'));
+    if (e.framing === 'hdlc') return bytes;
+    const information = e.framing === 'llc' ? bytes : Uint8Array.from([0xe6, 0xe7, 0x00, ...bytes]);
+    return encodeHdlcFrame({ destination: 0x41, source: 0x0883, control: 0x13, information });
+  });
 }
 
 function encryptedSeeds(): Uint8Array[] {
@@ -78,10 +91,11 @@ function tally(row: FuzzRow, r: Result<unknown>): void {
 function run<I>(decoder: string, cases: number, generate: (i: number) => I, decode: (input: I, row: FuzzRow) => void): FuzzRow {
   const row: FuzzRow = { decoder, cases, decoded: 0, rejected: 0, byKind: {}, ms: 0 };
   const inputs = Array.from({ length: cases }, (_, i) => generate(i));
+  startDecoder(decoder);
   const t0 = performance.now();
   inputs.forEach((input, i) => {
     try {
-      decode(input, row);
+      timeCase(row, i, () => decode(input, row));
     } catch (err) {
       row.byKind.THREW = (row.byKind.THREW ?? 0) + 1;
       if (row.byKind.THREW < 4) process.stderr.write(`fuzz ${decoder} case ${i} threw: ${String(err)}\n`);
@@ -147,4 +161,22 @@ export function fuzzHan(cases: number, seed = 0x4a4e): Array<FuzzRow> {
     },
   );
   return [hdlc, llc, enc, reader];
+}
+
+/** The device options (country variant, scaler overrides) take other paths through the layouts. */
+export function fuzzHanOptions(cases: number, seed = 0x0b75): FuzzRow[] {
+  const infos = seedFrames().map((f) => {
+    const h = parseHdlcFrame(f);
+    return h.ok ? h.value.information : new Uint8Array(0);
+  });
+  const next = rng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  return [
+    run(
+      'han-information-options',
+      cases,
+      () => mutate(pick(infos), next),
+      (input, row) => tally(row, decodeHanInformation(input, { country: 'SE', scalers: { '31.7.0': -3, '1-1:32.7.0.255': 0, '13.7.0': -3 } })),
+    ),
+  ];
 }

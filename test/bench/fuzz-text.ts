@@ -4,19 +4,27 @@
 // throw is counted under 'THREW' and is a bug.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createP1Splitter, decodeP1Telegram } from '../../protocols/dsmr/index.js';
+import { createP1Splitter, decodeP1Ciphered, decodeP1Telegram } from '../../protocols/dsmr/index.js';
+import { encryptGlo } from '../../protocols/han/cipher.js';
 import { bcc, decodeCommand, decodeIecReadout } from '../../protocols/iec62056-21/index.js';
 import { crc16Arc } from '../../protocols/checksums/crc16-arc.js';
 import type { Result } from '../../core/result.js';
-import { unitRandom, type FuzzRow } from './fuzz-kit.js';
+import { startDecoder, timeCase, unitRandom, type FuzzRow } from './fuzz-kit.js';
 
 const rng = unitRandom;
 
 function fixtureTexts(file: string): string[] {
-  const path = fileURLToPath(new URL(`../fixtures/conformance/${file}`, import.meta.url));
+  const path = fileURLToPath(new URL(`../fixtures/${file}`, import.meta.url));
   const entries = (JSON.parse(readFileSync(path, 'utf8')) as { entries: Array<{ raw_text?: string }> }).entries;
   return entries.flatMap((e) => (e.raw_text !== undefined ? [e.raw_text] : []));
 }
+
+/** Readouts in the shapes real meters send beyond the standard (space for the baud character, '!' on the last line, mode A without ETX, empty units, noise). */
+const IEC_TOLERATED = [
+  '/EMH ED300L\r\n1.8.0(000123.4*kWh)\r\n2.8.0(000001.0*)\r\n!\r\n',
+  '/ISK5MT174-0001\r\n1.8.0(0001234.5*kWh)\r\n\x7f\x7f~~\r\n21.7.255(0.500*kW)\r\n2.8.0(0000012.3*kWh)!\r\n',
+  '/ABBG1CE100\r\n\x021.8.0(001234.567*kWh)\r\n1.7.255(-000142.30*W)\r\n!\r\n',
+];
 
 const bytesOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
@@ -82,11 +90,12 @@ function run(
   const next = rng(0x5eed ^ (decoder.length * 7919));
   const inputs = Array.from({ length: inputCount }, () => make(next));
   const row: FuzzRow = { decoder, cases: inputCount * perInput, decoded: 0, rejected: 0, byKind: {}, ms: 0 };
+  startDecoder(decoder);
   const t0 = performance.now();
-  for (const input of inputs) {
+  for (const [i, input] of inputs.entries()) {
     let results: Array<Result<unknown, string>>;
     try {
-      results = decode(input);
+      results = timeCase(row, i, () => decode(input));
     } catch {
       row.byKind.THREW = (row.byKind.THREW ?? 0) + 1;
       continue;
@@ -103,9 +112,12 @@ function run(
   return row;
 }
 
+const P1_KEYS = { encryptionKey: Uint8Array.from({ length: 16 }, (_, i) => i + 1), authenticationKey: Uint8Array.from({ length: 16 }, (_, i) => 200 - i) };
+const P1_TITLE = Uint8Array.from('SAGY0001', (c) => c.charCodeAt(0));
+
 export function fuzzText(cases: number): FuzzRow[] {
-  const p1 = fixtureTexts('dsmr-telegrams.json');
-  const iec = fixtureTexts('iec62056-21-readouts.json');
+  const p1 = [...fixtureTexts('conformance/dsmr-telegrams.json'), ...fixtureTexts('captures/p1-telegrams.json')];
+  const iec = [...fixtureTexts('conformance/iec62056-21-readouts.json'), ...fixtureTexts('captures/iec62056-21-readouts.json'), ...IEC_TOLERATED];
   const commands = iec.filter((t) => t.startsWith('\x01'));
   return [
     run('dsmr-p1', cases, (n) => caseFor(p1, mutateP1Inside, n), (b) => [decodeP1Telegram(b)]),
@@ -119,6 +131,16 @@ export function fuzzText(cases: number): FuzzRow[] {
         return [...s.push(b), ...s.end()].map((f) => decodeP1Telegram(f));
       },
       10,
+    ),
+    // Ciphered P1 (Smarty): damaged telegrams ciphered, and damaged ciphered frames.
+    run(
+      'dsmr-p1-ciphered',
+      cases,
+      (n) => {
+        const frame = encryptGlo({ ...P1_KEYS, systemTitle: P1_TITLE, frameCounter: Math.floor(n() * 0xffffffff), plaintext: caseFor(p1, mutateP1Inside, n) });
+        return n() < 0.5 ? frame : mutate(frame, n);
+      },
+      (b) => [decodeP1Ciphered(b, P1_KEYS)],
     ),
     run('iec62056-21-readout', cases, (n) => caseFor(iec, mutateIecInside, n), (b) => [decodeIecReadout(b)]),
     run('iec62056-21-command', cases, (n) => caseFor(commands, (t, nx) => mutate(bytesOf(t), nx), n), (b) => [decodeCommand(b)]),

@@ -15,6 +15,7 @@ interface HanCliOptions {
   authKey?: string;
   timeZone: string;
   stuffing?: boolean;
+  country?: string;
 }
 
 function parseKey(text: string | undefined, flag: string): Uint8Array | undefined {
@@ -34,6 +35,7 @@ export function register(decode: Command): void {
     .option('--auth-key <hex>', 'authentication key (GAK), 32 hex digits; checks the GCM tag')
     .option('--time-zone <zone>', 'IANA zone of the meter clock', 'Europe/Oslo')
     .option('--stuffing', 'the capture is byte-stuffed (0x7D escapes; converters only, meters do not)')
+    .option('--country <cc>', "the meter's country, for lists scaled by country (Kamstrup: NO 10 Wh per count, else 1 Wh)")
     .addHelpText(
       'after',
       '\nExamples:\n  $ nabo decode han capture.hex --format table\n  $ echo "7E A0 27 01 02 01 10 5A 87 E6 E7 00 0F 40 00 00 00 09 0C 07 E6 0A 10 07 15 00 12 FF 80 00 00 02 01 06 00 00 0D 5F A1 2E 7E" | nabo decode han -\n  $ nabo decode han dk-meter.bin --key 00112233445566778899AABBCCDDEEFF --auth-key 0F0E0D0C0B0A09080706050403020100\n',
@@ -48,7 +50,9 @@ export function register(decode: Command): void {
         authenticationKey: parseKey(opts.authKey, '--auth-key'),
         timeZone: opts.timeZone,
         byteStuffing: opts.stuffing === true,
+        ...(opts.country !== undefined ? { country: opts.country.toUpperCase() } : {}),
       };
+      if (opts.country !== undefined && !/^[A-Za-z]{2}$/.test(opts.country)) throw new UsageError(`--country must be a two-letter country code, not '${opts.country}'`);
       const { bytes } = readCapture(file);
       let readouts: HanReadout[];
       if (bytes[0] === 0xe6 && bytes[1] === 0xe7 && bytes[2] === 0x00) {
@@ -82,6 +86,7 @@ function frameJson(f: HanFrame): Record<string, unknown> {
     encrypted: f.encrypted,
     ...(f.encrypted ? { authenticated: f.authenticated ?? false, systemTitle: f.systemTitle ?? null } : {}),
     values: Object.fromEntries(Object.entries(f.values).map(([q, v]) => [q, { value: v, unit: unitOf(q as Quantity) }])),
+    warnings: f.warnings ?? [],
     items: f.items,
   };
 }
@@ -100,13 +105,18 @@ function toTable(readouts: HanReadout[]): string {
   if (readouts.length === 0) return 'no HDLC frame found\n';
   readouts.forEach((r, i) => {
     if (!r.result.ok) {
-      out.push(`frame ${i + 1}: rejected (${r.result.error.kind}): ${r.result.error.detail}\n\n`);
+      const detail = r.result.error.detail;
+      // An unknown layout comes with its items dumped: one per line, for working the layout out.
+      const dump = r.result.error.kind === 'layout' ? /^(unknown list layout, not decoded: [^:]+): (.*)$/.exec(detail) : null;
+      if (dump) out.push(`frame ${i + 1}: rejected (layout): ${dump[1]}\n${(dump[2] as string).split('; ').map((item) => `  ${item}\n`).join('')}\n`);
+      else out.push(`frame ${i + 1}: rejected (${r.result.error.kind}): ${detail}\n\n`);
       return;
     }
     const f = r.result.value;
     const who = [f.manufacturer, f.model].filter(Boolean).join(' ') || 'unknown meter';
     out.push(`frame ${i + 1}: ${f.layout} list ${f.list}, ${who}${f.meterId ? `, meter id ${f.meterId}` : ''}${f.encrypted ? `, ciphered${f.authenticated ? ' (authenticated)' : ''}` : ''}\n`);
     if (f.meterTimeMs !== undefined) out.push(`meter time ${iso(f.meterTimeMs)} (clock shows ${f.meterClock})\n`);
+    for (const w of f.warnings ?? []) out.push(`warning: ${w}\n`);
     const rows = Object.entries(f.values).map(([q, v]) => [q, v, unitOf(q as Quantity)]);
     out.push(rows.length > 0 ? formatTable(['quantity', 'value', 'unit'], rows) : 'no values\n');
     out.push('\n');

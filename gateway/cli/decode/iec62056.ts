@@ -55,6 +55,8 @@ function toJson(decoded: Decoded[]): unknown {
       ok: true,
       identification: r.identification ?? null,
       framing: r.framing,
+      bccChecked: r.bccChecked,
+      warnings: r.warnings ?? [],
       meterId: r.meterId ?? null,
       values: Object.fromEntries(Object.entries(r.values).map(([q, v]) => [q, { value: v, unit: unitOf(q as Quantity) }])),
       energyByTariffWh: r.energyByTariffWh,
@@ -75,8 +77,9 @@ function toTable(decoded: Decoded[]): string {
     const r = d.result.value;
     const id = r.identification;
     out.push(
-      `readout ${i + 1}: ${id ? `${id.manufacturerId} ${id.identification} (mode ${id.mode}, up to ${id.maxBaud} Bd)` : 'no identification'}, ${r.framing === 'block' ? 'BCC ok' : 'push, no BCC'}${r.meterId ? `, meter id ${r.meterId}` : ''}\n`,
+      `readout ${i + 1}: ${id ? `${id.manufacturerId} ${id.identification} (mode ${id.mode}, up to ${id.maxBaud} Bd)` : 'no identification'}, ${r.bccChecked ? 'BCC ok' : r.framing === 'push' ? 'push, no BCC' : 'no ETX and BCC, not checked'}${r.meterId ? `, meter id ${r.meterId}` : ''}\n`,
     );
+    for (const w of r.warnings ?? []) out.push(`warning: ${w}\n`);
     const rows = Object.entries(r.values).map(([q, v]) => [q, v, unitOf(q as Quantity)]);
     if (rows.length > 0) out.push(formatTable(['quantity', 'value', 'unit'], rows));
     out.push(formatTable(['data set'], r.dataSets.map((s) => [formatDataSet(s)])));

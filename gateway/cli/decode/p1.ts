@@ -2,7 +2,7 @@
 // skipped) or as a hex dump → each telegram decoded with units, meter id and meter time in
 // UTC, and each rejected one with its reason. Exit 1 when nothing decodes.
 import type { Command } from 'commander';
-import { createP1Splitter, decodeP1Telegram, type P1Telegram } from '../../../protocols/dsmr/index.js';
+import { createP1Splitter, decodeP1Ciphered, decodeP1Telegram, type P1Telegram } from '../../../protocols/dsmr/index.js';
 import type { Result } from '../../../core/result.js';
 import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { EXIT_FAILED, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
@@ -12,6 +12,15 @@ interface P1CliOptions {
   format?: string;
   timeZone: string;
   requireCrc?: boolean;
+  key?: string;
+  authKey?: string;
+}
+
+function parseKey(text: string | undefined, flag: string): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  const clean = text.replace(/^0x/i, '').replace(/[\s:-]/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(clean)) throw new UsageError(`${flag} must be 16 bytes as 32 hex digits`);
+  return new Uint8Array(Buffer.from(clean, 'hex'));
 }
 
 interface Decoded {
@@ -35,6 +44,8 @@ export function register(decode: Command): void {
     .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .option('--time-zone <zone>', 'IANA zone of the meter clock', 'Europe/Amsterdam')
     .option('--require-crc', 'reject telegrams without a CRC (DSMR 2.2/3.0 send none)')
+    .option('--key <hex>', 'encryption key, 32 hex digits: the input is one ciphered frame (Luxembourg Smarty, T210-D-r)')
+    .option('--auth-key <hex>', 'authentication key, 32 hex digits; checks the GCM tag')
     .addHelpText('after', '\nExamples:\n  $ nabo decode p1 telegram.txt --format table\n  $ cat /dev/ttyUSB0 | head -c 2000 | nabo decode p1 -\n  $ nabo decode p1 fluvius.txt --time-zone Europe/Brussels\n')
     .action((file: string | undefined, opts: P1CliOptions) => {
       if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
@@ -43,6 +54,17 @@ export function register(decode: Command): void {
       checkZone(opts.timeZone);
       const options = { timeZone: opts.timeZone, requireCrc: opts.requireCrc === true };
       const { bytes } = readCapture(file);
+      const encryptionKey = parseKey(opts.key, '--key');
+      const authenticationKey = parseKey(opts.authKey, '--auth-key');
+      if (encryptionKey !== undefined) {
+        // A ciphered frame is binary and carries no telegram framing: the whole input is one.
+        const result = decodeP1Ciphered(bytes, { encryptionKey, ...(authenticationKey ? { authenticationKey } : {}) }, options);
+        const one: Decoded[] = [{ result, bytes }];
+        if (resolveFormat(opts.format) === 'json') printJson(toJson(one, 0));
+        else process.stdout.write(toTable(one));
+        if (!result.ok) process.exitCode = EXIT_FAILED;
+        return;
+      }
       const splitter = createP1Splitter();
       const frames = [...splitter.push(bytes), ...splitter.end()];
       // No telegram framing at all: decode the whole input once to say why.

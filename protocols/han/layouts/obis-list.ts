@@ -18,7 +18,7 @@ interface Entry {
 
 interface ListTable {
   manufacturer: string;
-  /** The list version identifier that names the list, or the exact codes of its capture objects. */
+  /** The list version identifier that names the list, or the codes its capture objects are drawn from. */
   version?: RegExp;
   codes?: readonly string[];
   scaler: (c: string, ctx: LayoutContext) => number;
@@ -32,9 +32,13 @@ export const LIST_TABLES: readonly ListTable[] = [
   { manufacturer: 'Kamstrup', version: /^Kamstrup_V0001$/, scaler: (c, ctx) => kamstrupScaler(c, ctx.country), clockMode: 'standard', source: 'Kamstrup HAN-NVE list (conformance set); Swedish Wh: amsreader issue 239' },
   { manufacturer: 'Kaifa', version: /^KFM_001$/, scaler: (c) => kaifaScaler(c), source: 'Kaifa MA304 HAN list (conformance set); Swedish Mälarenergi breakdown: amsreader issue 242' },
   {
-    // Landis+Gyr E450 (Switzerland) pushes its capture-object list with the values: V, cA, W, Wh.
-    manufacturer: 'Landis+Gyr', source: 'amsreader issue 934 (E450, Switzerland)',
-    codes: ['0-0:96.1.0.255', '1-0:1.7.0.255', '1-1:1.8.0.255', '1-0:31.7.0.255', '1-0:51.7.0.255', '1-0:71.7.0.255', '1-0:32.7.0.255', '1-0:52.7.0.255', '1-0:72.7.0.255', '1-0:21.7.0.255', '1-0:41.7.0.255', '1-0:61.7.0.255'],
+    // Landis+Gyr E450 (Switzerland) pushes its capture-object list with the values, without
+    // scalers: V, cA, W, Wh, varh. Any list of these codes (the DSOs pick different subsets).
+    manufacturer: 'Landis+Gyr', source: 'amsreader issues 740 (Regionalwerke Baden) and 934 (E450, Switzerland)',
+    codes: [
+      '0-0:96.1.0.255', '1-0:1.7.0.255', '1-0:2.7.0.255', '1-1:1.8.0.255', '1-1:2.8.0.255', '1-1:5.8.0.255', '1-1:6.8.0.255', '1-1:7.8.0.255', '1-1:8.8.0.255',
+      '1-0:31.7.0.255', '1-0:51.7.0.255', '1-0:71.7.0.255', '1-0:32.7.0.255', '1-0:52.7.0.255', '1-0:72.7.0.255', '1-0:21.7.0.255', '1-0:41.7.0.255', '1-0:61.7.0.255',
+    ],
     scaler: (c) => (c === '31.7.0' || c === '51.7.0' || c === '71.7.0' ? -2 : 0),
   },
 ];
@@ -42,7 +46,7 @@ export const LIST_TABLES: readonly ListTable[] = [
 function tableFor(version: string | undefined, entries: Entry[]): ListTable | undefined {
   const codes = entries.filter((e) => e.obis).map((e) => formatObis(e.obis as Uint8Array));
   return LIST_TABLES.find((t) =>
-    t.version ? version !== undefined && t.version.test(version) : t.codes !== undefined && t.codes.length === codes.length && t.codes.every((c, i) => c === codes[i]),
+    t.version ? version !== undefined && t.version.test(version) : t.codes !== undefined && codes.length >= 3 && codes.every((c) => t.codes?.includes(c)),
   );
 }
 

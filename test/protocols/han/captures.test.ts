@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeHanFrame, decodeHanInformation, type HanDecodeOptions, type HanFrame } from '../../../protocols/han/index.js';
+import { createHanReader, decodeHanFrame, decodeHanInformation, type HanDecodeOptions, type HanFrame } from '../../../protocols/han/index.js';
 import type { QuantityValues } from '../../../core/quantities.js';
 
 interface Golden {
@@ -13,7 +13,7 @@ interface Golden {
   l1v: number; l2v: number; l3v: number; l1a: number; l2a: number; l3a: number; importCounterKWh: number; meterId: string;
 }
 interface Capture {
-  id: string; manufacturer: string; meter_model: string | null; country: string; framing: 'hdlc' | 'llc' | 'apdu'; raw_hex: string;
+  id: string; manufacturer: string; meter_model: string | null; country: string; framing: 'hdlc' | 'hdlc-stream' | 'llc' | 'apdu'; raw_hex: string;
   source: { repo: string; path: string; commit: string }; asserted?: Golden;
 }
 
@@ -22,7 +22,11 @@ const CAPTURES: Capture[] = readdirSync(dir)
   .filter((f) => f.startsWith('han-') && f.endsWith('.json'))
   .flatMap((f) => (JSON.parse(readFileSync(dir + f, 'utf8')) as { entries: Capture[] }).entries);
 
-/** What the installer tells the gateway about the meter (the frame does not say it). */
+/**
+ * What the installer tells the gateway about the meter (the frame does not say it). The Danish
+ * and Swiss Kamstrup captures are decoded without a country: their source pins 10 Wh per count
+ * and no source says otherwise; only the Swedish one is documented as counting Wh.
+ */
 const DEVICE_OPTIONS: Record<string, HanDecodeOptions> = {
   // Swedish Kamstrup counts energy in Wh, not the Norwegian 10 Wh (the source's README for
   // issue 239 says so: its decoder shows 10× the energy).
@@ -101,6 +105,13 @@ function decode(c: Capture, extra: HanDecodeOptions = {}): ReturnType<typeof dec
   const bytes = new Uint8Array(Buffer.from(c.raw_hex, 'hex'));
   const options = { ...DEVICE_OPTIONS[c.id], ...extra };
   if (c.framing === 'hdlc') return decodeHanFrame(bytes, options);
+  if (c.framing === 'hdlc-stream') {
+    // Several frames as they came off the wire (a general-block-transfer push): one result at the end.
+    const reader = createHanReader(options);
+    const results = [...reader.push(bytes), ...reader.flush()];
+    expect(results).toHaveLength(1);
+    return (results[0] as { result: ReturnType<typeof decodeHanFrame> }).result;
+  }
   // Dumps without HDLC (the sources' decrypted or unwrapped APDUs): the LLC header is put back.
   return decodeHanInformation(c.framing === 'llc' ? bytes : Uint8Array.from([0xe6, 0xe7, 0x00, ...bytes]), options);
 }

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HAN_ERROR_KINDS, createHanReader, decodeHanFrame, decodeHanInformation, type HanErrorKind } from '../../../protocols/han/index.js';
 import type { Result } from '../../../core/result.js';
-import { fuzzHan, mutate, mutateInside, rng } from '../../bench/fuzz-han.js';
+import { fuzzHan, fuzzHanOptions, mutate, mutateInside, rng } from '../../bench/fuzz-han.js';
 import { HAN_FIXTURES, bytesOf } from './han-fixtures.js';
 
 const FRAMES = HAN_FIXTURES.filter((f) => f.raw_hex.startsWith('7E') && f.derived_decode).map(bytesOf);
@@ -79,6 +79,13 @@ describe('HAN decoders under fuzzing', () => {
     for (const r of rows) {
       expect(r.byKind.THREW, r.decoder).toBeUndefined();
       expect(r.decoded + r.rejected).toBeGreaterThanOrEqual(r.cases);
+    }
+  });
+
+  it('the fuzz bench driver for the device options (country, scaler overrides) finds no throw', () => {
+    for (const r of fuzzHanOptions(300)) {
+      expect(r.byKind.THREW, r.decoder).toBeUndefined();
+      expect(r.decoded + r.rejected).toBe(r.cases);
     }
   });
 });

@@ -40,3 +40,27 @@ describe('IEC 62056-21 captures from public sources', () => {
     expect(r.value.warnings).toEqual(['identification line has a space where the baud rate character belongs (read as mode A, 300 Bd)', "'!' on the same line as the last data set"]);
   });
 });
+
+describe('IEC 62056-21 captures from vzlogger', () => {
+  it('rejects the ACE3000 readout, whose BCC does not match, and the E350 readout cut before its ETX', () => {
+    const kind = (id: string): string => {
+      const r = decodeIecReadout(byId(id).raw_text);
+      return r.ok ? 'ok' : r.error.kind;
+    };
+    expect(kind('iec-mode-c-itron-ace3000-vzlogger')).toBe('bcc-mismatch');
+    expect(kind('iec-mode-c-landisgyr-zmf100ac-m27-vzlogger')).toBe('no-etx');
+  });
+
+  it('the same ACE3000 readout with the BCC its bytes give decodes to what vzlogger asserts, its quirks named', () => {
+    // Only the BCC byte differs from the capture (0x46 → 0x4D): DEL bytes, the echo, the empty
+    // unit and the noise before '!' are the meter's own.
+    const text = byId('iec-mode-c-itron-ace3000-vzlogger').raw_text.replace(/\x03F\x7f$/, '\x03M\x7f');
+    const r = decodeIecReadout(text);
+    if (!r.ok) throw new Error(r.error.detail);
+    expect(r.value.identification).toMatchObject({ manufacturerId: 'ACE', mode: 'C', enhancedId: '3', identification: 'k260V01.19' });
+    expect(r.value.values.energyImportWh).toBe(13_925_500); // vzlogger: 13925.5 (kWh, the unit this meter leaves out)
+    expect(r.value.meterId).toBe('1126120053322353');
+    expect(r.value.dataSets.find((d) => d.address === 'F.F')?.value).toBe('00');
+    expect(r.value.warnings).toEqual(["noise between the last data set and '!' skipped: 'Y....'", '1.8.0: empty unit, read in the unit meters print for it']);
+  });
+});
