@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { probeDevices } from '../../acquisition/probe.js';
 import { loadConfigOrExit } from '../gateway-setup.js';
-import { EXIT_FAILED, EXIT_OK, UsageError, formatTable, printJson, resolveFormat } from '../output.js';
+import { EXIT_FAILED, EXIT_OK, UsageError, atResolution, formatTable, printJson, resolveFormat } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function register(program: Command): void {
       if (!config.devices.some((d) => d.id === deviceId)) throw new UsageError(`no device '${deviceId}' in ${opts.config} (devices: ${config.devices.map((d) => d.id).join(', ')})`);
       const [r] = await probeDevices(config, { deviceId, pushWaitMs: Number(opts.pushWait) });
       if (!r) throw new Error('probe returned nothing');
-      const quantities = (Object.entries(r.values) as Array<[Quantity, number]>).map(([q, v]) => ({ quantity: q, value: v, unit: unitOf(q) }));
+      const quantities = (Object.entries(r.values) as Array<[Quantity, number]>).map(([q, v]) => ({ quantity: q, value: atResolution(unitOf(q), v), unit: unitOf(q) }));
       if (resolveFormat(opts.format) === 'json') {
         printJson({ device: r.deviceId, status: r.status, latencyMs: r.latencyMs, meterId: r.meterId, model: r.deviceModel, meterTime: r.meterTimeMs !== undefined ? new Date(r.meterTimeMs).toISOString() : undefined, quantities, errors: r.errors, ...(opts.raw ? { raw: r.raw } : {}) });
       } else {

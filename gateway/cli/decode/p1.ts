@@ -35,7 +35,7 @@ export function register(decode: Command): void {
     .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .option('--time-zone <zone>', 'IANA zone of the meter clock', 'Europe/Amsterdam')
     .option('--require-crc', 'reject telegrams without a CRC (DSMR 2.2/3.0 send none)')
-    .addHelpText('after', '\nExamples:\n  $ nabo decode p1 telegram.txt --format table\n  $ cat /dev/ttyUSB0 | head -c 2000 | nabo decode p1 -\n  $ nabo decode p1 fluvius.txt --time-zone Europe/Brussels\n')
+    .addHelpText('after', '\nExamples:\n  $ nabo decode p1 docs/examples/p1-iskra-dsmr5.txt --format table\n  $ cat /dev/ttyUSB0 | head -c 2000 | nabo decode p1 -\n  $ nabo decode p1 docs/examples/p1-fluvius.txt --time-zone Europe/Brussels\n')
     .action((file: string | undefined, opts: P1CliOptions) => {
       if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
         throw new UsageError(`--format must be json or table, not '${opts.format}'`);
