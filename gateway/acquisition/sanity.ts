@@ -21,6 +21,8 @@ export interface SanityLimits {
   ratedPowerW?: number;
   /** How far a meter's own clock may be from ours before the frame time is refused. */
   maxClockSkewMs?: number;
+  /** How far it may be before the frame is flagged 'clock-skew' (its values are still taken, stamped with our time). */
+  flagClockSkewMs?: number;
 }
 
 const COUNTERS: ReadonlySet<Quantity> = new Set<Quantity>(['energyImportWh', 'energyExportWh', 'reactiveEnergyImportVarh', 'reactiveEnergyExportVarh', 'pvEnergyWh', 'gasM3', 'waterM3', 'heatEnergyWh']);
@@ -34,6 +36,9 @@ const RANGES: Partial<Record<Quantity, [number, number]>> = {
   powerFactor: [-1.0001, 1.0001],
 };
 
+/** A meter clock further off than this is flagged (HAN and P1 stamp to the second; a minute is a wrong clock, not latency). */
+export const DEFAULT_FLAG_CLOCK_SKEW_MS = 60_000;
+
 export function isCounter(q: Quantity): boolean {
   return COUNTERS.has(q);
 }
@@ -44,13 +49,15 @@ export function checkValues(
   state: SanityState,
   limits: SanityLimits,
   timing?: { nowMs: number; meterTimeMs?: number },
-): { accepted: QuantityValues; rejected: SanityRejection[] } {
+): { accepted: QuantityValues; rejected: SanityRejection[]; flags: string[] } {
   const accepted: QuantityValues = {};
   const rejected: SanityRejection[] = [];
+  const flags: string[] = [];
   if (timing?.meterTimeMs !== undefined) {
     const skew = Math.abs(timing.meterTimeMs - timing.nowMs);
     const max = limits.maxClockSkewMs ?? 24 * 3_600_000;
     if (skew > max) rejected.push({ quantity: 'timestamp', value: timing.meterTimeMs, reason: 'timestamp-not-sane', detail: `meter clock is ${Math.round(skew / 1000)} s off` });
+    else if (skew > (limits.flagClockSkewMs ?? DEFAULT_FLAG_CLOCK_SKEW_MS)) flags.push('clock-skew');
   }
   for (const [name, value] of Object.entries(values) as Array<[Quantity, number]>) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -76,5 +83,5 @@ export function checkValues(
     }
     accepted[name] = value;
   }
-  return { accepted, rejected };
+  return { accepted, rejected, flags };
 }
