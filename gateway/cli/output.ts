@@ -6,8 +6,13 @@ export const EXIT_USAGE = 2;
 
 export type OutputFormat = 'json' | 'table';
 
+/** How every command's --format reads in its help. */
+export const FORMAT_DEFAULT = '(default: table on a terminal, json otherwise)';
+
+/** The --format every command uses: as given, else table on a terminal and JSON otherwise. */
 export function resolveFormat(option: string | undefined): OutputFormat {
   if (option === 'json' || option === 'table') return option;
+  if (option !== undefined) throw new UsageError(`--format: ${JSON.stringify(option)} is not json or table`);
   return process.stdout.isTTY ? 'table' : 'json';
 }
 

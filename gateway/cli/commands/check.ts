@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('validate the config, open every bus, read every device once, and print what works; exit 1 if any device fails')
     .option('-c, --config <file>', 'the gateway config', 'nabo.yaml')
     .option('--push-wait <ms>', 'how long to wait for a HAN or P1 meter to push its first frame', '12000')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo check --config /etc/nabo/nabo.yaml\n')
     .action(async (opts: { config: string; pushWait: string; format?: string }) => {
       const config = loadConfigOrExit(opts.config);

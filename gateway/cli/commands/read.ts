@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'the gateway config', 'nabo.yaml')
     .option('--push-wait <ms>', 'how long to wait for a HAN or P1 frame', '12000')
     .option('--raw', 'also print every register or point read, by name')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo read grid-meter --config /etc/nabo/nabo.yaml\n')
     .action(async (deviceId: string, opts: { config: string; pushWait: string; raw?: boolean; format?: string }) => {
       const config = loadConfigOrExit(opts.config);

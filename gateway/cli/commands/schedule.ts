@@ -95,7 +95,7 @@ export function register(program: Command): void {
     .option('--capacity-tariff <price per kW>', 'add price × mean of the 3 highest daily import peaks per house')
     .option('--terminal-soc <kWh>', 'each battery ends the horizon with at least this energy', '0')
     .option('--no-compare-alone', 'skip solving each house alone (no savings KPI)')
-    .option('--format <format>', 'json or table (default: json when stdout is not a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ nabo schedule test/fixtures/market-cases/pcdg-25-houses-day.csv --no-p2p\n' +

@@ -204,7 +204,7 @@ export function register(program: Command): void {
     .option('--out <fleet.json>', 'also write the listing as JSON (input of `nabo sim configs`)')
     .option('--tcp-only', 'only Modbus TCP devices: no pseudo-terminals, no socat needed')
     .option('--control-port <port>', 'port of the control API (default: a free one)')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExamples:\n  $ nabo sim fleet --blocks 3 --buildings 4 --seed 42 --speed 60 --start 2026-06-21T00:00:00Z --out fleet.json\n  $ nabo sim fleet --file deploy/examples/fleet.yaml --out fleet.json\n')
     .action(async (opts: FleetOptions) => {
       process.exitCode = await runFleet(opts);
@@ -214,7 +214,7 @@ export function register(program: Command): void {
     .description('write one gateway config (nabo.yaml) per building of a running fleet')
     .option('--fleet <fleet.json>', 'the listing `nabo sim fleet --out` wrote')
     .option('--out <dir>', 'output directory; configs go to <dir>/<building>/nabo.yaml')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo sim configs --fleet fleet.json --out sim-configs/\n  $ nabo config check sim-configs/b1-h1/nabo.yaml\n')
     .action((opts: { fleet?: string; out?: string; format?: string }) => {
       process.exitCode = writeConfigs(opts);

@@ -98,3 +98,21 @@ describe('the licence', () => {
     expect(readFileSync('LICENSE', 'utf8')).toMatch(/^MIT License\n[\s\S]*Permission is hereby granted, free of charge/);
   });
 });
+
+describe('--format', () => {
+  it('defaults the same way in every command and refuses anything but json or table', async () => {
+    const { buildProgram } = await import('../../../gateway/cli/program.js');
+    const { FORMAT_DEFAULT } = await import('../../../gateway/cli/output.js');
+    type Cmd = Awaited<ReturnType<typeof buildProgram>>;
+    const all = (c: Cmd): Cmd[] => [c, ...c.commands.flatMap((s) => all(s as Cmd))];
+    const formats = all(await buildProgram(['node', 'nabo'])).flatMap((c) => c.options.filter((o) => o.long === '--format').map((o) => ({ name: c.name(), description: o.description, defaultValue: o.defaultValue as unknown })));
+    expect(formats.length).toBeGreaterThanOrEqual(12);
+    for (const f of formats) {
+      expect(f.description, f.name).toContain(FORMAT_DEFAULT);
+      expect(f.defaultValue, f.name).toBeUndefined();
+    }
+    const r = await runCli(['config', 'check', 'deploy/examples/building.yaml', '--format', 'xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format: "xml" is not json or table');
+  });
+});
