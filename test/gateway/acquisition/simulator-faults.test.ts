@@ -14,6 +14,7 @@ import { BusError } from '../../../gateway/bus/request-queue.js';
 import { createLogger } from '../../../gateway/log/logger.js';
 import { Store } from '../../../gateway/store/store.js';
 import { HanMeter } from '../../../device-sim/devices/han-meter.js';
+import { P1Meter } from '../../../device-sim/devices/p1-meter.js';
 import { ModbusDevice as SimDevice } from '../../../device-sim/devices/modbus-device.js';
 import { definitionModel } from '../../../device-sim/devices/definition-model.js';
 import { ModbusTcpServer } from '../../../device-sim/transports/modbus-tcp-server.js';
@@ -146,27 +147,59 @@ describe('simulator faults against the gateway (needs socat)', () => {
   it('reconnects to a HAN port that went away and came back, and reads a meter that appeared after start', async () => {
     const clock = new SimulatedClock({ startMs: T0 });
     const path = join(tempFolder('nabo-faults-pty-'), 'han');
-    const { acq, built } = gateway(clock, hanConfig(path));
+    const { acq, built, frames } = gateway(clock, hanConfig(path));
     // No meter yet: the bus does not open, the gateway keeps trying.
     expect((await openBuses(built)).map((f) => f.busId)).toEqual(['han']);
     const latestPower = (): number | undefined => acq.latestReadings()[0]?.values.powerImportW;
+    // Step the meter's clock one list at a time until the gateway has one with this power.
+    const until = async (powerW: number): Promise<void> => {
+      for (let i = 0; i < 10 && latestPower() !== powerW; i++) {
+        const before = frames();
+        await clock.advance(2000);
+        await vi.waitFor(() => expect(frames()).toBeGreaterThan(before), { timeout: 5000, interval: 5 }).catch(() => undefined);
+      }
+      expect(latestPower()).toBe(powerW);
+    };
     const first = await hanMeter(clock, path, () => ({ ...HAN_TRUTH, powerImportW: 1000 }));
     const port = built.buses.get('han')!.port;
     await vi.waitFor(() => expect(port.connected).toBe(true), { timeout: 20_000, interval: 50 });
-    for (let i = 0; i < 5 && latestPower() !== 1000; i++) {
-      await clock.advance(2000);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await vi.waitFor(() => expect(latestPower()).toBe(1000), { timeout: 5000 });
+    await until(1000);
     await first.close();
     await vi.waitFor(() => expect(port.connected).toBe(false), { timeout: 10_000, interval: 20 });
     await hanMeter(clock, path, () => ({ ...HAN_TRUTH, powerImportW: 2000 }));
     await vi.waitFor(() => expect(port.connected).toBe(true), { timeout: 20_000, interval: 50 });
-    for (let i = 0; i < 5 && latestPower() !== 2000; i++) {
-      await clock.advance(2000);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await vi.waitFor(() => expect(latestPower()).toBe(2000), { timeout: 5000 });
+    await until(2000);
+  });
+
+  it('reconnects to a P1 port that went away and came back', async () => {
+    const clock = new SimulatedClock({ startMs: T0 });
+    const path = join(tempFolder('nabo-faults-pty-'), 'p1');
+    const p1 = async (powerW: number): Promise<P1Meter> => {
+      const m = await P1Meter.open({ identity: { deviceId: 'p1', meterId: 'E0044007012345616', model: 'T211' }, truth: () => ({ powerW, powerImportW: powerW, powerExportW: 0, energyImportWh: 4_567_891, energyExportWh: 0 }), clock }, { version: '5.0', pty: { clientLink: path } });
+      cleanup.push(() => m.close());
+      return m;
+    };
+    const first = await p1(1000);
+    const cfg = config([{ id: 'p1', kind: 'dsmr-p1', path, baudRate: 115200 }], [{ id: 'p1', bus: 'p1', model: 'dsmr-p1', role: 'grid-meter' }]);
+    const { acq, built, frames } = gateway(clock, cfg);
+    expect(await openBuses(built)).toEqual([]);
+    const latestPower = (): number | undefined => acq.latestReadings()[0]?.values.powerImportW;
+    const port = built.buses.get('p1')!.port;
+    // Step the meter's clock one telegram at a time until the gateway has one with this power.
+    const until = async (powerW: number): Promise<void> => {
+      for (let i = 0; i < 10 && latestPower() !== powerW; i++) {
+        const before = frames();
+        await clock.advance(1000);
+        await vi.waitFor(() => expect(frames()).toBeGreaterThan(before), { timeout: 5000, interval: 5 }).catch(() => undefined);
+      }
+      expect(latestPower()).toBe(powerW);
+    };
+    await until(1000);
+    await first.close();
+    await vi.waitFor(() => expect(port.connected).toBe(false), { timeout: 10_000, interval: 20 });
+    await p1(2500);
+    await vi.waitFor(() => expect(port.connected).toBe(true), { timeout: 20_000, interval: 50 });
+    await until(2500);
   });
 
   it('reads HAN meter time straight across the spring daylight-saving change', async () => {
