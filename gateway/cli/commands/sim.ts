@@ -77,6 +77,8 @@ function fleetSpecFrom(opts: FleetOptions, speed: number): FleetSpec | undefined
 }
 
 async function runFleet(opts: FleetOptions): Promise<number> {
+  // Checked before anything starts: a usage error after the devices are up would leave them running.
+  const format = resolveFormat(opts.format);
   const speed = opts.speed === undefined ? 1 : Number(opts.speed);
   if (!(speed > 0 && Number.isFinite(speed))) throw new UsageError(`--speed must be a positive number, got '${opts.speed}'`);
   let startMs: number | undefined;
@@ -139,7 +141,6 @@ async function runFleet(opts: FleetOptions): Promise<number> {
     realStartedAt: new Date(realStartMs).toISOString(),
   });
   if (opts.out) writeFileSync(opts.out, `${JSON.stringify(listing, null, 2)}\n`);
-  const format = resolveFormat(opts.format);
   if (format === 'json') printJson({ ...listing, skipped: running.skipped });
   else {
     const rows = listing.blocks.flatMap((b) => b.buildings.flatMap((h) => h.devices.map((d) => [b.id, h.id, d.deviceId, d.kind, d.endpoint.transport, where(d.endpoint)])));
@@ -166,6 +167,7 @@ async function runFleet(opts: FleetOptions): Promise<number> {
 function writeConfigs(opts: { fleet?: string; out?: string; format?: string }): number {
   if (!opts.fleet) throw new UsageError('--fleet <fleet.json> is required (the file `nabo sim fleet --out` wrote)');
   if (!opts.out) throw new UsageError('--out <dir> is required');
+  const format = resolveFormat(opts.format);
   const read = readListingFile(opts.fleet);
   if (!read.ok) {
     printProblems(read.problems, opts.fleet);
@@ -184,7 +186,7 @@ function writeConfigs(opts: { fleet?: string; out?: string; format?: string }): 
     writeFileSync(file, c.yaml);
     written.push({ building: c.buildingId, block: c.blockId, file });
   }
-  if (resolveFormat(opts.format) === 'json') printJson({ configs: written });
+  if (format === 'json') printJson({ configs: written });
   else process.stdout.write(formatTable(['block', 'building', 'config'], written.map((w) => [w.block, w.building, w.file])));
   return EXIT_OK;
 }

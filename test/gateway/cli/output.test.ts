@@ -114,5 +114,9 @@ describe('--format', () => {
     const r = await runCli(['config', 'check', 'deploy/examples/building.yaml', '--format', 'xml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--format: "xml" is not json or table');
+    // Refused before anything starts: a fleet started first would be left running.
+    const fleet = await runCli(['sim', 'fleet', '--buildings', '1', '--tcp-only', '--format', 'xml']);
+    expect(fleet.code).toBe(2);
+    expect(fleet.stderr).not.toContain('started ');
   });
 });
