@@ -12,6 +12,7 @@ import type { PolledDevice, DeviceReadResult } from './device-reader.js';
 import { HealthRegistry } from './health.js';
 import { checkValues, isCounter, noteMeterId, seedCounter, type CounterEventNote, type SanityLimits, type SanityState } from './sanity.js';
 import type { Alarm } from '../events/events.js';
+import { STALE_AFTER_MS, StaleDetector } from './stale.js';
 
 export interface PolledEntry {
   device: PolledDevice;
@@ -47,6 +48,7 @@ export class Acquisition {
   /** Counters already started from the store's last value, per device. */
   private readonly seeded = new Map<string, Set<Quantity>>();
   private readonly latest = new Map<string, LatestReading>();
+  private readonly stale = new StaleDetector();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly deviceTail = new Map<string, Promise<unknown>>();
   private stopped = false;
@@ -142,12 +144,21 @@ export class Acquisition {
     this.seedFromStore(deviceId, state, frame.values, limits);
     const timing = frame.meterTimeMs !== undefined ? { nowMs: atMs, meterTimeMs: frame.meterTimeMs } : undefined;
     const swap = noteMeterId(state, frame.meterId);
-    const { accepted, rejected, events } = checkValues(frame.values, state, limits, timing);
+    const { accepted, rejected, events, flags } = checkValues(frame.values, state, limits, timing);
     for (const e of swap ? [swap, ...events] : events) this.counterEvent(deviceId, atMs, e);
     for (const r of rejected) {
       this.health.recordRejection(deviceId, busId, r.reason);
       this.log.warn({ deviceId, quantity: r.quantity, reason: r.reason }, `value rejected: ${r.detail}`);
     }
+    // A meter clock that is off: the values are taken, stamped with our clock (atMs), and marked.
+    for (const f of flags) {
+      if (!this.health.markedSince(deviceId, f, Number.NEGATIVE_INFINITY)) this.log.warn({ deviceId, flag: f }, `meter clock is off by ${Math.round(Math.abs((frame.meterTimeMs ?? atMs) - atMs) / 1000)} s; readings are stamped with the gateway's clock`);
+      this.health.recordMark(deviceId, busId, f, atMs);
+    }
+    const freshness = this.stale.observe(deviceId, accepted, atMs);
+    if (freshness === 'became-stale' || freshness === 'stale') this.health.recordMark(deviceId, busId, 'stale', atMs);
+    if (freshness === 'became-stale') this.log.warn({ deviceId }, `values unchanged for ${STALE_AFTER_MS / 60_000} min: the meter looks frozen`);
+    if (freshness === 'recovered') this.log.info({ deviceId }, 'values move again');
     for (const [q, value] of Object.entries(accepted) as Array<[Quantity, number]>) {
       this.store.readings.add({ deviceId, quantity: q, unit: unitOf(q), atMs, value });
     }

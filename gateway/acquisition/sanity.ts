@@ -47,6 +47,8 @@ export interface SanityLimits {
   maxClockSkewMs?: number;
   /** Width of each counter's register in the counter's unit (2^32 × scale for a 32-bit register). */
   counterModulus?: Partial<Record<Quantity, number>>;
+  /** How far it may be before the frame is flagged 'clock-skew' (its values are still taken, stamped with our time). */
+  flagClockSkewMs?: number;
 }
 
 const COUNTERS: ReadonlySet<Quantity> = new Set<Quantity>(['energyImportWh', 'energyExportWh', 'reactiveEnergyImportVarh', 'reactiveEnergyExportVarh', 'pvEnergyWh', 'gasM3', 'waterM3', 'heatEnergyWh']);
@@ -59,6 +61,9 @@ const RANGES: Partial<Record<Quantity, [number, number]>> = {
   voltageL3V: [0, 500],
   powerFactor: [-1.0001, 1.0001],
 };
+
+/** A meter clock further off than this is flagged (HAN and P1 stamp to the second; a minute is a wrong clock, not latency). */
+export const DEFAULT_FLAG_CLOCK_SKEW_MS = 60_000;
 
 export function isCounter(q: Quantity): boolean {
   return COUNTERS.has(q);
@@ -148,14 +153,16 @@ export function checkValues(
   state: SanityState,
   limits: SanityLimits,
   timing?: { nowMs: number; meterTimeMs?: number },
-): { accepted: QuantityValues; rejected: SanityRejection[]; events: CounterEventNote[] } {
+): { accepted: QuantityValues; rejected: SanityRejection[]; events: CounterEventNote[]; flags: string[] } {
   const accepted: QuantityValues = {};
   const rejected: SanityRejection[] = [];
   const events: CounterEventNote[] = [];
+  const flags: string[] = [];
   if (timing?.meterTimeMs !== undefined) {
     const skew = Math.abs(timing.meterTimeMs - timing.nowMs);
     const max = limits.maxClockSkewMs ?? 24 * 3_600_000;
     if (skew > max) rejected.push({ quantity: 'timestamp', value: timing.meterTimeMs, reason: 'timestamp-not-sane', detail: `meter clock is ${Math.round(skew / 1000)} s off` });
+    else if (skew > (limits.flagClockSkewMs ?? DEFAULT_FLAG_CLOCK_SKEW_MS)) flags.push('clock-skew');
   }
   for (const [name, value] of Object.entries(values) as Array<[Quantity, number]>) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -183,5 +190,5 @@ export function checkValues(
     }
     accepted[name] = value;
   }
-  return { accepted, rejected, events };
+  return { accepted, rejected, events, flags };
 }

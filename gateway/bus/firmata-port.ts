@@ -25,7 +25,7 @@ interface FirmataIo {
   on(event: 'error', cb: (err: unknown) => void): void;
 }
 interface Five {
-  Board: new (options: { io: unknown; repl: boolean; debug: boolean; timeout?: number }) => FiveBoard;
+  Board: (new (options: { io: unknown; repl: boolean; debug: boolean; sigint?: boolean; timeout?: number }) => FiveBoard) & { readonly cache: FiveBoard[] };
   Button: new (options: { pin: number; board: FiveBoard; isPullup?: boolean }) => FiveButton;
   Relay: new (options: { pin: number; board: FiveBoard; type?: 'NO' | 'NC' }) => FiveRelay;
 }
@@ -71,6 +71,14 @@ export class FirmataPort {
           const port = new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: true });
           let ready = false;
           let failed = false;
+          let board: FiveBoard | undefined;
+          // johnny-five keeps every board it ever made in a module-wide list; a board that keeps
+          // reconnecting would grow it without end.
+          const forget = (): void => {
+            const cache = five.Board.cache;
+            const i = board ? cache.indexOf(board) : -1;
+            if (i >= 0) cache.splice(i, 1);
+          };
           // Every way the board can go (a missing path, an unplugged cable, a board that never
           // answers its handshake) ends here once: the open fails or the link is lost, and the
           // port is let go so the next attempt can take the path again.
@@ -80,6 +88,7 @@ export class FirmataPort {
             if (ready) this.ready = false;
             else reject(new Error(reason));
             cb.onLost(reason);
+            forget();
             if (port.isOpen) port.close(() => undefined);
           };
           port.on('close', () => fail('port closed'));
@@ -88,12 +97,16 @@ export class FirmataPort {
           // firmata-io re-emits the port's errors as its own 'error' event; with no listener that
           // event would be thrown and take the whole gateway down.
           io.on('error', (err: unknown) => fail(message(err)));
-          const board = new five.Board({ io, repl: false, debug: false, timeout: 10_000 });
-          board.on('error', (err) => fail(message(err)));
-          board.on('ready', () => {
+          // sigint: false, or johnny-five hooks SIGINT on every ready board and exits the process a
+          // second later, before the gateway has flushed its readings.
+          const created = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 10_000 });
+          board = created;
+
+          created.on('error', (err) => fail(message(err)));
+          created.on('ready', () => {
             if (failed) return;
             for (const pin of options.pulsePins) {
-              const button = new five.Button({ pin, board });
+              const button = new five.Button({ pin, board: created });
               button.on('down', () => {
                 this.edgesSeen.rising++;
                 this.options.onEdge(pin, 'rising', this.clock.now());
@@ -103,7 +116,7 @@ export class FirmataPort {
                 this.options.onEdge(pin, 'falling', this.clock.now());
               });
             }
-            this.relays = new Map((options.relayPins ?? []).map((pin) => [pin, new five.Relay({ pin, board })]));
+            this.relays = new Map((options.relayPins ?? []).map((pin) => [pin, new five.Relay({ pin, board: created })]));
             ready = true;
             this.ready = true;
             for (const w of this.readyWaiters.splice(0)) w();
@@ -112,6 +125,7 @@ export class FirmataPort {
               close: () => {
                 this.ready = false;
                 failed = true;
+                forget();
                 if (port.isOpen) port.close(() => undefined);
               },
             });

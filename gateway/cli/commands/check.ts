@@ -3,13 +3,13 @@ import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { probeDevices, type ProbeResult } from '../../acquisition/probe.js';
 import { loadConfigOrExit } from '../gateway-setup.js';
 import { explainPortError, PORT_HELD_HINT } from '../port-hint.js';
-import { EXIT_FAILED, EXIT_OK, formatTable, printJson, resolveFormat } from '../output.js';
+import { EXIT_FAILED, EXIT_OK, atResolution, formatTable, printJson, resolveFormat } from '../output.js';
 
 export function summarise(values: ProbeResult['values'], max = 4): string {
   const keys = Object.keys(values) as Quantity[];
   const preferred: Quantity[] = ['powerW', 'pvAcPowerW', 'batteryPowerW', 'socPercent', 'energyImportWh', 'energyExportWh', 'voltageL1V'];
   const chosen = [...preferred.filter((k) => keys.includes(k)), ...keys.filter((k) => !preferred.includes(k))].slice(0, max);
-  return chosen.map((k) => `${k}=${Number((values[k] as number).toPrecision(7))}${unitOf(k) ? ` ${unitOf(k)}` : ''}`).join(', ');
+  return chosen.map((k) => `${k}=${atResolution(unitOf(k), values[k] as number)}${unitOf(k) ? ` ${unitOf(k)}` : ''}`).join(', ');
 }
 
 export function register(program: Command): void {
@@ -18,11 +18,15 @@ export function register(program: Command): void {
     .description('validate the config, open every bus, read every device once, and print what works; exit 1 if any device fails')
     .option('-c, --config <file>', 'the gateway config', 'nabo.yaml')
     .option('--push-wait <ms>', 'how long to wait for a HAN or P1 meter to push its first frame', '12000')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo check --config /etc/nabo/nabo.yaml\n')
     .action(async (opts: { config: string; pushWait: string; format?: string }) => {
       const config = loadConfigOrExit(opts.config);
-      const results = await probeDevices(config, { pushWaitMs: Number(opts.pushWait) });
+      // Values as their meters mean them (float32 registers carry noise past their resolution).
+      const results = (await probeDevices(config, { pushWaitMs: Number(opts.pushWait) })).map((r) => ({
+        ...r,
+        values: Object.fromEntries((Object.entries(r.values) as Array<[Quantity, number]>).map(([q, v]) => [q, atResolution(unitOf(q), v)])) as ProbeResult['values'],
+      }));
       const failed = results.filter((r) => r.status !== 'ok');
       if (resolveFormat(opts.format) === 'json') printJson({ gateway: config.gateway.id, ok: failed.length === 0, devices: results });
       else {

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .command('check')
     .description('validate a nabo.yaml; print every problem with its path; exit 2 when invalid')
     .argument('[file]', 'the config file', 'nabo.yaml')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo config check deploy/examples/building.yaml\n')
     .action((file: string, opts: { format?: string }) => {
       const result = loadConfigFile(file);

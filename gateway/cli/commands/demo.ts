@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .option('--every <minutes>', 'simulated minutes between summaries', '15')
     .option('--tcp-only', 'Modbus TCP devices only (no socat needed)')
     .option('--data <dir>', 'where the gateways keep their stores (default: a fresh temp folder, removed when the demo ends)')
-    .option('--format <format>', 'json (one line per summary) or table (default: table on a terminal)')
+    .option('--format <format>', 'json (one line per summary) or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExamples:\n  $ nabo demo\n  $ nabo demo --buildings 4 --speed 120 --minutes 240 --format json\n')
     .action(async (opts: DemoOptions) => {
       const speed = Number(opts.speed);

@@ -3,7 +3,7 @@ import { unitOf, type Quantity } from '../../../core/quantities.js';
 import { probeDevices } from '../../acquisition/probe.js';
 import { loadConfigOrExit } from '../gateway-setup.js';
 import { explainPortError } from '../port-hint.js';
-import { EXIT_FAILED, EXIT_OK, UsageError, formatTable, printJson, resolveFormat } from '../output.js';
+import { EXIT_FAILED, EXIT_OK, UsageError, atResolution, formatTable, printJson, resolveFormat } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'the gateway config', 'nabo.yaml')
     .option('--push-wait <ms>', 'how long to wait for a HAN or P1 frame', '12000')
     .option('--raw', 'also print every register or point read, by name')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo read grid-meter --config /etc/nabo/nabo.yaml\n')
     .action(async (deviceId: string, opts: { config: string; pushWait: string; raw?: boolean; format?: string }) => {
       const config = loadConfigOrExit(opts.config);
@@ -21,7 +21,7 @@ export function register(program: Command): void {
       const [r] = await probeDevices(config, { deviceId, pushWaitMs: Number(opts.pushWait) });
       if (!r) throw new Error('probe returned nothing');
       r.errors = r.errors.map(explainPortError);
-      const quantities = (Object.entries(r.values) as Array<[Quantity, number]>).map(([q, v]) => ({ quantity: q, value: v, unit: unitOf(q) }));
+      const quantities = (Object.entries(r.values) as Array<[Quantity, number]>).map(([q, v]) => ({ quantity: q, value: atResolution(unitOf(q), v), unit: unitOf(q) }));
       if (resolveFormat(opts.format) === 'json') {
         printJson({ device: r.deviceId, status: r.status, latencyMs: r.latencyMs, meterId: r.meterId, model: r.deviceModel, meterTime: r.meterTimeMs !== undefined ? new Date(r.meterTimeMs).toISOString() : undefined, quantities, errors: r.errors, ...(opts.raw ? { raw: r.raw } : {}) });
       } else {

@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('--tcp-port <port>', 'Modbus TCP port on --host', '502')
     .option('--units <list>', 'unit ids to try, e.g. 1-10,20 (default: 1-247 on a serial port, 1-10 on TCP)')
     .option('--timeout <ms>', 'how long to wait for each unit', '250')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExamples:\n  $ nabo scan --port /dev/ttyUSB0 --baud 9600 --units 1-20\n  $ nabo scan --host 10.0.0.5\n')
     .action(async (opts: { port?: string; baud: string; parity: string; host?: string; tcpPort: string; units?: string; timeout: string; format?: string }) => {
       // `--port 502` is a TCP port number given where a serial port's path belongs.

@@ -66,6 +66,17 @@ function withBatteries(c: ScheduleCase, houses: string[], spec: BatterySpec, poo
 
 const round = (x: number | null, digits = 6): number | null => (x === null ? null : Number(x.toFixed(digits)));
 
+/** Every number to 6 decimals: an LP's answers carry solver noise below that (1 mWh, 1e-6 pence). */
+function toMicro<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? Number(value.toFixed(6)) + 0 : value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => toMicro(v)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toMicro(v)])) as T;
+  return value;
+}
+
+/** The case file's prices are pence per kWh (its columns say so), so costs are in pence. */
+const COST_UNIT = 'pence';
+
 export function register(program: Command): void {
   program
     .command('schedule')
@@ -86,7 +97,7 @@ export function register(program: Command): void {
     .option('--capacity-tariff <price per kW>', 'add price × mean of the 3 highest daily import peaks per house')
     .option('--terminal-soc <kWh>', 'each battery ends the horizon with at least this energy', '0')
     .option('--no-compare-alone', 'skip solving each house alone (no savings KPI)')
-    .option('--format <format>', 'json or table (default: json when stdout is not a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ nabo schedule test/fixtures/market-cases/pcdg-25-houses-day.csv --no-p2p\n' +
@@ -127,19 +138,22 @@ export function register(program: Command): void {
       }
       const r = result.value;
       if (format === 'json') {
-        printJson({ case: file, batteries: houses, ...r });
+        // Costs are in the case's currency per its price columns (pence per kWh).
+        printJson(toMicro({ case: file, batteries: houses, costUnit: COST_UNIT, ...r }));
       } else {
         const k = r.kpis;
-        process.stdout.write(`${file}: objective ${round(r.objective)} (${r.backend}, ${r.model.variables} variables, ${r.model.rows} rows)\n`);
-        const rows: Array<[string, number | null]> = [
-          ['cost', k.costTotal], ['cost of each house alone', k.costAlone], ['savings', k.savingsVsAlone],
-          ['demand kWh', k.demandKWh], ['generation kWh', k.generationKWh], ['grid import kWh', k.importKWh], ['grid export kWh', k.exportKWh],
-          ['P2P bought kWh', k.p2pPurchasedKWh], ['P2P loss kWh', k.p2pLossKWh], ['curtailed kWh', k.curtailedKWh],
-          ['self-sufficiency', k.selfSufficiency], ['self-consumption', k.selfConsumption], ['peak import kW', k.peakImportKW],
+        process.stdout.write(`${file}: objective ${round(r.objective, 2)} ${COST_UNIT} (${r.backend}, ${r.model.variables} variables, ${r.model.rows} rows)\n`);
+        // Money to 0.01 of its unit, energy to 1 Wh, shares as percent to 0.1.
+        const percent = (x: number | null): number | null => (x === null ? null : round(x * 100, 1));
+        const rows: Array<[string, number | null, string]> = [
+          ['cost', round(k.costTotal, 2), COST_UNIT], ['cost of each house alone', round(k.costAlone, 2), COST_UNIT], ['savings', round(k.savingsVsAlone, 2), COST_UNIT],
+          ['demand', round(k.demandKWh, 3), 'kWh'], ['generation', round(k.generationKWh, 3), 'kWh'], ['grid import', round(k.importKWh, 3), 'kWh'], ['grid export', round(k.exportKWh, 3), 'kWh'],
+          ['P2P bought', round(k.p2pPurchasedKWh, 3), 'kWh'], ['P2P loss', round(k.p2pLossKWh, 3), 'kWh'], ['curtailed', round(k.curtailedKWh, 3), 'kWh'],
+          ['self-sufficiency', percent(k.selfSufficiency), '%'], ['self-consumption', percent(k.selfConsumption), '%'], ['peak import', round(k.peakImportKW, 3), 'kW'],
         ];
-        process.stdout.write(formatTable(['KPI', 'value'], rows.map(([n, v]) => [n, round(v)])));
-        process.stdout.write(formatTable(['house', 'import kWh', 'sold kWh', 'bought kWh', 'cost', 'alone'], r.buildings.map((b) => [
-          b.id, round(b.importKWh.reduce((s, x) => s + x, 0), 3), round(b.saleKWh.reduce((s, x) => s + x, 0), 3), round(b.purchaseKWh.reduce((s, x) => s + x, 0), 3), round(b.costInCommunity, 3), round(b.costAlone, 3),
+        process.stdout.write(formatTable(['KPI', 'value', 'unit'], rows));
+        process.stdout.write(formatTable(['house', 'import kWh', 'sold kWh', 'bought kWh', `cost ${COST_UNIT}`, `alone ${COST_UNIT}`], r.buildings.map((b) => [
+          b.id, round(b.importKWh.reduce((s, x) => s + x, 0), 3), round(b.saleKWh.reduce((s, x) => s + x, 0), 3), round(b.purchaseKWh.reduce((s, x) => s + x, 0), 3), round(b.costInCommunity, 2), round(b.costAlone, 2),
         ])));
       }
       process.exitCode = EXIT_OK;

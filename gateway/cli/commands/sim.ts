@@ -77,6 +77,8 @@ function fleetSpecFrom(opts: FleetOptions, speed: number): FleetSpec | undefined
 }
 
 async function runFleet(opts: FleetOptions): Promise<number> {
+  // Checked before anything starts: a usage error after the devices are up would leave them running.
+  const format = resolveFormat(opts.format);
   const speed = opts.speed === undefined ? 1 : Number(opts.speed);
   if (!(speed > 0 && Number.isFinite(speed))) throw new UsageError(`--speed must be a positive number, got '${opts.speed}'`);
   let startMs: number | undefined;
@@ -139,7 +141,6 @@ async function runFleet(opts: FleetOptions): Promise<number> {
     realStartedAt: new Date(realStartMs).toISOString(),
   });
   if (opts.out) writeFileSync(opts.out, `${JSON.stringify(listing, null, 2)}\n`);
-  const format = resolveFormat(opts.format);
   if (format === 'json') printJson({ ...listing, skipped: running.skipped });
   else {
     const rows = listing.blocks.flatMap((b) => b.buildings.flatMap((h) => h.devices.map((d) => [b.id, h.id, d.deviceId, d.kind, d.endpoint.transport, where(d.endpoint)])));
@@ -166,6 +167,7 @@ async function runFleet(opts: FleetOptions): Promise<number> {
 function writeConfigs(opts: { fleet?: string; out?: string; format?: string }): number {
   if (!opts.fleet) throw new UsageError('--fleet <fleet.json> is required (the file `nabo sim fleet --out` wrote)');
   if (!opts.out) throw new UsageError('--out <dir> is required');
+  const format = resolveFormat(opts.format);
   const read = readListingFile(opts.fleet);
   if (!read.ok) {
     printProblems(read.problems, opts.fleet);
@@ -184,7 +186,7 @@ function writeConfigs(opts: { fleet?: string; out?: string; format?: string }): 
     writeFileSync(file, c.yaml);
     written.push({ building: c.buildingId, block: c.blockId, file });
   }
-  if (resolveFormat(opts.format) === 'json') printJson({ configs: written });
+  if (format === 'json') printJson({ configs: written });
   else process.stdout.write(formatTable(['block', 'building', 'config'], written.map((w) => [w.block, w.building, w.file])));
   return EXIT_OK;
 }
@@ -204,7 +206,7 @@ export function register(program: Command): void {
     .option('--out <fleet.json>', 'also write the listing as JSON (input of `nabo sim configs`)')
     .option('--tcp-only', 'only Modbus TCP devices: no pseudo-terminals, no socat needed')
     .option('--control-port <port>', 'port of the control API (default: a free one)')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExamples:\n  $ nabo sim fleet --blocks 3 --buildings 4 --seed 42 --speed 60 --start 2026-06-21T00:00:00Z --out fleet.json\n  $ nabo sim fleet --file deploy/examples/fleet.yaml --out fleet.json\n')
     .action(async (opts: FleetOptions) => {
       process.exitCode = await runFleet(opts);
@@ -214,7 +216,7 @@ export function register(program: Command): void {
     .description('write one gateway config (nabo.yaml) per building of a running fleet')
     .option('--fleet <fleet.json>', 'the listing `nabo sim fleet --out` wrote')
     .option('--out <dir>', 'output directory; configs go to <dir>/<building>/nabo.yaml')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo sim configs --fleet fleet.json --out sim-configs/\n  $ nabo config check sim-configs/b1-h1/nabo.yaml\n')
     .action((opts: { fleet?: string; out?: string; format?: string }) => {
       process.exitCode = writeConfigs(opts);

@@ -38,7 +38,7 @@ export function register(decode: Command): void {
     .option('--country <cc>', "the meter's country, for lists scaled by country (Kamstrup: NO 10 Wh per count, else 1 Wh)")
     .addHelpText(
       'after',
-      '\nExamples:\n  $ nabo decode han capture.hex --format table\n  $ echo "7E A0 27 01 02 01 10 5A 87 E6 E7 00 0F 40 00 00 00 09 0C 07 E6 0A 10 07 15 00 12 FF 80 00 00 02 01 06 00 00 0D 5F A1 2E 7E" | nabo decode han -\n  $ nabo decode han dk-meter.bin --key 00112233445566778899AABBCCDDEEFF --auth-key 0F0E0D0C0B0A09080706050403020100\n',
+      '\nExamples:\n  $ nabo decode han docs/examples/han-kaifa.hex --format table\n  $ echo "7E A0 27 01 02 01 10 5A 87 E6 E7 00 0F 40 00 00 00 09 0C 07 E6 0A 10 07 15 00 12 FF 80 00 00 02 01 06 00 00 0D 5F A1 2E 7E" | nabo decode han -\n  $ nabo decode han docs/examples/han-encrypted.hex --key 00112233445566778899AABBCCDDEEFF --auth-key 0F0E0D0C0B0A09080706050403020100\n',
     )
     .action((file: string | undefined, opts: HanCliOptions) => {
       if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {

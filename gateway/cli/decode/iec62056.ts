@@ -19,7 +19,7 @@ export function register(decode: Command): void {
     .description('decode IEC 62056-21 readouts (modes A–D, e.g. Landis+Gyr, Hager eHZ) and programming commands')
     .argument('[file]', 'capture: readout text or a hex dump; - or nothing for stdin')
     .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
-    .addHelpText('after', '\nExamples:\n  $ nabo decode iec62056 readout.txt --format table\n  $ printf "/HAG5eHZ010C_EHZ1vA02\\r\\n1-0:1.8.0*255(000001.2963)\\r\\n!\\r\\n" | nabo decode iec62056 -\n')
+    .addHelpText('after', '\nExamples:\n  $ nabo decode iec62056 docs/examples/iec-readout.txt --format table\n  $ printf "/HAG5eHZ010C_EHZ1vA02\\r\\n1-0:1.8.0*255(000001.2963)\\r\\n!\\r\\n" | nabo decode iec62056 -\n')
     .action((file: string | undefined, opts: { format?: string }) => {
       if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
         throw new UsageError(`--format must be json or table, not '${opts.format}'`);

@@ -46,7 +46,7 @@ export function register(decode: Command): void {
     .option('--require-crc', 'reject telegrams without a CRC (DSMR 2.2/3.0 send none)')
     .option('--key <hex>', 'encryption key, 32 hex digits: the input is one ciphered frame (Luxembourg Smarty, T210-D-r)')
     .option('--auth-key <hex>', 'authentication key, 32 hex digits; checks the GCM tag')
-    .addHelpText('after', '\nExamples:\n  $ nabo decode p1 telegram.txt --format table\n  $ cat /dev/ttyUSB0 | head -c 2000 | nabo decode p1 -\n  $ nabo decode p1 fluvius.txt --time-zone Europe/Brussels\n')
+    .addHelpText('after', '\nExamples:\n  $ nabo decode p1 docs/examples/p1-iskra-dsmr5.txt --format table\n  $ cat /dev/ttyUSB0 | head -c 2000 | nabo decode p1 -\n  $ nabo decode p1 docs/examples/p1-fluvius.txt --time-zone Europe/Brussels\n')
     .action((file: string | undefined, opts: P1CliOptions) => {
       if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
         throw new UsageError(`--format must be json or table, not '${opts.format}'`);

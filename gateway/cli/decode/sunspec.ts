@@ -16,7 +16,7 @@ export function register(decode: Command): void {
     .option('--meter-sign <sign>', 'meter W sign: import-positive (SunSpec) or export-positive', 'import-positive')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ nabo decode sunspec inverter-dump.txt --format table\n  $ echo \'{"40000": "0x5375", "40001": "0x6E53", "40002": 65535, "40003": 0}\' | nabo decode sunspec -\n',
+      '\nExamples:\n  $ nabo decode sunspec docs/examples/sunspec-fronius-symo.txt --format table\n  $ echo \'{"40000": "0x5375", "40001": "0x6E53", "40002": 65535, "40003": 0}\' | nabo decode sunspec -\n',
     )
     .action((file: string | undefined, opts: { format?: string; meterSign: string }) => {
       if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {

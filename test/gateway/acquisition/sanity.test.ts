@@ -31,6 +31,13 @@ describe('sanity checks before storing', () => {
     const r = checkValues({}, { lastCounters: {} }, { maxClockSkewMs: 60_000 }, { nowMs: now, meterTimeMs: now - 3_600_000 });
     expect(r.rejected[0]).toMatchObject({ quantity: 'timestamp', reason: 'timestamp-not-sane' });
   });
+
+  it('flags a meter clock more than a minute off but keeps its values, and refuses only beyond the limit', () => {
+    const now = Date.UTC(2026, 5, 21, 12);
+    const off = checkValues({ powerW: 1200 }, { lastCounters: {} }, {}, { nowMs: now, meterTimeMs: now - 90_000 });
+    expect(off).toMatchObject({ accepted: { powerW: 1200 }, rejected: [], flags: ['clock-skew'] });
+    expect(checkValues({ powerW: 1200 }, { lastCounters: {} }, {}, { nowMs: now, meterTimeMs: now - 5000 }).flags).toEqual([]);
+  });
 });
 
 describe('counter resets, wraps and swaps in the sanity check', () => {

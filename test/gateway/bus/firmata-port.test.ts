@@ -1,6 +1,7 @@
 // A pulse board (Firmata) that is missing at start, unplugged or replugged must never take the
 // gateway down: the port reconnects with back-off and the other devices keep reading.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,6 +18,7 @@ import { findDefinition } from '../../../protocols/devices/index.js';
 import { requireTool } from '../../device-sim/transports/tools.js';
 
 const T0 = Date.UTC(2026, 5, 21, 12);
+const require = createRequire(import.meta.url);
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanup.reverse()) await c();
@@ -73,6 +75,8 @@ describe('Firmata pulse board port (needs socat)', () => {
   });
 
   it('reconnects after the board is unplugged and plugged back on the same path', async () => {
+    const sigintListeners = process.listenerCount('SIGINT');
+    const boardsKept = (require('johnny-five') as { Board: { cache: unknown[] } }).Board.cache.length;
     const clock = new SimulatedClock({ startMs: T0 });
     const path = join(tempFolder(), 'tty');
     const first = await board(clock, path);
@@ -89,6 +93,10 @@ describe('Firmata pulse board port (needs socat)', () => {
     const second = await board(clock, path);
     await vi.waitFor(() => expect(port.connected).toBe(true), { timeout: 20_000, interval: 50 });
     await pulses(clock, second, port, 2);
+    // johnny-five neither hooked SIGINT (it would exit the gateway before its readings are
+    // flushed) nor kept the lost board.
+    expect(process.listenerCount('SIGINT')).toBe(sigintListeners);
+    expect((require('johnny-five') as { Board: { cache: unknown[] } }).Board.cache.length).toBeLessThanOrEqual(boardsKept + 1);
   });
 
   it('lets the other devices of the gateway read while the pulse board is missing', async () => {

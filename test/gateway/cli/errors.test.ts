@@ -72,4 +72,12 @@ describe('start-up errors on the command line', () => {
     expect(stdout).toMatch(/gateway: \{id: gw\n\s+\^/);
     expect(stdout.split('Implicit keys need to be on a single line')).toHaveLength(2);
   });
+
+  it('nabo check on the example config without its hardware reports each device, the missing pulse board too, and exits 1', async () => {
+    const { code, stdout } = await runCli(['check', '--config', 'deploy/examples/building.yaml', '--push-wait', '300', '--format', 'json']);
+    expect(code).toBe(1);
+    const devices = (JSON.parse(stdout) as { devices: Array<{ deviceId: string; status: string; errors: string[] }> }).devices;
+    expect(devices.map((d) => d.status)).toEqual(devices.map(() => 'failed'));
+    expect(devices.find((d) => d.deviceId === 'heat-pump')?.errors.join(' ')).toMatch(/board not ready/);
+  }, 30_000);
 });
