@@ -61,6 +61,12 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
           .latestReadings()
           .filter((r) => r.values.energyImportWh !== undefined || r.values.energyExportWh !== undefined)
           .map((r) => r.deviceId),
+      doubtDuring: (deviceId, fromMs) => {
+        const health = acquisition.acquisition.health;
+        if (health.markedSince(deviceId, 's0-saturated', fromMs)) return 'S0 pulse output saturated: pulses may be missing';
+        if (health.markedSince(deviceId, 'stale', fromMs)) return 'values frozen (stale) during the interval';
+        return undefined;
+      },
     }),
     new RetentionService(),
     new ControlService({

@@ -9,6 +9,11 @@ import { IntervalJob } from './interval-job.js';
 export interface IntervalEnergyServiceOptions {
   /** Devices whose counters become interval energy, asked at each boundary. */
   meteringDevices: () => readonly string[];
+  /**
+   * Why a device's reading in [fromMs, toMs) cannot count as a plain measurement (an S0 output
+   * that saturated, values frozen), or undefined. Such an interval is stored as 'estimated'.
+   */
+  doubtDuring?: (deviceId: string, fromMs: number, toMs: number) => string | undefined;
 }
 
 export class IntervalEnergyService implements Service {
@@ -35,7 +40,7 @@ export class IntervalEnergyService implements Service {
       deviceIds: this.options.meteringDevices,
       // HAN meters send counters hourly: their quarters are estimated from power, then reconciled.
       estimate: { deviceIds: () => hanMeters, maxPowerGapMs: 60_000 },
-      onRow: (row) => events.emit('intervalEnergyFinal', energyEvent(row)),
+      onRow: (row) => events.emit('intervalEnergyFinal', energyEvent(this.doubted(ctx, row))),
       onComputed: (intervalStartMs) => events.emit('intervalClosed', { intervalStartMs, intervalMs }),
       onError: (err, intervalStartMs) => {
         ctx.log.error({ err, interval: new Date(intervalStartMs).toISOString() }, 'interval energy not computed; retried at the next boundary');
@@ -48,6 +53,16 @@ export class IntervalEnergyService implements Service {
 
   stop(): void {
     this.job?.stop();
+  }
+
+  /** A measured row of a device whose reading was in doubt during the interval is rewritten as 'estimated', with the reason. */
+  private doubted(ctx: ServiceContext, row: IntervalEnergyRow): IntervalEnergyRow {
+    if (row.quality !== 'measured') return row;
+    const why = this.options.doubtDuring?.(row.deviceId, row.intervalStartMs, row.intervalStartMs + row.intervalMs);
+    if (!why) return row;
+    const marked: IntervalEnergyRow = { ...row, quality: 'estimated', gapReason: why };
+    ctx.store.intervals.put([marked]);
+    return marked;
   }
 }
 
