@@ -45,6 +45,11 @@ export function printJson(value: unknown): void {
  */
 const RESOLUTION: Record<string, number> = { W: 0.1, var: 0.1, VA: 0.1, Wh: 1, varh: 1, V: 0.1, A: 0.001, Hz: 0.01, '%': 0.1, '°C': 0.1, m3: 0.001 };
 
+/** The step a unit's values are shown at (0 when shown as they are). */
+export function resolutionOf(unit: string): number {
+  return RESOLUTION[unit] ?? 0;
+}
+
 export function atResolution(unit: string, value: number): number {
   const step = RESOLUTION[unit];
   if (step === undefined || !Number.isFinite(value)) return cleanNumber(value);

@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .command('show')
     .description('list the devices held out of automatic control')
     .option('-c, --config <file>', 'the gateway config', 'nabo.yaml')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo control show --config /etc/nabo/nabo.yaml\n')
     .action((opts: { config: string; format?: string }) => {
       const config = loadConfigOrExit(opts.config);

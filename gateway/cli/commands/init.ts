@@ -116,7 +116,7 @@ export function register(program: Command): void {
     .option('--roster <file>', 'market: the roster file from the block operator')
     .option('--no-check', 'do not read the devices at the end')
     .option('--push-wait <ms>', 'how long the check waits for a HAN or P1 meter to push', '12000')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ nabo init --config /etc/nabo/nabo.yaml\n  $ nabo init --non-interactive --config /etc/nabo/nabo.yaml --gateway-id trondheim-b1-h3 \\\n      --latitude 63.43 --longitude 10.40 --rs485 /dev/ttyNaboRs485 --han /dev/ttyNaboHan --modbus-host 192.0.2.10\n',

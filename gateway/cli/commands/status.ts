@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .description("what the running daemon reads, trades and reports now (asks its API; use this instead of `nabo read` while the daemon holds the ports)")
     .option('-c, --config <file>', 'the gateway config (its api: section says where the daemon listens)', 'nabo.yaml')
     .option('--url <url>', 'ask this API instead (e.g. http://gateway.local:8080)')
-    .option('--format <format>', 'json or table (default: table on a terminal)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo status --config /etc/nabo/nabo.yaml\n  $ NABO_API_TOKEN=... nabo status --url http://192.0.2.10:8080 --format json\n')
     .action(async (opts: { config: string; url?: string; format?: string }) => {
       const format = resolveFormat(opts.format);

@@ -16,6 +16,8 @@ import { gatewayConfigFor } from '../../../gateway/config/from-fleet.js';
 import { DEVICE_DEFINITIONS } from '../../../protocols/devices/index.js';
 import { runCli } from '../../gateway/cli/run-cli.js';
 import { tolerance } from '../../protocols/devices/true-values.js';
+import { unitOf } from '../../../core/quantities.js';
+import { resolutionOf } from '../../../gateway/cli/output.js';
 
 const T0 = Date.UTC(2026, 5, 21, 11, 0);
 const dir = mkdtempSync(join(tmpdir(), 'nabo-fleet-models-'));
@@ -82,7 +84,7 @@ describe('a fleet file picks any device definition by name', () => {
         const want = reg.quantity === undefined ? undefined : truth[reg.quantity];
         if (reg.quantity === undefined || want === undefined) continue;
         compared++;
-        expect(Math.abs(got.get(reg.quantity)! - want), `${reg.name} → ${reg.quantity}: ${got.get(reg.quantity)} vs ${want}`).toBeLessThanOrEqual(tolerance(reg, want) + 1e-6);
+        expect(Math.abs(got.get(reg.quantity)! - want), `${reg.name} → ${reg.quantity}: ${got.get(reg.quantity)} vs ${want}`).toBeLessThanOrEqual(tolerance(reg, want) + resolutionOf(unitOf(reg.quantity)) / 2 + 1e-6);
       }
       expect(compared).toBeGreaterThan(0);
     });

@@ -11,6 +11,8 @@ import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { DEVICE_DEFINITIONS } from '../../../protocols/devices/index.js';
 import { runCli } from '../../gateway/cli/run-cli.js';
 import { tolerance, trueValues } from './true-values.js';
+import { unitOf } from '../../../core/quantities.js';
+import { resolutionOf } from '../../../gateway/cli/output.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabo-devices-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,7 +52,7 @@ describe('nabo read decodes every device definition the simulator serves', () =>
         for (const reg of def.registers) {
           if (!reg.quantity) continue;
           const want = truth[reg.quantity]!;
-          expect(Math.abs(got[reg.quantity]! - want), `${reg.name} → ${reg.quantity}: ${got[reg.quantity]} vs ${want}`).toBeLessThanOrEqual(tolerance(reg, want));
+          expect(Math.abs(got[reg.quantity]! - want), `${reg.name} → ${reg.quantity}: ${got[reg.quantity]} vs ${want}`).toBeLessThanOrEqual(tolerance(reg, want) + resolutionOf(unitOf(reg.quantity)) / 2 + 1e-9);
         }
       } finally {
         await server.close();
