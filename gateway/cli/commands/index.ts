@@ -18,6 +18,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['clear', () => import('./clear.js')],
   ['schedule', () => import('./schedule.js')],
   ['keys', () => import('./keys.js')],
+  ['roster', () => import('./roster.js')],
 ];
 
 /** The registrars needed for these arguments: only the named subcommand's, or all of them. */
