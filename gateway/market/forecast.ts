@@ -16,6 +16,8 @@ export interface ForecastOptions {
   /** Persistence weight one step ahead (default 0.6); it halves every `persistenceHalfLifeSteps`. */
   persistenceWeight?: number;
   persistenceHalfLifeSteps?: number;
+  /** Lowest value a consumption forecast may take (default 0; -Infinity to forecast a net exchange). */
+  floorWh?: number;
   /** Recent intervals whose clear-sky index (actual over envelope) the PV forecast carries on (default 2). */
   pvRatioWindow?: number;
 }
@@ -60,14 +62,15 @@ export function forecastConsumption(series: IntervalSeries, knownUntilMs: number
   const days = options.profileDays ?? 7;
   const w1 = options.persistenceWeight ?? 0.6;
   const halfLife = options.persistenceHalfLifeSteps ?? 4;
+  const floor = options.floorWh ?? 0;
   const last = lastValue(series, knownUntilMs, options.intervalMs);
   return targets.map((t) => {
     const profile = profileAt(series, t, knownUntilMs, days);
-    if (last === undefined) return Math.max(0, Math.round(profile ?? 0));
-    if (profile === undefined) return Math.max(0, Math.round(last));
+    if (last === undefined) return Math.max(floor, Math.round(profile ?? 0));
+    if (profile === undefined) return Math.max(floor, Math.round(last));
     const steps = Math.max(1, Math.round((t - knownUntilMs) / options.intervalMs) + 1);
     const w = w1 * 0.5 ** ((steps - 1) / halfLife);
-    return Math.max(0, Math.round(w * last + (1 - w) * profile));
+    return Math.max(floor, Math.round(w * last + (1 - w) * profile));
   });
 }
 
