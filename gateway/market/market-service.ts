@@ -162,7 +162,9 @@ export class MarketService implements Service {
       clean: false,
       reconnectPeriod: 500,
       connectTimeout: 5000,
-      properties: { sessionExpiryInterval: b.sessionExpirySeconds, maximumPacketSize: b.maxPayloadBytes + 4096 },
+      // The broker may deliver up to twice our limit, so we see and count an oversized message rather than
+      // losing it silently; anything larger the broker drops for us.
+      properties: { sessionExpiryInterval: b.sessionExpirySeconds, maximumPacketSize: 2 * b.maxPayloadBytes + 4096 },
       ...(b.username !== undefined ? { username: b.username } : { username: this.gatewayId }),
       ...(b.password !== undefined ? { password: b.password } : {}),
       ...(b.caFile ? { ca: readFileSync(b.caFile) } : {}),

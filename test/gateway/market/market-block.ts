@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { canonicalJson } from '../../../core/canonical-json.js';
-import { SimulatedClock } from '../../../gateway/clock/clock.js';
+import { SimulatedClock, type Clock } from '../../../gateway/clock/clock.js';
 import { configSchema } from '../../../gateway/config/schema.js';
 import { EventBus, type Alarm } from '../../../gateway/events/events.js';
 import { createLogger } from '../../../gateway/log/logger.js';
@@ -42,6 +42,32 @@ export function testForecast(gatewayId: string) {
   };
 }
 
+/** A gateway clock that reads `offsetMs` off the shared simulated clock (timers are relative, so they shift with it). */
+export class OffsetClock implements Clock {
+  constructor(
+    private readonly base: Clock,
+    private readonly offsetMs: number,
+  ) {}
+  get speed(): number {
+    return this.base.speed;
+  }
+  now(): number {
+    return this.base.now() + this.offsetMs;
+  }
+  setTimeout(fn: () => void, delayMs: number) {
+    return this.base.setTimeout(fn, delayMs);
+  }
+  setInterval(fn: () => void, periodMs: number) {
+    return this.base.setInterval(fn, periodMs);
+  }
+  clear(handle: Parameters<Clock['clear']>[0]): void {
+    this.base.clear(handle);
+  }
+  sleep(durationMs: number, signal?: AbortSignal): Promise<void> {
+    return this.base.sleep(durationMs, signal);
+  }
+}
+
 export class MarketBlock {
   readonly dir = mkdtempSync(join(tmpdir(), 'nabo-market-'));
   readonly broker: Broker;
@@ -64,21 +90,21 @@ export class MarketBlock {
     return intervalMsOf(this.roster);
   }
 
-  async start(ids: readonly string[] = this.district.gatewayIds): Promise<void> {
+  async start(ids: readonly string[] = this.district.gatewayIds, clocks: ReadonlyMap<string, Clock> = new Map()): Promise<void> {
     await this.broker.start();
     await this.publishAsOperator(marketTopics(this.roster.marketId).roster, signed(this.roster), true);
-    for (const id of ids) await this.startGateway(id);
+    for (const id of ids) await this.startGateway(id, clocks.get(id) ?? this.clock);
     await this.until(() => [...this.gateways.values()].every((g) => g.service.connected && g.service.roster !== undefined), 'all gateways connected with a roster');
   }
 
-  async startGateway(id: string): Promise<Gateway> {
+  async startGateway(id: string, clock: Clock = this.clock): Promise<Gateway> {
     const store = Store.open(join(this.dir, `${id}.db`));
     const events = new EventBus();
     const alarms: Alarm[] = [];
     events.on('alarm', (a) => alarms.push(a));
     const ctx: ServiceContext = {
       config: configSchema.parse({ version: 1, gateway: { id, dataDir: this.dir } }),
-      clock: this.clock,
+      clock,
       log: this.log,
       store,
       events,
@@ -138,15 +164,17 @@ export class MarketBlock {
   }
 
   /** Runs one interval to the votes: orders, gate closure + skew (snapshot), snapshot window (votes). */
-  async runInterval(T: number, live: readonly string[], options: { expectOrders?: number; expectFinal?: readonly string[] } = {}): Promise<void> {
+  async runInterval(T: number, live: readonly string[], options: { expectOrders?: number; expectFinal?: readonly string[]; slackMs?: number; afterOrders?: () => Promise<void> } = {}): Promise<void> {
     const p = this.roster.parameters;
+    const slack = options.slackMs ?? 0;
     const liveGateways = live.map((id) => this.gateways.get(id)!);
-    await this.clock.advanceTo(this.gate(T) - 30_000);
+    await this.clock.advanceTo(this.gate(T) - 30_000 + slack);
     const expectOrders = options.expectOrders ?? live.length;
     await this.until(() => liveGateways.every((g) => g.service.ordersHeld(T) >= expectOrders), `${expectOrders} orders held for ${new Date(T).toISOString()}`);
-    await this.clock.advanceTo(this.gate(T) + p.clockSkewMs);
+    await options.afterOrders?.();
+    await this.clock.advanceTo(this.gate(T) + p.clockSkewMs + slack);
     await this.until(() => liveGateways.every((g) => (g.service.round(T)?.snapshots.size ?? 0) > 0), 'a snapshot at every live gateway');
-    await this.clock.advance(p.snapshotWindowMs);
+    await this.clock.advance(p.snapshotWindowMs + slack);
     const finals = (options.expectFinal ?? live).map((id) => this.gateways.get(id)!);
     await this.until(() => finals.every((g) => g.service.round(T)?.status === 'final'), `final at ${finals.map((g) => g.id).join(', ')}`);
   }

@@ -82,7 +82,7 @@ export class Broker {
       const timer = setTimeout(() => reject(new Error(`mosquitto did not start within 5 s: ${text}`)), 5000);
       proc.stderr!.on('data', (d: Buffer) => {
         text += d.toString();
-        if (/running|Opening ipv4 listen socket/.test(text)) {
+        if (/ running/.test(text)) {
           clearTimeout(timer);
           resolve();
         }
