@@ -87,4 +87,26 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     await block.runInterval(T, ids);
     expect(block.gateways.get(cut)!.service.round(T)!.status).toBe('final');
   });
+
+  it('settles a final interval against the metered energy, and a metering gap as a gap, each with its outbox record', async () => {
+    block = new MarketBlock(district({ blocks: 1, buildings: 3, parameters: PARAMS }), START);
+    await block.start();
+    const ids = block.district.gatewayIds;
+    await block.runInterval(T0, ids);
+    const result = block.gateways.get(ids[0]!)!.service.store.result(T0, block.roster.marketId)!;
+    const trader = ids.find((id) => result.orders.some((o) => o.participant === id && o.acceptedWh > 0))!;
+    const g = block.gateways.get(trader)!;
+    const trade = g.service.store.trades(T0)[0]!.payload;
+    g.events.emit('intervalEnergyFinal', { deviceId: 'grid-meter', intervalStartMs: T0, intervalMs: block.intervalMs, importWh: 900, exportWh: 100, quality: 'measured', gapReason: null });
+    const [settled] = g.service.store.settlements(T0);
+    expect(settled!.payload).toMatchObject({ status: 'settled', market: 'final', meteredWh: 800, tradedWh: trade.energyWh, imbalanceWh: 800 - trade.energyWh, tradeId: trade.tradeId });
+    expect(settled!.payload.totalMinor).toBe(settled!.payload.tradeMinor + settled!.payload.imbalanceMinor!);
+    const other = block.gateways.get(ids.find((id) => id !== trader)!)!;
+    other.events.emit('intervalEnergyFinal', { deviceId: 'grid-meter', intervalStartMs: T0, intervalMs: block.intervalMs, importWh: null, exportWh: null, quality: 'gap', gapReason: 'no readings around the interval end' });
+    other.events.emit('intervalEnergyFinal', { deviceId: 'pv-inverter', intervalStartMs: T0, intervalMs: block.intervalMs, importWh: 0, exportWh: 500, quality: 'measured', gapReason: null });
+    const gaps = other.service.store.settlements(T0);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.payload).toMatchObject({ status: 'gap', meteredWh: null, imbalanceWh: null, totalMinor: null, gapReason: 'no readings around the interval end' });
+    for (const x of [g, other]) expect(x.store.outbox.pending(100).filter((r) => r.kind === 'settlement')).toHaveLength(1);
+  });
 });
