@@ -19,6 +19,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['schedule', () => import('./schedule.js')],
   ['keys', () => import('./keys.js')],
   ['roster', () => import('./roster.js')],
+  ['market', () => import('./market.js')],
 ];
 
 /** The registrars needed for these arguments: only the named subcommand's, or all of them. */

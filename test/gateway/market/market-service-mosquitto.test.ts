@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { hashOf } from '../../../core/hash.js';
@@ -5,6 +6,7 @@ import { coordinatorFor } from '../../../gateway/market/roster.js';
 import { clearSnapshot, verifySnapshot } from '../../../gateway/market/snapshot.js';
 import { MarketBlock } from './market-block.js';
 import { district } from './market-fixtures.js';
+import { runCli } from '../cli/run-cli.js';
 
 const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
 const T0 = Date.UTC(2026, 5, 1, 10, 0);
@@ -108,5 +110,24 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.payload).toMatchObject({ status: 'gap', meteredWh: null, imbalanceWh: null, totalMinor: null, gapReason: 'no readings around the interval end' });
     for (const x of [g, other]) expect(x.store.outbox.pending(100).filter((r) => r.kind === 'settlement')).toHaveLength(1);
+
+    // nabo market show and replay read the same store.
+    const db = join(block.dir, `${trader}.db`);
+    const iso = new Date(T0).toISOString();
+    const show = await runCli(['market', 'show', '--interval', iso, '--db', db, '--format', 'json']);
+    expect(show.code).toBe(0);
+    const view = JSON.parse(show.stdout);
+    expect(view).toMatchObject({ status: 'final', resultHash: g.service.round(T0)!.certificate!.resultHash });
+    expect(view.trades[0].tradeId).toBe(trade.tradeId);
+    expect(view.settlements[0].status).toBe('settled');
+    expect(view.certificate.length).toBeGreaterThanOrEqual(2);
+    const replay = await runCli(['market', 'replay', '--interval', iso, '--db', db, '--format', 'json']);
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ same: true, replayedHash: view.resultHash });
+    g.store.db.prepare('UPDATE market_intervals SET result_hash = ? WHERE interval_start_ms = ?').run('0'.repeat(64), T0);
+    const tampered = await runCli(['market', 'replay', '--interval', iso, '--db', db, '--format', 'json']);
+    expect(tampered.code).toBe(1);
+    expect(JSON.parse(tampered.stdout).same).toBe(false);
+    expect((await runCli(['market', 'show', '--interval', 'yesterday', '--db', db])).code).toBe(2);
   });
 });
