@@ -79,9 +79,11 @@ export class MarketBlock {
   constructor(
     readonly district: District,
     startMs: number,
+    /** A speed lets the bench run the clock in real time around gate closure (stepped by hand otherwise). */
+    clockSpeed?: number,
   ) {
     this.roster = district.roster;
-    this.clock = new SimulatedClock({ startMs });
+    this.clock = new SimulatedClock({ startMs, ...(clockSpeed !== undefined ? { speed: clockSpeed } : {}) });
     const users = new Map<string, string>([['operator', passwordOf('operator')], ...district.gatewayIds.map((g) => [g, passwordOf(g)] as [string, string])]);
     this.broker = new Broker(users, mosquittoAcl(this.roster), 1024 * 1024);
   }
