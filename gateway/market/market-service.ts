@@ -9,20 +9,22 @@ import { isAbsolute, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import type { Alarm, GatewayEvents } from '../events/events.js';
 import type { Logger } from '../log/logger.js';
 import type { Service, ServiceContext } from '../services/service.js';
 import type { MarketConfig } from './config.js';
-import { signVote } from './finality.js';
+import { signVote, type SignedVote } from './finality.js';
 import { readKeyFile, type GatewayIdentity } from './identity.js';
 import { MarketRound } from './market-round.js';
 import { MarketStore } from './market-store.js';
-import { decodeSigned, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema } from './messages.js';
+import { decodeSigned, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
 import { buildOrder, signOrder, type BatteryFlex } from './order-builder.js';
 import { OrderIntake } from './order-intake.js';
 import { gateClosureMs, MemberIndex } from './order-rules.js';
 import { blockPricesFor, PriceListHolder, type BlockPrices } from './prices.js';
-import { settlementOf, signSettlement, signTrade, tradeFromResult } from './records.js';
+import { signTrade, tradeFromResult } from './records.js';
+import { settleEnergy } from './market-settlement.js';
 import { RejectionCounter } from './rejections.js';
 import { coordinatorFor, intervalMsOf, RosterHolder, type Roster } from './roster.js';
 import { clearSnapshot, signSnapshot, verifySnapshot } from './snapshot.js';
@@ -338,7 +340,7 @@ export class MarketService implements Service {
     this.counters.ordersSent++;
   }
 
-  private onOrder(order: import('./messages.js').SignedOrder, from: string): void {
+  private onOrder(order: SignedOrder, from: string): void {
     const members = this.members;
     const roster = this.roster;
     if (!members || !roster) return this.rejections.add('no-roster', from);
@@ -364,7 +366,7 @@ export class MarketService implements Service {
     this.counters.snapshotsSent++;
   }
 
-  private onSnapshot(env: import('../../core/signed-envelope.js').SignedEnvelope<import('./messages.js').SnapshotPayload>, from: string): void {
+  private onSnapshot(env: SignedEnvelope<SnapshotPayload>, from: string): void {
     const roster = this.roster;
     if (!roster || !this.members) return this.rejections.add('no-roster', from);
     if (env.payload.coordinator !== from) return this.rejections.add('topic-mismatch', from);
@@ -415,7 +417,7 @@ export class MarketService implements Service {
     this.changed();
   }
 
-  private onVote(vote: import('./finality.js').SignedVote, from: string): void {
+  private onVote(vote: SignedVote, from: string): void {
     if (!this.roster) return this.rejections.add('no-roster', from);
     const T = Date.parse(vote.payload.intervalStart);
     const round = this.rounds.get(T) ?? (Math.abs(T - this.clock.now()) < 4 * intervalMsOf(this.roster) ? this.roundFor(T) : undefined);
@@ -485,34 +487,14 @@ export class MarketService implements Service {
   private onEnergyFinal(e: GatewayEvents['intervalEnergyFinal']): void {
     if (e.deviceId !== this.options.market.gridMeterDeviceId) return;
     const roster = this.roster;
-    const me = this.members?.byGateway(this.gatewayId);
-    const row = this.marketStore.interval(e.intervalStartMs);
-    if (!roster || !me || !row) return;
-    const iso = new Date(e.intervalStartMs).toISOString();
-    // A final interval settles at the prices its snapshot cleared with; grid only at today's list or the roster.
-    const snapshot = row.snapshotHash ? this.marketStore.snapshots(e.intervalStartMs).find((s) => s.hash === row.snapshotHash) : undefined;
-    const verified = snapshot && this.members ? verifySnapshot(snapshot.envelope, roster, this.members) : undefined;
-    const fromBook = verified?.ok ? verified.value.book.blocks.find((b) => b.id === me.block) : undefined;
-    const blockPrices: BlockPrices = fromBook
-      ? { block: fromBook.id, gridImportPriceMinorPerKWh: fromBook.gridImportPriceMinorPerKWh, gridTariffMinorPerKWh: fromBook.gridTariffMinorPerKWh, gridExportPriceMinorPerKWh: fromBook.gridExportPriceMinorPerKWh }
-      : this.pricesOf(roster, e.intervalStartMs).find((p) => p.block === me.block)!;
-    const trade = this.marketStore.trades(e.intervalStartMs).find((t) => t.payload.gatewayId === this.gatewayId)?.payload;
-    const record = settlementOf({
-      marketId: roster.marketId,
-      intervalStart: iso,
-      member: me,
-      prices: blockPrices,
-      trade,
-      market: row.status,
-      metered: { importWh: e.importWh, exportWh: e.exportWh, gap: e.quality === 'gap', gapReason: e.gapReason },
-    });
-    if ('error' in record) {
+    if (!roster || !this.members) return;
+    const outcome = settleEnergy(e, { gatewayId: this.gatewayId, roster, members: this.members, store: this.marketStore, identity: this.identity, pricesNow: (T) => this.pricesOf(roster, T), nowMs: this.clock.now() });
+    if (typeof outcome === 'object') {
       this.rejections.add('settlement-failed', this.gatewayId);
-      this.log.error({ interval: iso, error: record.error }, 'market: settlement failed');
+      this.log.error({ interval: new Date(e.intervalStartMs).toISOString(), error: outcome.error }, 'market: settlement failed');
       return;
     }
-    this.marketStore.saveSettlement(signSettlement(record, this.identity.seed), e.intervalStartMs, this.clock.now());
-    this.changed();
+    if (outcome === 'settled') this.changed();
   }
 
   // ---- alarms and status ----------------------------------------------------------------------

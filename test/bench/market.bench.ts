@@ -39,7 +39,7 @@ async function run(n: number): Promise<Row> {
   const latencies: number[] = [];
   const sum = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, cpuMs: 0 };
   try {
-    await block.start();
+    await block.start(d.gatewayIds, new Map(), 120_000);
     const all = [...block.gateways.values()];
     for (let k = 0; k < INTERVALS; k++) {
       const T = T0 + k * block.intervalMs;
@@ -55,6 +55,7 @@ async function run(n: number): Promise<Row> {
       const cpu = process.cpuUsage(cpu0);
       sum.cpuMs += (cpu.user + cpu.system) / 1000;
       for (const g of all) latencies.push(g.service.round(T)!.finalAtMs! - (gate + PARAMS.clockSkewMs));
+      if (process.env.MARKET_BENCH_DEBUG) console.error(JSON.stringify(all.map((g) => ({ id: g.id, attempt: g.service.round(T)!.certificate!.attempt, ms: g.service.round(T)!.finalAtMs! - gate - PARAMS.clockSkewMs, snaps: [...g.service.round(T)!.snapshots.keys()] }))));
       all.forEach((g, i) => {
         sum.published += g.service.counters.published - before[i]!.published;
         sum.publishedBytes += g.service.counters.publishedBytes - before[i]!.publishedBytes;
@@ -87,7 +88,10 @@ async function run(n: number): Promise<Row> {
 }
 
 const rows: Row[] = [];
-for (const n of SIZES) rows.push(await run(n));
+for (const n of SIZES) {
+  rows.push(await run(n));
+  process.stderr.write(`market bench: ${JSON.stringify(rows.at(-1))}\n`);
+}
 const headers = Object.keys(rows[0]!) as Array<keyof Row>;
 const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h]).length)));
 console.log(headers.map((h, i) => h.padEnd(widths[i]!)).join('  '));

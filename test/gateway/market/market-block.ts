@@ -92,11 +92,14 @@ export class MarketBlock {
     return intervalMsOf(this.roster);
   }
 
-  async start(ids: readonly string[] = this.district.gatewayIds, clocks: ReadonlyMap<string, Clock> = new Map()): Promise<void> {
+  async start(ids: readonly string[] = this.district.gatewayIds, clocks: ReadonlyMap<string, Clock> = new Map(), timeoutMs = 10_000): Promise<void> {
     await this.broker.start();
     await this.publishAsOperator(marketTopics(this.roster.marketId).roster, signed(this.roster), true);
     for (const id of ids) await this.startGateway(id, clocks.get(id) ?? this.clock);
-    await this.until(() => [...this.gateways.values()].every((g) => g.service.connected && g.service.roster !== undefined), 'all gateways connected with a roster');
+    await this.until(() => [...this.gateways.values()].every((g) => g.service.connected && g.service.roster !== undefined), 'all gateways connected with a roster', timeoutMs).catch((err: Error) => {
+      const missing = [...this.gateways.values()].filter((g) => !g.service.connected || g.service.roster === undefined).map((g) => `${g.id}${g.service.connected ? '' : ' (not connected)'}`);
+      throw new Error(`${err.message}; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}`);
+    });
   }
 
   async startGateway(id: string, clock: Clock = this.clock): Promise<Gateway> {
