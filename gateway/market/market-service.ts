@@ -175,12 +175,12 @@ export class MarketService implements Service {
     this.client = client;
     client.on('connect', (ack) => {
       if (this.client !== client) return;
-      if (!ack.sessionPresent) {
-        const filters = [this.topics.roster, this.topics.prices, this.topics.all('order'), this.topics.all('snapshot'), this.topics.all('vote')];
-        client.subscribe(filters, { qos: 1 }, (err) => {
-          if (err) this.log.warn({ err }, 'market: subscribe failed');
-        });
-      }
+      // Subscribe on every connect, even with a session present: a first connect that timed out
+      // may have left a session on the broker without our subscriptions in it.
+      const filters = [this.topics.roster, this.topics.prices, this.topics.all('order'), this.topics.all('snapshot'), this.topics.all('vote')];
+      client.subscribe(filters, { qos: 1 }, (err) => {
+        if (err) this.log.warn({ err }, 'market: subscribe failed');
+      });
       this.changed();
     });
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
