@@ -316,7 +316,7 @@ export class MarketService implements Service {
     if (!prices) return;
     const f = this.options.forecast?.(T) ?? forecastFromStore(this.ctx.store, this.options.market, this.ctx.config, T, intervalMsOf(roster));
     const b = this.options.market.battery;
-    const soc = this.options.batterySocPercent?.();
+    const soc = this.options.batterySocPercent ? this.options.batterySocPercent() : this.socFromStore();
     const battery: BatteryFlex | undefined = b && soc !== undefined ? { capacityWh: b.capacityWh, socPercent: soc, minSocPercent: b.minSocPercent, maxSocPercent: b.maxSocPercent, maxChargeW: b.maxChargeW, maxDischargeW: b.maxDischargeW } : undefined;
     const order = buildOrder({
       marketId: roster.marketId,
@@ -338,6 +338,15 @@ export class MarketService implements Service {
     this.marketStore.saveOwnOrder(signed, T, this.clock.now());
     this.publish(this.topics.of('order', this.gatewayId), signed);
     this.counters.ordersSent++;
+  }
+
+  /** The battery's last stored state of charge, if read in the last 10 minutes (older says little). */
+  private socFromStore(): number | undefined {
+    const deviceId = this.options.market.battery?.deviceId;
+    if (!deviceId) return undefined;
+    const now = this.clock.now();
+    const r = this.ctx.store.readings.latestAtOrBefore({ deviceId, quantity: 'socPercent' }, now);
+    return r && now - r.atMs <= 600_000 ? r.value : undefined;
   }
 
   private onOrder(order: SignedOrder, from: string): void {
