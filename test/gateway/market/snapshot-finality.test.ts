@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { signEnvelope } from '../../../core/signed-envelope.js';
 import { signVote, verifyCertificate, VoteTally } from '../../../gateway/market/finality.js';
 import { buildOrder, signOrder } from '../../../gateway/market/order-builder.js';
+import type { SnapshotPayload } from '../../../gateway/market/messages.js';
 import { MemberIndex } from '../../../gateway/market/order-rules.js';
 import { coordinatorFor } from '../../../gateway/market/roster.js';
 import { clearSnapshot, signSnapshot, verifySnapshot } from '../../../gateway/market/snapshot.js';
@@ -20,7 +21,7 @@ function order(gatewayId: string, consumptionWh: number, pvWh: number, sequence 
 
 const ORDERS = [order('b1-h1', 200, 1500), order('b1-h2', 900, 0), order('b2-h1', 700, 0), order('b2-h2', 100, 900)].sort((a, b) => (a.payload.orderId < b.payload.orderId ? -1 : 1));
 const coordinator = coordinatorFor(d.roster, T, 0)!;
-const base = { marketId: 'test-market', intervalStart: new Date(T).toISOString(), rosterVersion: 1, attempt: 0, coordinator: coordinator.gatewayId, orders: ORDERS as unknown[], prices: null };
+const base: SnapshotPayload = { marketId: 'test-market', intervalStart: new Date(T).toISOString(), rosterVersion: 1, attempt: 0, coordinator: coordinator.gatewayId, orders: ORDERS as unknown[], prices: null };
 const seedOf = (g: string) => d.identities.get(g)!.seed;
 
 describe('snapshot verification', () => {
