@@ -71,6 +71,8 @@ export class MarketService implements Service {
   private marketStore!: MarketStore;
   private topics!: ReturnType<typeof marketTopics>;
   private sequence = 0;
+  /** Set by stop(): clearings still running when it came must not write to a closed store. */
+  private stopped = false;
   private scheduledUntilMs = 0;
   readonly counters = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
 
@@ -108,6 +110,7 @@ export class MarketService implements Service {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.timers) this.clock?.clear(t);
     this.timers.clear();
     for (const u of this.unsubscribe.splice(0)) u();
@@ -417,7 +420,7 @@ export class MarketService implements Service {
     const s = round.votable(attempt);
     if (!s || round.voted || round.status === 'grid-only') return;
     const c = await this.cleared(round, s.hash)!;
-    if (round.voted) return;
+    if (round.voted || this.stopped) return;
     round.voted = { attempt, snapshotHash: s.hash, resultHash: c.resultHash };
     round.ownResultHash = c.resultHash;
     const vote = signVote({ marketId: round.roster.marketId, intervalStart: round.intervalStart, voter: this.gatewayId, attempt, snapshotHash: s.hash, resultHash: c.resultHash }, this.identity.seed);
@@ -458,6 +461,7 @@ export class MarketService implements Service {
       return;
     }
     const mine = await this.cleared(round, snapshot.hash)!;
+    if (this.stopped) return;
     round.ownResultHash ??= mine.resultHash;
     if (mine.resultHash !== cert.resultHash) {
       round.status = 'grid-only';

@@ -8,7 +8,8 @@ import { cpus, loadavg } from 'node:os';
 import { MarketBlock } from '../gateway/market/market-block.js';
 import { district } from '../gateway/market/market-fixtures.js';
 
-const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
+// The roster's production timing (coordinator timeout 10 s, deadline 2 min), with a 1-minute gate lead.
+const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 10_000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 120_000 };
 const T0 = Date.UTC(2026, 5, 1, 10, 0);
 const INTERVALS = Number(process.env.MARKET_BENCH_INTERVALS ?? 4);
 const SIZES = (process.env.MARKET_BENCH_SIZES ?? '9,30,100').split(',').map(Number);
@@ -50,7 +51,10 @@ async function run(n: number): Promise<Row> {
       await block.until(() => all.every((g) => g.service.ordersHeld(T) === all.length), 'orders held', 30_000);
       await block.clock.advanceTo(gate + PARAMS.clockSkewMs - 20);
       block.clock.start();
-      await block.until(() => all.every((g) => g.service.round(T)?.status === 'final'), `final at ${n} gateways`, 30_000);
+      await block.until(() => all.every((g) => g.service.round(T)?.status === 'final'), `final at ${n} gateways`, 150_000).catch((err: Error) => {
+        const statuses = all.map((g) => `${g.id}:${g.service.round(T)?.status ?? 'none'}/${g.service.round(T)?.reason ?? ''}/${[...(g.service.round(T)?.snapshots.keys() ?? [])].join('+')}`);
+        throw new Error(`${err.message}: ${statuses.filter((x) => !x.includes(':final')).slice(0, 8).join(' ')}`);
+      });
       block.clock.stop();
       const cpu = process.cpuUsage(cpu0);
       sum.cpuMs += (cpu.user + cpu.system) / 1000;
