@@ -79,6 +79,8 @@ export class TestBroker {
 
   private writeConfig(): void {
     const lines = [`listener ${this.port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'log_type information', 'max_inflight_messages 1000', 'max_queued_messages 100000'];
+    // Run as root (as tests here do), mosquitto would drop to a user that cannot read the temp folder.
+    if (process.getuid?.() === 0) lines.push('user root');
     if (this.options.tls) {
       this.tls = makeTlsFiles(this.dir);
       lines.push(`cafile ${this.tls.caFile}`, `certfile ${this.tls.certFile}`, `keyfile ${this.tls.keyFile}`, 'require_certificate false');

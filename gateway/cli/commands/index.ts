@@ -17,6 +17,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['sim', () => import('./sim.js')],
   ['clear', () => import('./clear.js')],
   ['schedule', () => import('./schedule.js')],
+  ['operator', () => import('./operator.js')],
 ];
 
 /** The registrars needed for these arguments: only the named subcommand's, or all of them. */
