@@ -111,7 +111,7 @@ export function register(program: Command): void {
     .option('--vote-domain <domain>', 'signature domain of result votes in finality certificates', DEFAULT_VOTE_DOMAIN)
     .option('--insecure', 'accept a broker certificate that does not match its name (tests only)')
     .option('--stats-every-ms <ms>', 'print counters to stderr this often (0: never)', '60000')
-    .addHelpText('after', '\nExamples:\n  $ NABO_OPERATOR_PASSWORD=… nabo operator run --broker mqtts://ops.example:8883 --ca ca.crt --username operator --roster roster.json --database postgres://nabo@db/operator\n  $ nabo operator --broker mqtt://127.0.0.1:1883 --roster roster.json --database operator.db\n')
+    .addHelpText('after', '\nExamples:\n  $ nabo operator run --broker mqtts://ops.example:8883 --ca ca.crt --username operator --roster roster.json --database postgres://nabo@db/operator\n    (the MQTT password comes from $NABO_OPERATOR_PASSWORD)\n  $ nabo operator --broker mqtt://127.0.0.1:1883 --roster roster.json --database operator.db\n')
     .action(run);
   op.command('report')
     .description("one day's metered, traded and imbalance energy and amounts per building and interval, prices per block, totals")
