@@ -68,6 +68,7 @@ export class UplinkService implements Service {
   private pumping = false;
   /** Resolvers waiting for the backlog to reach zero (tests, shutdown drains). */
   private drainWaiters: Array<() => void> = [];
+  private readonly deliveredListeners = new Set<(count: number) => void>();
 
   constructor(private readonly options: UplinkServiceOptions) {
     this.ioClock = options.ioClock ?? new RealClock();
@@ -104,6 +105,12 @@ export class UplinkService implements Service {
       refusedByReason: { ...this.refusedByReason },
       lastError: this.lastError,
     };
+  }
+
+  /** Called after each ack message with the number of records it settled; returns the unsubscribe. */
+  onDelivered(listener: (count: number) => void): () => void {
+    this.deliveredListeners.add(listener);
+    return () => this.deliveredListeners.delete(listener);
   }
 
   /** Resolves when nothing is pending (or after timeoutMs of real time, rejecting). */
@@ -273,6 +280,7 @@ export class UplinkService implements Service {
         this.log?.error({ id: r.id, reason: r.reason }, 'operator refused a record');
       }
     }
+    for (const l of this.deliveredListeners) l(delivered.length + refused.length);
     this.pump();
   }
 
