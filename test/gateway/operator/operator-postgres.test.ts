@@ -8,10 +8,11 @@ import { enqueueRecord, signRecord } from '../../../gateway/uplink/record.js';
 import type { UplinkService, UplinkStatus } from '../../../gateway/uplink/uplink-service.js';
 import type { StatusBoard } from '../../../gateway/services/service.js';
 import { recordsTopic } from '../../../gateway/uplink/wire.js';
+import pg_ from 'pg';
 import { TestBroker } from '../../helpers/mosquitto.js';
 import { startOperatorProcess, type OperatorProcess } from '../../helpers/operator-process.js';
 import { TestPostgres } from '../../helpers/postgres.js';
-import { MARKET, energyRecord, gateways, settlementRecord, startUplink, tempDir, tradeRecord, type TestGateway } from '../../helpers/uplink-fixture.js';
+import { MARKET, energyRecord, fillEnergy, gateways, settlementRecord, startUplink, tempDir, tradeRecord, type TestGateway } from '../../helpers/uplink-fixture.js';
 import { runCli } from '../cli/run-cli.js';
 
 const ACL = `user operator
@@ -160,4 +161,47 @@ describe('nabo operator on PostgreSQL behind a TLS mosquitto with per-gateway cr
       await op.kill();
     }
   }, 60_000);
+
+  it('the operator and its PostgreSQL crashed mid-ingest lose nothing and store nothing twice (needs mosquitto, openssl, postgresql-15)', async () => {
+    const admin = new pg_.Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE crash');
+    await admin.end();
+    const db = pg.url.replace(/\/postgres$/, '/crash');
+    let op = await operator(db);
+    const g = gws[0] as TestGateway;
+    const store = Store.open(join(dir, 'crash-gateway.db'));
+    fillEnergy(store, g, 500, 4);
+    const { uplink } = gatewayUplink(store, g);
+    try {
+      let delivered = 0;
+      await new Promise<void>((resolve) => {
+        const off = uplink.onDelivered((n) => {
+          delivered += n;
+          if (delivered >= 300) {
+            off();
+            resolve();
+          }
+        });
+      });
+      await op.kill();
+      pg.stopServer('immediate');
+      pg.startServer();
+      op = await operator(db);
+      await uplink.drained(90_000);
+      const final = JSON.parse((await op.stop()).trim().split('\n').pop() ?? '{}') as { stored: number };
+      const storage = await PostgresStorage.open(db);
+      try {
+        expect(await storage.count()).toBe(2000);
+      } finally {
+        await storage.close();
+      }
+      expect(final.stored).toBe(2000);
+      expect(delivered).toBeLessThan(2000);
+    } finally {
+      await uplink.stop();
+      store.close();
+      await op.kill();
+    }
+  }, 120_000);
 });
