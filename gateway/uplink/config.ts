@@ -14,8 +14,8 @@ export const anchorConfigSchema = z.strictObject({
   packageId: z.string().regex(/^0x[0-9a-f]{1,64}$/, 'must be 0x followed by hex digits').optional(),
   /** Records per Merkle root are those enqueued in one period (default one hour). */
   batchPeriodMs: ms.default(3_600_000),
-  /** Gas budget of one anchor transaction, in nanos. */
-  gasBudget: z.number().int().positive().default(10_000_000),
+  /** Gas budget of one anchor transaction, in nanos; unset, a dry run on the node sets it. */
+  gasBudget: z.number().int().positive().optional(),
   /** Wait before retrying a submission that failed (the node unreachable, a dry run refused). */
   retryMs: ms.default(60_000),
 });
@@ -48,7 +48,7 @@ export const uplinkConfigSchema = z.strictObject({
   /** Reconnect back-off: first wait, longest wait (full jitter in between). */
   reconnectMinMs: ms.default(1_000),
   reconnectMaxMs: ms.default(120_000),
-  anchor: anchorConfigSchema.default({ enabled: true, batchPeriodMs: 3_600_000, gasBudget: 10_000_000, retryMs: 60_000 }),
+  anchor: anchorConfigSchema.default({ enabled: true, batchPeriodMs: 3_600_000, retryMs: 60_000 }),
 });
 
 export type UplinkConfig = z.output<typeof uplinkConfigSchema>;

@@ -18,6 +18,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['clear', () => import('./clear.js')],
   ['schedule', () => import('./schedule.js')],
   ['operator', () => import('./operator.js')],
+  ['verify', () => import('./verify.js')],
 ];
 
 /** The registrars needed for these arguments: only the named subcommand's, or all of them. */
