@@ -42,7 +42,7 @@ export const uplinkConfigSchema = z.strictObject({
   /** Name of the environment variable holding the MQTT password. */
   passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('NABO_UPLINK_PASSWORD'),
   /** Records published and not yet acknowledged by the operator, at most. */
-  window: z.number().int().min(1).max(10_000).default(64),
+  window: z.number().int().min(1).max(10_000).default(256),
   /** A record not acknowledged in this time is sent again. */
   ackTimeoutMs: ms.default(30_000),
   /** Reconnect back-off: first wait, longest wait (full jitter in between). */

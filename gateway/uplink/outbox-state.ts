@@ -7,12 +7,22 @@ export class OutboxState {
   private readonly refuseStmt;
   private readonly attemptStmt;
   private readonly payloadStmt;
+  private readonly ackStmt;
 
   constructor(private readonly db: Db) {
     this.backlogStmt = db.prepare('SELECT COUNT(*) AS count, MIN(created_ms) AS oldestMs FROM outbox WHERE acked_ms IS NULL');
     this.refuseStmt = db.prepare('UPDATE outbox SET acked_ms = ?, refused_reason = ? WHERE id = ? AND acked_ms IS NULL');
     this.attemptStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?');
     this.payloadStmt = db.prepare('SELECT payload, acked_ms AS ackedMs FROM outbox WHERE id = ?');
+    this.ackStmt = db.prepare('UPDATE outbox SET acked_ms = ? WHERE id = ? AND acked_ms IS NULL');
+  }
+
+  /**
+   * Marks records delivered, at normal (not FULL) sync: an ack lost to a power cut only means
+   * the record is sent again and the operator answers `duplicate`, so it is not worth an fsync.
+   */
+  ack(ids: ReadonlyArray<string>, atMs: number): number {
+    return this.db.transaction(() => ids.reduce((n, id) => n + this.ackStmt.run(atMs, id).changes, 0))();
   }
 
   backlog(): { count: number; oldestMs: number | null } {

@@ -271,7 +271,7 @@ export class UplinkService implements Service {
       else delivered.push(a.id);
     }
     const nowMs = this.ctxClock.now();
-    if (delivered.length > 0) this.counters.delivered += this.store.outbox.ack(delivered, nowMs);
+    if (delivered.length > 0) this.counters.delivered += this.state.ack(delivered, nowMs);
     for (const r of refused) {
       if (this.state.refuse(r.id, r.reason, nowMs)) {
         this.counters.refused++;
