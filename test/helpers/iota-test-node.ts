@@ -18,6 +18,7 @@ export interface ExecutedTx {
   signature: string;
   inputs: Array<{ type: 'pure'; valueType: string; value: unknown }>;
   calls: Array<{ package: string; module: string; function: string }>;
+  balanceChanges: Array<{ owner: { AddressOwner: string }; coinType: string; amount: string }>;
 }
 
 export class IotaTestNode {
@@ -89,6 +90,7 @@ export class IotaTestNode {
           timestampMs: '0',
           transaction: { data: { messageVersion: 'v1', sender: tx.sender, gasData: { payment: [], owner: tx.sender, price: '1000', budget: '0' }, transaction: { kind: 'ProgrammableTransaction', inputs: tx.inputs, transactions: tx.calls.map((c) => ({ MoveCall: c })) } }, txSignatures: [] },
           effects: { messageVersion: 'v1', status: { status: 'success' }, executedEpoch: '0', gasUsed: { computationCost: '1000000', storageCost: '2000000', storageRebate: '0', nonRefundableStorageFee: '0' }, transactionDigest: tx.digest, gasObject: {}, dependencies: [] },
+          balanceChanges: tx.balanceChanges,
         };
       }
       default:
@@ -111,13 +113,27 @@ export class IotaTestNode {
     const digest = TransactionDataBuilder.getDigestFromBytes(bytes);
     const calls: ExecutedTx['calls'] = [];
     for (const c of data.commands) if (c.MoveCall) calls.push({ package: c.MoveCall.package, module: c.MoveCall.module, function: c.MoveCall.function });
-    const inputs = data.inputs.map((inp, i) => {
-      const raw = Buffer.from(inp.Pure?.bytes ?? '', 'base64');
+    const pure = (i: number): Buffer => Buffer.from(data.inputs[i]?.Pure?.bytes ?? '', 'base64');
+    const inputs: ExecutedTx['inputs'] = [];
+    const balanceChanges: ExecutedTx['balanceChanges'] = [];
+    if (calls.length > 0) {
       // The anchor call's arguments: the root (vector<u8>), then two u64.
-      if (i === 0) return { type: 'pure' as const, valueType: 'vector<u8>', value: Array.from(bcs.vector(bcs.u8()).parse(raw)) };
-      return { type: 'pure' as const, valueType: 'u64', value: raw.length === 8 ? bcs.u64().parse(raw) : Array.from(raw) };
-    });
-    const tx: ExecutedTx = { digest, sender, checkpoint: String(++this.checkpoint), bytes, signature, inputs, calls };
+      data.inputs.forEach((_, i) => inputs.push(i === 0 ? { type: 'pure', valueType: 'vector<u8>', value: Array.from(bcs.vector(bcs.u8()).parse(pure(i))) } : { type: 'pure', valueType: 'u64', value: bcs.u64().parse(pure(i)) }));
+    }
+    // A payment: SplitCoins of the gas coin, then TransferObjects of each part to an address.
+    const splits: bigint[] = [];
+    for (const c of data.commands) {
+      if (c.SplitCoins) for (const a of c.SplitCoins.amounts) splits.push(a.$kind === 'Input' ? BigInt(bcs.u64().parse(pure(a.Input))) : 0n);
+      if (c.TransferObjects && c.TransferObjects.address.$kind === 'Input') {
+        const to = `0x${pure(c.TransferObjects.address.Input).toString('hex')}`;
+        for (const o of c.TransferObjects.objects) {
+          const amount = o.$kind === 'NestedResult' ? (splits[o.NestedResult[1]] ?? 0n) : 0n;
+          balanceChanges.push({ owner: { AddressOwner: to }, coinType: '0x2::iota::IOTA', amount: String(amount) });
+          balanceChanges.push({ owner: { AddressOwner: sender }, coinType: '0x2::iota::IOTA', amount: String(-amount) });
+        }
+      }
+    }
+    const tx: ExecutedTx = { digest, sender, checkpoint: String(++this.checkpoint), bytes, signature, inputs, calls, balanceChanges };
     this.executed.push(tx);
     return { digest, checkpoint: tx.checkpoint, effects: { messageVersion: 'v1', status: { status: 'success' }, executedEpoch: '0', gasUsed: { computationCost: '1000000', storageCost: '2000000', storageRebate: '0', nonRefundableStorageFee: '0' }, transactionDigest: digest, gasObject: {}, dependencies: [] }, confirmedLocalExecution: true };
   }
