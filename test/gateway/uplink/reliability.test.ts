@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { OperatorReceiver } from '../../../gateway/operator/receiver.js';
 import { SqliteStorage } from '../../../gateway/operator/sqlite-storage.js';
 import { openDatabase } from '../../../gateway/store/database.js';
 import { Store } from '../../../gateway/store/store.js';
+import { drainChild, runAndKill } from '../../helpers/gateway-kill.js';
 import { TestBroker } from '../../helpers/mosquitto.js';
 import { startOperatorProcess } from '../../helpers/operator-process.js';
 import { directoryOf, fillEnergy, gateways, startUplink, tempDir } from '../../helpers/uplink-fixture.js';
@@ -17,44 +17,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** Runs the gateway child until it has committed `after` records, then SIGKILLs it. */
-function runAndKill(file: string, brokerUrl: string, after: number): Promise<string[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/gateway/uplink/gateway-child.ts', file, brokerUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const committed: string[] = [];
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    const guard = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`gateway child stalled: ${stderr}`));
-    }, 30_000);
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const [what, id] = buf.slice(0, nl).split(' ');
-        buf = buf.slice(nl + 1);
-        if (what === 'committed' && id) committed.push(id);
-        if (committed.length >= after && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (signal === 'SIGKILL') resolve(committed);
-      else reject(new Error(`gateway child exited with ${code}: ${stderr}`));
-    });
-  });
-}
-
-function drainChild(file: string, brokerUrl: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/gateway/uplink/gateway-child.ts', file, brokerUrl, 'drain'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`drain child exited with ${code}: ${out}`)))));
-}
 
 describe('uplink reliability with a real mosquitto', () => {
   it('SIGKILLed 20 times at random points, a gateway loses no committed record and the operator stores none twice (needs mosquitto)', async () => {
