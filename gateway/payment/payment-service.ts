@@ -26,6 +26,8 @@ export interface PaymentRoster {
 export interface PaymentInputs {
   roster(): PaymentRoster;
   results(fromMs: number, toMs: number): ReadonlyArray<IntervalResult>;
+  /** The payers' receipts for a period as they reached this gateway; checked `graceMs` after the period. */
+  receipts?(periodStartMs: number): ReadonlyArray<{ payer: string; digest: string }>;
 }
 
 export interface PaymentLedger {
@@ -78,9 +80,15 @@ export class PaymentService implements Service {
     const { periodMs } = this.options.config;
     // Wake at each period boundary of the gateway's clock and pay the period that just ended.
     const untilNext = periodMs - (ctx.clock.now() % periodMs);
+    const periodEnded = (): void => {
+      const period = this.clock.now() - (this.clock.now() % periodMs) - periodMs;
+      void this.payPeriod(period);
+      const receipts = this.options.inputs.receipts?.bind(this.options.inputs);
+      if (receipts) this.timers.push({ clock: ctx.clock, handle: ctx.clock.setTimeout(() => void this.checkReceived(period, receipts(period)), this.options.config.graceMs) });
+    };
     const first = ctx.clock.setTimeout(() => {
-      void this.payPeriod(this.clock.now() - (this.clock.now() % periodMs) - periodMs);
-      this.timers.push({ clock: ctx.clock, handle: ctx.clock.setInterval(() => void this.payPeriod(this.clock.now() - (this.clock.now() % periodMs) - periodMs), periodMs) });
+      periodEnded();
+      this.timers.push({ clock: ctx.clock, handle: ctx.clock.setInterval(periodEnded, periodMs) });
     }, untilNext);
     this.timers.push({ clock: ctx.clock, handle: first });
     this.timers.push({ clock: this.ioClock, handle: this.ioClock.setInterval(() => void this.retryUnpaid(), this.options.config.retryMs) });

@@ -89,4 +89,18 @@ describe('automatic payment against a local IOTA JSON-RPC test node', () => {
     const ok = await sellerA.checkReceived(DAY_START_MS, [{ payer: c.id, digest: node.executed[1]?.digest ?? '' }]);
     expect(ok[0]?.code).toBe('payment-ok');
   });
+
+  it('raises payment-missing on its own an hour after the period when no receipt arrived', async () => {
+    const node = new IotaTestNode(await freePort());
+    await node.start();
+    cleanups.push(() => node.stop());
+    const alarms: Alarm[] = [];
+    const events = new EventBus();
+    events.on('alarm', (x) => alarms.push(x));
+    const clock = new SimulatedClock({ startMs: DAY_START_MS + 1000 });
+    await service(a, node, { ...inputs(101), receipts: () => [] }, events, clock);
+    await clock.advanceTo(DAY_START_MS + DAY + 3_600_000 + 1);
+    await expect.poll(() => alarms.map((x) => x.code), { timeout: 5_000 }).toEqual(['payment-missing']);
+    expect(alarms[0]?.details).toMatchObject({ payer: c.id, expectedNanos: '76000000', receivedNanos: '0' });
+  });
 });
