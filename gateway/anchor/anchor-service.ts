@@ -2,7 +2,8 @@
 // its hourly batches) the outbox records not yet anchored become one Merkle batch with a proof
 // per record; batches are submitted to the IOTA ledger when a node and package are
 // configured, and retried on real time until the node takes them. Each receipt is itself
-// sent upstream as an `anchor` record, so the operator learns the roots.
+// sent upstream as an `anchor` record with every record's proof, so the operator can prove
+// any record it stored without asking the gateway.
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import { RealClock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
@@ -91,7 +92,7 @@ export class AnchorService implements Service {
       // The receipt and the record announcing it commit together, durably.
       durableTransaction(this.store.db, () => {
         this.anchors.recordReceipt(b.batchId, r.value.digest, r.value.checkpoint, now);
-        enqueueRecord(this.store, { id: recordId('anchor', this.gatewayId, b.batchId), kind: 'anchor', gatewayId: this.gatewayId, createdMs: now, payload: { batchId: b.batchId, root: b.root, leafCount: b.leafCount, firstSeq: b.firstSeq, lastSeq: b.lastSeq, digest: r.value.digest, checkpoint: r.value.checkpoint } }, this.options.seed);
+        enqueueRecord(this.store, { id: recordId('anchor', this.gatewayId, b.batchId), kind: 'anchor', gatewayId: this.gatewayId, createdMs: now, payload: { batchId: b.batchId, root: b.root, leafCount: b.leafCount, firstSeq: b.firstSeq, lastSeq: b.lastSeq, digest: r.value.digest, checkpoint: r.value.checkpoint, proofs: this.anchors.proofsOf(b.batchId) } }, this.options.seed);
       });
     }
   }

@@ -73,6 +73,12 @@ export class AnchorStore {
     return { batches: r.batches, anchored: r.anchored, waiting: r.batches - r.anchored, lastError: e?.e ?? null };
   }
 
+  /** Every record's proof in a batch, in leaf order: what the `anchor` record carries upstream. */
+  proofsOf(batchId: number): Array<{ id: string; proof: InclusionProof }> {
+    const rows = this.db.prepare('SELECT record_id AS id, proof FROM anchor_proofs WHERE batch_id = ? ORDER BY leaf_index').all(batchId) as Array<{ id: string; proof: string }>;
+    return rows.map((r) => ({ id: r.id, proof: JSON.parse(r.proof) as InclusionProof }));
+  }
+
   evidence(recordId: string): RecordEvidence | null {
     const row = this.db.prepare('SELECT payload FROM outbox WHERE id = ?').get(recordId) as { payload: string } | undefined;
     if (!row) return null;

@@ -136,6 +136,11 @@ export class PostgresStorage implements OperatorStorage {
     return r.rows[0] ? toStored(r.rows[0]) : null;
   }
 
+  async byKind(kind: string, gatewayId: string): Promise<StoredRecord[]> {
+    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM records WHERE kind = $1 AND gateway_id = $2 ORDER BY created_ms, id`, [kind, gatewayId]);
+    return r.rows.map(toStored);
+  }
+
   async count(): Promise<number> {
     return Number((await this.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM records')).rows[0]?.n ?? 0);
   }

@@ -52,6 +52,10 @@ export class SqliteStorage implements OperatorStorage {
     return Promise.resolve((this.db.prepare(`SELECT ${COLUMNS} FROM records WHERE id = ?`).get(id) as StoredRecord | undefined) ?? null);
   }
 
+  byKind(kind: string, gatewayId: string): Promise<StoredRecord[]> {
+    return Promise.resolve(this.db.prepare(`SELECT ${COLUMNS} FROM records WHERE kind = ? AND gateway_id = ? ORDER BY created_ms, id`).all(kind, gatewayId) as StoredRecord[]);
+  }
+
   count(): Promise<number> {
     return Promise.resolve((this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n);
   }

@@ -35,6 +35,8 @@ export interface OperatorStorage {
   /** Records whose payload's interval starts in [fromMs, toMs). */
   recordsInRange(fromMs: number, toMs: number): Promise<StoredRecord[]>;
   get(id: string): Promise<StoredRecord | null>;
+  /** One gateway's records of one kind (e.g. its `anchor` records), oldest first. */
+  byKind(kind: string, gatewayId: string): Promise<StoredRecord[]>;
   count(): Promise<number>;
   refusalCounts(): Promise<Record<string, number>>;
   close(): Promise<void>;
