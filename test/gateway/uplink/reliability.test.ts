@@ -7,6 +7,7 @@ import { OperatorReceiver } from '../../../gateway/operator/receiver.js';
 import { SqliteStorage } from '../../../gateway/operator/sqlite-storage.js';
 import { openDatabase } from '../../../gateway/store/database.js';
 import { Store } from '../../../gateway/store/store.js';
+import type { UplinkStatus } from '../../../gateway/uplink/uplink-service.js';
 import { drainChild, runAndKill } from '../../helpers/gateway-kill.js';
 import { TestBroker } from '../../helpers/mosquitto.js';
 import { startOperatorProcess } from '../../helpers/operator-process.js';
@@ -66,7 +67,7 @@ describe('uplink reliability with a real mosquitto', () => {
     cleanups.push(() => op.kill());
     const store = Store.open(join(dir, 'gateway.db'));
     fillEnergy(store, g, 500, 4);
-    const { uplink } = startUplink(store, g, broker.url, { window: 32 });
+    const { uplink, status } = startUplink(store, g, broker.url, { window: 32 });
     cleanups.push(async () => {
       await uplink.stop();
       store.close();
@@ -86,6 +87,8 @@ describe('uplink reliability with a real mosquitto', () => {
     await uplink.drained(60_000);
     const final = JSON.parse((await op.stop()).trim().split('\n').pop() ?? '{}') as { stored: number };
     expect(final.stored).toBe(2000);
+    // What the dead operator had taken but not acked was sent again after the ack timeout.
+    expect((status.snapshot().uplink as UplinkStatus).resent).toBeGreaterThan(0);
     const storage = SqliteStorage.open(db);
     try {
       const pending = store.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE acked_ms IS NULL').get() as { n: number };
