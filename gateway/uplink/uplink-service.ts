@@ -9,6 +9,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import { Backoff } from '../bus/backoff.js';
 import { RealClock } from '../clock/clock.js';
+import type { EventBus } from '../events/events.js';
 import type { Logger } from '../log/logger.js';
 import type { Service, ServiceContext } from '../services/service.js';
 import type { Store } from '../store/store.js';
@@ -42,6 +43,7 @@ export interface UplinkStatus {
   delivered: number;
   refused: number;
   refusedByReason: Record<string, number>;
+  storeErrors: number;
   reconnects: number;
   lastError: string | null;
 }
@@ -66,6 +68,9 @@ export class UplinkService implements Service {
   private readonly refusedByReason: Record<string, number> = {};
   private lastError: string | null = null;
   private pumping = false;
+  private events: EventBus | null = null;
+  private storeErrors = 0;
+  private storeAlarmRaised = false;
   /** Resolvers waiting for the backlog to reach zero (tests, shutdown drains). */
   private drainWaiters: Array<() => void> = [];
   private readonly deliveredListeners = new Set<(count: number) => void>();
@@ -75,7 +80,8 @@ export class UplinkService implements Service {
     this.backoff = new Backoff({ initialMs: options.config.reconnectMinMs, maxMs: options.config.reconnectMaxMs, jitter: 1, random: options.random });
   }
 
-  start(ctx: Pick<ServiceContext, 'clock' | 'store' | 'status' | 'log'> & { config?: ServiceContext['config'] }): void {
+  start(ctx: Pick<ServiceContext, 'clock' | 'store' | 'status' | 'log'> & { config?: ServiceContext['config']; events?: EventBus }): void {
+    this.events = ctx.events ?? null;
     this.ctxClock = ctx.clock;
     this.store = ctx.store;
     this.log = ctx.log;
@@ -85,14 +91,37 @@ export class UplinkService implements Service {
     this.stopped = false;
     ctx.status.provide(this.name, () => this.status());
     const { ackTimeoutMs } = this.options.config;
-    this.timers.push(this.ioClock.setInterval(() => this.resendExpired(), Math.max(50, Math.floor(ackTimeoutMs / 4))));
-    this.timers.push(this.ioClock.setInterval(() => this.pump(), this.options.pollMs ?? 500));
+    this.timers.push(this.ioClock.setInterval(() => this.guarded(() => this.resendExpired()), Math.max(50, Math.floor(ackTimeoutMs / 4))));
+    this.timers.push(this.ioClock.setInterval(() => this.guarded(() => this.pump()), this.options.pollMs ?? 500));
     this.connectNow();
   }
 
   /** Call after enqueueing to send without waiting for the next poll. */
   kick(): void {
-    this.pump();
+    this.guarded(() => this.pump());
+  }
+
+  /**
+   * Runs store work; a store error (a full disk, an I/O error) is counted and raised as an alarm
+   * once, never thrown into a timer or the MQTT client. Unacked records stay pending and are
+   * sent again, so nothing is lost; the alarm clears on the next store write that succeeds.
+   */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+      if (this.storeAlarmRaised) {
+        this.storeAlarmRaised = false;
+        this.events?.emit('alarm', { code: 'uplink-store-error', severity: 'critical', message: 'the uplink writes to the store again', atMs: this.ctxClock.now(), cleared: true });
+      }
+    } catch (err) {
+      this.storeErrors++;
+      this.lastError = `store: ${(err as Error).message}`;
+      this.log?.error({ err: (err as Error).message }, 'uplink: store write failed; records stay pending');
+      if (!this.storeAlarmRaised) {
+        this.storeAlarmRaised = true;
+        this.events?.emit('alarm', { code: 'uplink-store-error', severity: 'critical', message: `the uplink cannot write to the store: ${(err as Error).message}`, atMs: this.ctxClock.now(), details: { code: (err as { code?: string }).code } });
+      }
+    }
   }
 
   status(): UplinkStatus {
@@ -103,6 +132,7 @@ export class UplinkService implements Service {
       inFlight: this.inFlight.size,
       ...this.counters,
       refusedByReason: { ...this.refusedByReason },
+      storeErrors: this.storeErrors,
       lastError: this.lastError,
     };
   }
@@ -181,10 +211,10 @@ export class UplinkService implements Service {
         this.inFlight.clear();
         this.lastSentSeq = 0;
         this.log?.info({ broker: this.options.config.brokerUrl }, 'uplink connected');
-        this.pump();
+        this.guarded(() => this.pump());
       });
     });
-    client.on('message', (_topic, payload) => this.onAck(payload));
+    client.on('message', (_topic, payload) => this.guarded(() => this.onAck(payload)));
     client.on('error', (err) => {
       this.lastError = err.message;
       this.log?.warn({ err: err.message }, 'uplink connection error');
@@ -266,14 +296,18 @@ export class UplinkService implements Service {
     const delivered: string[] = [];
     const refused: Array<{ id: string; reason: string }> = [];
     for (const a of parsed.value.acks) {
-      this.inFlight.delete(a.id);
       if (a.status === 'refused') refused.push({ id: a.id, reason: a.reason ?? 'unspecified' });
       else delivered.push(a.id);
     }
     const nowMs = this.ctxClock.now();
     if (delivered.length > 0) this.counters.delivered += this.state.ack(delivered, nowMs);
+    // Only once the ack is written does a record leave the window; if the write fails it stays
+    // in flight, is resent after the timeout, and the operator's `duplicate` gives another try.
+    for (const id of delivered) this.inFlight.delete(id);
     for (const r of refused) {
-      if (this.state.refuse(r.id, r.reason, nowMs)) {
+      const settled = this.state.refuse(r.id, r.reason, nowMs);
+      this.inFlight.delete(r.id);
+      if (settled) {
         this.counters.refused++;
         const reason = r.reason.split(':')[0] ?? r.reason;
         this.refusedByReason[reason] = (this.refusedByReason[reason] ?? 0) + 1;
