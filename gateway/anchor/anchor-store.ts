@@ -2,6 +2,7 @@
 // the outbox records not yet anchored, recording receipts, and reading a record's evidence.
 import { sha256Hex } from '../../core/hash.js';
 import { durableTransaction, type Db } from '../store/database.js';
+import { RECORD_KINDS_SQL } from '../uplink/record.js';
 import { buildTree, leafHash, type InclusionProof } from './merkle.js';
 
 export interface BatchRow {
@@ -37,7 +38,7 @@ export class AnchorStore {
   cutBatch(nowMs: number, maxLeaves = 100_000): BatchRow | null {
     return durableTransaction(this.db, () => {
       const last = (this.db.prepare('SELECT MAX(last_seq) AS s FROM anchor_batches').get() as { s: number | null }).s ?? 0;
-      const rows = this.db.prepare('SELECT seq, id, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?').all(last, maxLeaves) as Array<{ seq: number; id: string; payload: string }>;
+      const rows = this.db.prepare(`SELECT seq, id, payload FROM outbox WHERE seq > ? AND kind IN (${RECORD_KINDS_SQL}) ORDER BY seq LIMIT ?`).all(last, maxLeaves) as Array<{ seq: number; id: string; payload: string }>;
       if (rows.length === 0) return null;
       const leaves = rows.map((r) => leafHash(sha256Hex(r.payload)));
       const { root, proofs } = buildTree(leaves);

@@ -1,6 +1,7 @@
 // The uplink's own view of the outbox beyond what gateway/store/outbox.ts offers: backlog age,
 // refusals, attempts in bulk and payload look-ups for resends.
 import type { Db } from '../store/database.js';
+import { RECORD_KINDS_SQL } from './record.js';
 
 export class OutboxState {
   private readonly backlogStmt;
@@ -10,7 +11,7 @@ export class OutboxState {
   private readonly ackStmt;
 
   constructor(private readonly db: Db) {
-    this.backlogStmt = db.prepare('SELECT COUNT(*) AS count, MIN(created_ms) AS oldestMs FROM outbox WHERE acked_ms IS NULL');
+    this.backlogStmt = db.prepare(`SELECT COUNT(*) AS count, MIN(created_ms) AS oldestMs FROM outbox WHERE acked_ms IS NULL AND kind IN (${RECORD_KINDS_SQL})`);
     this.refuseStmt = db.prepare('UPDATE outbox SET acked_ms = ?, refused_reason = ? WHERE id = ? AND acked_ms IS NULL');
     this.attemptStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?');
     this.payloadStmt = db.prepare('SELECT payload, acked_ms AS ackedMs FROM outbox WHERE id = ?');

@@ -15,6 +15,13 @@ export const RECORD_DOMAIN = 'record';
 export const RECORD_KINDS = ['trade', 'settlement', 'result', 'interval-energy', 'alarm', 'payment', 'anchor'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
+export function isRecordKind(kind: string): kind is RecordKind {
+  return (RECORD_KINDS as readonly string[]).includes(kind);
+}
+
+/** SQL list of the record kinds, for queries that must ignore other outbox entries. */
+export const RECORD_KINDS_SQL = RECORD_KINDS.map((k) => `'${k}'`).join(', ');
+
 const idText = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 export const recordSchema = z.strictObject({

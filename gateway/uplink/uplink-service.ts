@@ -15,6 +15,7 @@ import type { Service, ServiceContext } from '../services/service.js';
 import type { Store } from '../store/store.js';
 import type { UplinkConfig } from './config.js';
 import { OutboxState } from './outbox-state.js';
+import { isRecordKind } from './record.js';
 import { ackTopic, parseAckMessage, recordsTopic } from './wire.js';
 
 export interface UplinkServiceOptions {
@@ -247,14 +248,21 @@ export class UplinkService implements Service {
       const batch = this.store.outbox.pending(room, this.lastSentSeq);
       const topic = recordsTopic(this.options.config.marketId, this.gatewayId);
       const now = this.ioClock.now();
+      const sent: string[] = [];
       for (const r of batch) {
         this.lastSentSeq = r.seq;
-        if (this.inFlight.has(r.id)) continue;
+        // Other outbox entries (e.g. orders for the block broker) are not ours to send.
+        if (!isRecordKind(r.kind) || this.inFlight.has(r.id)) continue;
+        if (!r.payload.startsWith('{')) {
+          this.state.refuse(r.id, 'local: the outbox entry is not a signed record', this.ctxClock.now());
+          continue;
+        }
         this.inFlight.set(r.id, { seq: r.seq, sentMs: now });
         this.publish(client, topic, r.seq, r.payload);
         this.counters.sent++;
+        sent.push(r.id);
       }
-      if (batch.length > 0) this.state.markAttempts(batch.map((r) => r.id));
+      if (sent.length > 0) this.state.markAttempts(sent);
     } finally {
       this.pumping = false;
     }

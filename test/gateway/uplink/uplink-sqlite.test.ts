@@ -38,6 +38,8 @@ describe('uplink to a SQLite operator through a real mosquitto', () => {
     for (const g of gws) {
       const store = Store.open(join(dir, `${g.id}.db`));
       fillEnergy(store, g, 96, 2);
+      // Someone else's outbox entry (an order for the block broker) is left alone.
+      store.outbox.enqueue({ id: `order:${g.id}:1`, kind: 'order', payload: 'not for the operator', createdMs: 0 });
       const { uplink, status } = startUplink(store, g, broker.url, { window: 16 });
       cleanups.push(async () => {
         await uplink.stop();
@@ -47,6 +49,7 @@ describe('uplink to a SQLite operator through a real mosquitto', () => {
       const s = status.snapshot().uplink as UplinkStatus;
       expect(s.backlog.count).toBe(0);
       expect(s.delivered).toBe(192);
+      expect(store.db.prepare('SELECT acked_ms AS ackedMs, attempts FROM outbox WHERE kind = ?').get('order')).toEqual({ ackedMs: null, attempts: 0 });
     }
     expect(await storage.count()).toBe(384);
     const dupes = storage.db.prepare('SELECT COUNT(*) AS n FROM (SELECT id FROM records GROUP BY id HAVING COUNT(*) > 1)').get() as { n: number };
