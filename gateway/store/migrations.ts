@@ -190,6 +190,37 @@ export const STORE_MIGRATIONS: ReadonlyArray<StoreMigration> = [
       CREATE INDEX market_trades_by_interval ON market_trades (interval_start_ms);
     `,
   },
+  {
+    version: 5,
+    describe: 'uplink: refused records, IOTA anchor batches and inclusion proofs',
+    sql: `
+      -- The operator refused the record (bad signature, not in the roster): not sent again.
+      ALTER TABLE outbox ADD COLUMN refused_reason TEXT;
+      -- One Merkle root per batch of outbox records, and its ledger receipt once submitted.
+      CREATE TABLE anchor_batches (
+        batch_id INTEGER PRIMARY KEY,
+        first_seq INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        leaf_count INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        tx_digest TEXT,
+        checkpoint TEXT,
+        submitted_ms INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX anchor_batches_unsubmitted ON anchor_batches (batch_id) WHERE tx_digest IS NULL;
+      -- Every anchored record keeps its inclusion proof (sibling hashes, leaf to root).
+      CREATE TABLE anchor_proofs (
+        record_id TEXT PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES anchor_batches (batch_id),
+        leaf_index INTEGER NOT NULL,
+        leaf_hash TEXT NOT NULL,
+        proof TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
