@@ -24,6 +24,10 @@ import { ApiService } from './api/api-service.js';
 import { HomeAssistantService } from './api/home-assistant.js';
 import { SystemdNotifier, SystemdNotifyService } from './api/systemd-notify.js';
 import { ControlService } from './control/control-service.js';
+import { readKeyFile, type GatewayIdentity } from './market/identity.js';
+import { MarketService } from './market/market-service.js';
+import type { MarketConfig } from './market/config.js';
+import { buildUplinkServices } from './uplink/build.js';
 
 export interface GatewayHandle {
   store: Store;
@@ -48,10 +52,22 @@ export function storePath(config: NaboConfig): string {
   return isAbsolute(config.store.path) ? config.store.path : join(config.gateway.dataDir, config.store.path);
 }
 
+/** The gateway's identity, read once when the market or the uplink signs with it. */
+function identityFor(config: NaboConfig): GatewayIdentity | undefined {
+  if (!config.market?.enabled && !config.uplink?.enabled) return undefined;
+  const keyFile = config.market?.keyFile ?? 'identity.key';
+  const path = isAbsolute(keyFile) ? keyFile : join(config.gateway.dataDir, keyFile);
+  const key = readKeyFile(path);
+  if (!key.ok) throw new Error(`identity key ${path}: ${key.error.detail} (create it with \`nabo keys init\`)`);
+  return key.value;
+}
+
 /** The daemon's services, in start order. */
 function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, extra: readonly Service[], log: Logger): Service[] {
   const source = acquisitionSourceOf(acquisition);
   const api = config.api;
+  const identity = identityFor(config);
+  const market = config.market?.enabled ? (config.market as MarketConfig) : undefined;
   return [
     acquisition,
     new StoreFlushService(),
@@ -79,6 +95,8 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
         }
       },
     }),
+    ...(market && identity ? [new MarketService({ market, identity })] : []),
+    ...(identity ? buildUplinkServices({ ...(config.uplink ? { uplink: config.uplink } : {}), ...(config.payment ? { payment: config.payment } : {}), seed: identity.seed }) : []),
     ...extra,
     // The API reads what the services above publish; sd_notify is last: READY once all started.
     ...(api?.enabled && api.homeAssistant.enabled ? [new HomeAssistantService({ config: api.homeAssistant, acquisition: source })] : []),

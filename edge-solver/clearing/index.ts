@@ -1,6 +1,8 @@
 // Interval clearing: the public API. clearInterval runs the welfare LP on any network of
 // blocks; clearMeritOrder is the single-block fast path. Both end in the same written price
-// and tie rules, so where both apply they give the byte-identical result.
+// and tie rules, so where both apply they give the byte-identical result. An infeasible book is
+// a normal outcome of a market interval, so clearing returns a Result rather than throwing.
+import { fail, ok, type Result } from '../../core/result.js';
 import { BACKENDS, type BackendName } from '../lp/index.js';
 import type { LpBackend } from '../lp/model.js';
 import { allocate, completeAllocation, planAllocation, type Allocation } from './allocation.js';
@@ -18,18 +20,10 @@ export interface ClearingOptions {
   priceRule?: PriceRule;
 }
 
+/** Why clearing produced no result: the book cannot be balanced, the solver failed, or the merit order was asked for a network. */
 export type ClearingErrorKind = 'infeasible' | 'solver' | 'not-single-block';
 
-/** Clearing could not produce a result: the book cannot be balanced, or the solver failed. */
-export class ClearingError extends Error {
-  constructor(
-    readonly kind: ClearingErrorKind,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'ClearingError';
-  }
-}
+export type ClearingOutcome = Result<ClearingResult, ClearingErrorKind>;
 
 /** Valid prices for an optimal primal: the allocation's (midpoint) and the published ones. */
 function pricesFor(problem: ClearingProblem, primal: Primal, rule: PriceRule) {
@@ -40,13 +34,14 @@ function pricesFor(problem: ClearingProblem, primal: Primal, rule: PriceRule) {
 }
 
 /** Prices and tie rules on an optimal primal: the part both paths share. */
-export async function finishClearing(problem: ClearingProblem, primal: Primal, rule: PriceRule, backend: LpBackend): Promise<ClearingResult> {
+export async function finishClearing(problem: ClearingProblem, primal: Primal, rule: PriceRule, backend: LpBackend): Promise<ClearingOutcome> {
   try {
     const { set, allocationPrices, published } = pricesFor(problem, primal, rule);
     const allocation: Allocation = await allocate(problem, allocationPrices, backend);
-    return assembleResult(problem, allocation, published, set, rule);
+    return ok(assembleResult(problem, allocation, published, set, rule));
   } catch (err) {
-    if (err instanceof LinkedBlocksError || err instanceof NotOptimalError) throw new ClearingError('solver', `${backend.name}: ${err.message}`);
+    // The solver's claimed optimum has no valid price, or the tie LP failed: a solver failure.
+    if (err instanceof LinkedBlocksError || err instanceof NotOptimalError) return fail('solver', `${backend.name}: ${err.message}`);
     throw err;
   }
 }
@@ -59,32 +54,32 @@ export async function finishClearing(problem: ClearingProblem, primal: Primal, r
  */
 export const DEFAULT_CLEARING_BACKEND = 'glpk' as const;
 
-export async function clearInterval(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingResult> {
+export async function clearInterval(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingOutcome> {
   const backend = typeof options.backend === 'object' ? options.backend : BACKENDS[options.backend ?? DEFAULT_CLEARING_BACKEND];
   const problem = buildProblem(book);
   const solution = await backend.solve(buildClearingModel(problem));
-  if (solution.status === 'infeasible') throw new ClearingError('infeasible', 'the book cannot be balanced within the connection caps and line capacities');
-  if (solution.status !== 'optimal') throw new ClearingError('solver', `${backend.name}: ${solution.status}${solution.detail ? ` (${solution.detail})` : ''}`);
+  if (solution.status === 'infeasible') return fail('infeasible', 'the book cannot be balanced within the connection caps and line capacities');
+  if (solution.status !== 'optimal') return fail('solver', `${backend.name}: ${solution.status}${solution.detail ? ` (${solution.detail})` : ''}`);
   return finishClearing(problem, primalFromValues(problem, solution.values), options.priceRule ?? 'midpoint', backend);
 }
 
-export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 'priceRule'> = {}): ClearingResult {
-  if (book.blocks.length !== 1 || book.lines.length !== 0) throw new ClearingError('not-single-block', 'the merit order clears exactly one block without lines');
+export function clearMeritOrder(book: OrderBook, options: Pick<ClearingOptions, 'priceRule'> = {}): ClearingOutcome {
+  if (book.blocks.length !== 1 || book.lines.length !== 0) return fail('not-single-block', 'the merit order clears exactly one block without lines');
   const problem = buildProblem(book);
   const outcome = solveMeritOrder(problem);
-  if (!outcome.feasible) throw new ClearingError('infeasible', outcome.detail);
+  if (!outcome.feasible) return fail('infeasible', outcome.detail);
   const rule = options.priceRule ?? 'midpoint';
   const { set, allocationPrices, published } = pricesFor(problem, outcome.primal, rule);
   // One block, no lines: no marginal line, so no second LP.
   const allocation = completeAllocation(problem, planAllocation(problem, allocationPrices));
-  return assembleResult(problem, allocation, published, set, rule);
+  return ok(assembleResult(problem, allocation, published, set, rule));
 }
 
 /**
  * Clears a book on the fastest exact path: the merit order for one block without lines (it
  * agrees with the LP to the byte, see the property tests), the LP otherwise.
  */
-export async function clearBook(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingResult> {
+export async function clearBook(book: OrderBook, options: ClearingOptions = {}): Promise<ClearingOutcome> {
   if (book.blocks.length === 1 && book.lines.length === 0) return clearMeritOrder(book, options.priceRule ? { priceRule: options.priceRule } : {});
   return clearInterval(book, options);
 }

@@ -27,8 +27,7 @@ function setIn(raw: Record<string, unknown>, path: readonly string[], value: str
 export const SECRET_ENVIRONMENT: ReadonlyArray<{ variable: string; describe: string; apply: (raw: Record<string, unknown>, value: string) => void }> = [
   { variable: 'NABO_MQTT_PASSWORD', describe: 'market.broker.password', apply: (raw, v) => setIn(raw, ['market', 'broker', 'password'], v) },
   { variable: 'NABO_MQTT_USERNAME', describe: 'market.broker.username', apply: (raw, v) => setIn(raw, ['market', 'broker', 'username'], v) },
-  { variable: 'NABO_UPLINK_PASSWORD', describe: 'uplink.broker.password', apply: (raw, v) => setIn(raw, ['uplink', 'broker', 'password'], v) },
-  { variable: 'NABO_UPLINK_USERNAME', describe: 'uplink.broker.username', apply: (raw, v) => setIn(raw, ['uplink', 'broker', 'username'], v) },
+  // The uplink reads its password from the variable its section names (uplink.passwordEnv, NABO_UPLINK_PASSWORD by default).
   { variable: 'NABO_API_TOKEN', describe: 'api.token', apply: (raw, v) => setIn(raw, ['api', 'token'], v) },
 ];
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../core/time-zone.js';
 import { modelProblem } from './models.js';
-import { apiSectionSchema, isLoopbackHost, marketSectionSchema, uplinkSectionSchema } from './sections.js';
+import { apiSectionSchema, isLoopbackHost, marketSectionSchema, paymentSectionSchema, uplinkSectionSchema } from './sections.js';
 
 export const CONFIG_VERSION = 2;
 
@@ -157,6 +157,7 @@ export const configSchema = z
     devices: z.array(deviceSchema).default([]),
     market: marketSectionSchema.optional(),
     uplink: uplinkSectionSchema.optional(),
+    payment: paymentSectionSchema.optional(),
     api: apiSectionSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
@@ -197,6 +198,10 @@ export const configSchema = z
       if (bus?.kind === 'firmata' && d.pin === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'pin'], message: 'required for a device on a Firmata board' });
       if (d.model === 's0' && d.impulsesPerKWh === undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'impulsesPerKWh'], message: 'required for an S0 meter (the constant printed on the meter, imp/kWh)' });
     });
+    for (const field of ['gridMeterDeviceId', 'pvDeviceId'] as const) {
+      const id = cfg.market?.[field];
+      if (id !== undefined && !deviceIds.has(id)) ctx.addIssue({ code: 'custom', path: ['market', field], message: `no device with id '${id}'` });
+    }
     if (cfg.api && cfg.api.enabled && !isLoopbackHost(cfg.api.listen.host) && !cfg.api.token) {
       ctx.addIssue({ code: 'custom', path: ['api', 'token'], message: `required when api.listen.host (${cfg.api.listen.host}) is not a loopback address` });
     }

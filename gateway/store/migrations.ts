@@ -130,6 +130,97 @@ export const STORE_MIGRATIONS: ReadonlyArray<StoreMigration> = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    describe: 'block market: rosters, snapshots and votes kept as evidence, interval outcomes, per-participant trades',
+    sql: `
+      -- Every roster version held, so an old snapshot replays with the roster it was cleared under.
+      CREATE TABLE market_rosters (
+        market_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        envelope TEXT NOT NULL,
+        received_ms INTEGER NOT NULL,
+        PRIMARY KEY (market_id, version)
+      );
+      -- Snapshots as received; two per (interval, attempt) from one coordinator are evidence of equivocation.
+      CREATE TABLE market_snapshots (
+        interval_start_ms INTEGER NOT NULL,
+        snapshot_hash TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        coordinator TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        received_ms INTEGER NOT NULL,
+        PRIMARY KEY (interval_start_ms, snapshot_hash)
+      );
+      CREATE TABLE market_votes (
+        interval_start_ms INTEGER NOT NULL,
+        voter TEXT NOT NULL,
+        snapshot_hash TEXT NOT NULL,
+        result_hash TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        received_ms INTEGER NOT NULL,
+        PRIMARY KEY (interval_start_ms, voter, snapshot_hash, result_hash)
+      );
+      -- One row per interval this gateway took part in: final (with its certificate) or grid only, and why.
+      CREATE TABLE market_intervals (
+        interval_start_ms INTEGER PRIMARY KEY,
+        market_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        attempt INTEGER,
+        snapshot_hash TEXT,
+        result_hash TEXT,
+        own_result_hash TEXT,
+        certificate TEXT,
+        updated_ms INTEGER NOT NULL
+      );
+      -- A participant's net trade in one interval at its block's price (pay-as-clear).
+      CREATE TABLE market_trades (
+        trade_id TEXT PRIMARY KEY,
+        interval_start_ms INTEGER NOT NULL,
+        participant_id TEXT NOT NULL,
+        block_id TEXT NOT NULL,
+        energy_wh INTEGER NOT NULL,
+        price_minor_per_kwh REAL NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        result_hash TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+      CREATE INDEX market_trades_by_interval ON market_trades (interval_start_ms);
+    `,
+  },
+  {
+    version: 5,
+    describe: 'uplink: refused records, IOTA anchor batches and inclusion proofs',
+    sql: `
+      -- The operator refused the record (bad signature, not in the roster): not sent again.
+      ALTER TABLE outbox ADD COLUMN refused_reason TEXT;
+      -- One Merkle root per batch of outbox records, and its ledger receipt once submitted.
+      CREATE TABLE anchor_batches (
+        batch_id INTEGER PRIMARY KEY,
+        first_seq INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        leaf_count INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        tx_digest TEXT,
+        checkpoint TEXT,
+        submitted_ms INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX anchor_batches_unsubmitted ON anchor_batches (batch_id) WHERE tx_digest IS NULL;
+      -- Every anchored record keeps its inclusion proof (sibling hashes, leaf to root).
+      CREATE TABLE anchor_proofs (
+        record_id TEXT PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES anchor_batches (batch_id),
+        leaf_index INTEGER NOT NULL,
+        leaf_hash TEXT NOT NULL,
+        proof TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

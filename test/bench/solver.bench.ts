@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildClearingModel, buildProblem, clearInterval, clearMeritOrder, validateOrderBook, type OrderBook, type OrderBookInput } from '../../edge-solver/clearing/index.js';
+import { buildClearingModel, buildProblem, clearInterval, clearMeritOrder, validateOrderBook, type ClearingOutcome, type ClearingResult, type OrderBook, type OrderBookInput } from '../../edge-solver/clearing/index.js';
 import { DEFAULT_CLEARING_BACKEND } from '../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, BACKENDS, type BackendName } from '../../edge-solver/lp/index.js';
 import type { LpModel } from '../../edge-solver/lp/model.js';
@@ -186,6 +186,12 @@ function probeGlpsol(): Glpsol {
 
 // ---- measuring ---------------------------------------------------------------------------------
 
+/** A benchmark book must clear; a failure stops the run with its reason. */
+function resultOf(outcome: ClearingOutcome): ClearingResult {
+  if (!outcome.ok) throw new Error(`clearing failed: ${outcome.error.kind}: ${outcome.error.detail}`);
+  return outcome.value;
+}
+
 // A path whose warm-up alone takes this long gets only 3 timed runs (glpk on 10,000 orders).
 const SLOW_MS = 2000;
 
@@ -222,7 +228,7 @@ async function clearingCase(name: string, book: OrderBook, runs: number, g: Glps
   const model = buildClearingModel(buildProblem(book));
   const build = await timeRuns(runs, () => buildClearingModel(buildProblem(book)));
   if (withMeritOrder) {
-    const mo = await timeRuns(runs, () => clearMeritOrder(book));
+    const mo = await timeRuns(runs, () => resultOf(clearMeritOrder(book)));
     rows.push({ case: name, path: 'merit order', runs: mo.ms.length, buildMsMedian: null, solveMsMedian: median(mo.ms), totalMsMedian: median(mo.ms), totalCpuMsMedian: median(mo.cpuMs), objective: mo.last.totals.welfareMinor, ratioToFastest: null, ratioToGlpsol: null });
   }
   for (const backend of BACKEND_NAMES) {
@@ -232,7 +238,7 @@ async function clearingCase(name: string, book: OrderBook, runs: number, g: Glps
     }
     const n = backend === 'js-lp-solver' ? Math.min(runs, 5) : runs;
     const solve = await timeRuns(n, () => BACKENDS[backend].solve(model));
-    const total = await timeRuns(n, () => clearInterval(book, { backend }));
+    const total = await timeRuns(n, async () => resultOf(await clearInterval(book, { backend })));
     rows.push({ case: name, path: `clearInterval ${backend}`, runs: total.ms.length, buildMsMedian: median(build.ms), solveMsMedian: median(solve.ms), totalMsMedian: median(total.ms), totalCpuMsMedian: median(total.cpuMs), objective: total.last.totals.welfareMinor, ratioToFastest: null, ratioToGlpsol: null });
   }
   rows.push(await glpsolRow(name, model, g, Math.min(runs, 5), (o) => o / 1000));

@@ -68,7 +68,7 @@ describe('deploy/install.sh, a real install (needs root and unshare)', () => {
 bash deploy/install.sh --from ${tarball} --skip-apt --udev-name rs485=A10KXYZ1 ${init} > ${dir}/install.out
 echo "passwd=$(getent passwd nabo)"
 echo "groups=$(id -nG nabo)"
-for f in /var/lib/nabo /var/lib/nabo/identity-key.json /etc/nabo /etc/nabo/nabo.yaml /etc/nabo/nabo.env /etc/systemd/system/nabo.service /etc/udev/rules.d/99-nabo-serial.rules /etc/udev/rules.d/99-nabo-names.rules; do
+for f in /var/lib/nabo /var/lib/nabo/identity.key /etc/nabo /etc/nabo/nabo.yaml /etc/nabo/nabo.env /etc/systemd/system/nabo.service /etc/udev/rules.d/99-nabo-serial.rules /etc/udev/rules.d/99-nabo-names.rules; do
   echo "stat $f $(stat -c '%U:%G %a' "$f")"
 done
 echo "exec=$(grep '^ExecStart=' /etc/systemd/system/nabo.service)"
@@ -76,7 +76,7 @@ echo "bin=$(readlink /usr/local/bin/nabo)"
 echo "names=$(cat /etc/udev/rules.d/99-nabo-names.rules)"
 node /usr/local/bin/nabo config check /etc/nabo/nabo.yaml --format json > ${dir}/check.json
 bash deploy/install.sh --uninstall > ${dir}/uninstall.out
-for f in /opt/nabo /usr/local/bin/nabo /etc/systemd/system/nabo.service /etc/udev/rules.d/99-nabo-serial.rules /var/lib/nabo/identity-key.json /etc/nabo/nabo.yaml; do
+for f in /opt/nabo /usr/local/bin/nabo /etc/systemd/system/nabo.service /etc/udev/rules.d/99-nabo-serial.rules /var/lib/nabo/identity.key /etc/nabo/nabo.yaml; do
   if [ -e "$f" ] || [ -L "$f" ]; then echo "after $f kept"; else echo "after $f gone"; fi
 done
 `);
@@ -86,7 +86,7 @@ done
     expect(out).toMatch(/^groups=nabo dialout$/m);
     for (const [file, owner] of [
       ['/var/lib/nabo', 'nabo:nabo 750'],
-      ['/var/lib/nabo/identity-key.json', 'nabo:nabo 600'],
+      ['/var/lib/nabo/identity.key', 'nabo:nabo 600'],
       ['/etc/nabo', 'root:nabo 750'],
       ['/etc/nabo/nabo.yaml', 'root:nabo 640'],
       ['/etc/nabo/nabo.env', 'root:nabo 640'],
@@ -100,7 +100,7 @@ done
     expect(out).toContain('bin=/opt/nabo/node_modules/nabo/dist/gateway/cli/main.js');
     expect(out).toContain('names=SUBSYSTEM=="tty", ENV{ID_SERIAL_SHORT}=="A10KXYZ1", GROUP="dialout", MODE="0660", SYMLINK+="nabo/rs485"');
     for (const f of ['/opt/nabo', '/usr/local/bin/nabo', '/etc/systemd/system/nabo.service', '/etc/udev/rules.d/99-nabo-serial.rules']) expect(out).toContain(`after ${f} gone`);
-    for (const f of ['/var/lib/nabo/identity-key.json', '/etc/nabo/nabo.yaml']) expect(out).toContain(`after ${f} kept`);
+    for (const f of ['/var/lib/nabo/identity.key', '/etc/nabo/nabo.yaml']) expect(out).toContain(`after ${f} kept`);
     expect(JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8'))).toMatchObject({ valid: true, gateway: 'house-7' });
     const calls = readFileSync(join(dir, 'calls.log'), 'utf8');
     expect(calls).toMatch(/^systemctl daemon-reload$/m);

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../../core/canonical-json.js';
-import { ClearingError, clearBook, clearInterval, clearMeritOrder, DEFAULT_CLEARING_BACKEND, PRICE_RULES, validateOrderBook, type ClearingResult, type PriceRule } from '../../../edge-solver/clearing/index.js';
+import { clearBook, clearInterval, clearMeritOrder, DEFAULT_CLEARING_BACKEND, PRICE_RULES, validateOrderBook, type ClearingOutcome, type ClearingResult, type PriceRule } from '../../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, isBackendName } from '../../../edge-solver/lp/index.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, resolveFormat, UsageError } from '../output.js';
 
@@ -67,17 +67,14 @@ export function register(program: Command): void {
       const priceRule = flags.priceRule as PriceRule;
       const parsed = validateOrderBook(readBook(file));
       if (!parsed.ok) throw new UsageError(`${file}: invalid order book at ${parsed.error.detail}`);
-      let result: ClearingResult;
-      try {
-        result = backend === AUTO ? await clearBook(parsed.value, { priceRule }) : backend === MERIT_ORDER ? clearMeritOrder(parsed.value, { priceRule }) : await clearInterval(parsed.value, { backend, priceRule });
-      } catch (err) {
-        if (!(err instanceof ClearingError)) throw err;
-        if (err.kind === 'not-single-block') throw new UsageError(`--backend merit-order: ${err.message}`);
-        process.stderr.write(`nabo clear: ${err.kind}: ${err.message}\n`);
+      const outcome: ClearingOutcome = backend === AUTO ? await clearBook(parsed.value, { priceRule }) : backend === MERIT_ORDER ? clearMeritOrder(parsed.value, { priceRule }) : await clearInterval(parsed.value, { backend, priceRule });
+      if (!outcome.ok) {
+        if (outcome.error.kind === 'not-single-block') throw new UsageError(`--backend merit-order: ${outcome.error.detail}`);
+        process.stderr.write(`nabo clear: ${outcome.error.kind}: ${outcome.error.detail}\n`);
         process.exitCode = EXIT_FAILED;
         return;
       }
-      process.stdout.write(format === 'table' ? table(result) : `${canonicalJson(result)}\n`);
+      process.stdout.write(format === 'table' ? table(outcome.value) : `${canonicalJson(outcome.value)}\n`);
       process.exitCode = EXIT_OK;
     });
 }

@@ -20,6 +20,11 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['clear', () => import('./clear.js')],
   ['schedule', () => import('./schedule.js')],
   ['control', () => import('./control.js')],
+  ['keys', () => import('./keys.js')],
+  ['roster', () => import('./roster.js')],
+  ['market', () => import('./market.js')],
+  ['operator', () => import('./operator.js')],
+  ['verify', () => import('./verify.js')],
 ];
 
 /** The registrars needed for these arguments: only the named subcommand's, or all of them. */

@@ -1,10 +1,22 @@
 import fc from 'fast-check';
-import { validateOrderBook, type ClearingResult, type OrderBook, type OrderBookInput } from '../../../edge-solver/clearing/index.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
+import { validateOrderBook, type ClearingOutcome, type ClearingResult, type OrderBook, type OrderBookInput } from '../../../edge-solver/clearing/index.js';
 
 export function book(input: OrderBookInput): OrderBook {
   const r = validateOrderBook(input);
   if (!r.ok) throw new Error(r.error.detail);
   return r.value;
+}
+
+/** The result of a clearing the test expects to succeed; a failure fails the test with its kind. */
+export function cleared(outcome: ClearingOutcome): ClearingResult {
+  if (!outcome.ok) throw new Error(`clearing failed: ${outcome.error.kind}: ${outcome.error.detail}`);
+  return outcome.value;
+}
+
+/** The canonical JSON of a result, or `error:<kind>`, so two outcomes compare as strings. */
+export function outcomeText(outcome: ClearingOutcome): string {
+  return outcome.ok ? canonicalJson(outcome.value) : `error:${outcome.error.kind}`;
 }
 
 /** Per block: supply (sold + import + delivered in) minus demand (bought + export + sent out + net load). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clearInterval, clearMeritOrder, validateOrderBook, type ClearingResult, type OrderBookInput } from '../../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES } from '../../../edge-solver/lp/index.js';
+import { cleared } from './helpers.js';
 
 // Units: the book takes integer minor units per kWh, so the known answers (prices like 0.475
 // per kWh) are written in thousandths of the currency unit: 1.00 → 1000, 0.475 → 475,
@@ -37,14 +38,14 @@ function cost(r: ClearingResult): number {
 describe('three blocks in a line (A surplus 80 kWh, B and C short 50 and 70 kWh)', () => {
   for (const backend of BACKEND_NAMES) {
     it(`with lines capped at 40 kWh costs 65.000 at prices 0.475, 1.00, 1.00 (${backend})`, async () => {
-      const r = await clearInterval(book(threeBlocks(40_000)), { backend });
+      const r = cleared(await clearInterval(book(threeBlocks(40_000)), { backend }));
       rel(cost(r), 65_000);
       r.blocks.forEach((b, i) => rel(b.priceMinorPerKWh!, [475, 1000, 1000][i]!));
       expect(r.lines.map((l) => l.forwardWh)).toEqual([40_000, 0]);
     });
 
     it(`with uncapped lines costs 51.000 at prices 0.80, 0.90, 1.00 (${backend})`, async () => {
-      const r = await clearInterval(book(threeBlocks(1_000_000)), { backend });
+      const r = cleared(await clearInterval(book(threeBlocks(1_000_000)), { backend }));
       rel(cost(r), 51_000);
       r.blocks.forEach((b, i) => rel(b.priceMinorPerKWh!, [800, 900, 1000][i]!));
       expect(r.lines.map((l) => l.forwardWh)).toEqual([80_000, 30_000]);
@@ -52,7 +53,7 @@ describe('three blocks in a line (A surplus 80 kWh, B and C short 50 and 70 kWh)
     });
 
     it(`without trade between blocks costs 82.000 (${backend})`, async () => {
-      const r = await clearInterval(book(threeBlocks(0)), { backend });
+      const r = cleared(await clearInterval(book(threeBlocks(0)), { backend }));
       rel(cost(r), 82_000);
       expect(r.blocks.map((b) => b.priceMinorPerKWh)).toEqual([475, 1000, 1000]);
     });
@@ -86,14 +87,14 @@ describe('Grid Singularity pay-as-clear vectors', () => {
   for (const c of GS_CASES) {
     const name = `offers ${c.offers.join(',')} vs bids ${c.bids.join(',')} clear at ${c.rate} for ${c.energyKWh} kWh`;
     it(`${name} (merit order)`, () => {
-      const r = clearMeritOrder(book(gsBook(c.offers, c.bids)), { priceRule: 'pay-as-clear' });
+      const r = cleared(clearMeritOrder(book(gsBook(c.offers, c.bids)), { priceRule: 'pay-as-clear' }));
       rel(r.blocks[0]!.priceMinorPerKWh!, c.rate);
       expect(r.totals.tradedWh).toBe(c.energyKWh * 1000);
       expect(r.blocks[0]!.priceIntervalMinorPerKWh).toEqual(c.interval);
     });
     for (const backend of BACKEND_NAMES) {
       it(`${name} (${backend})`, async () => {
-        const r = await clearInterval(book(gsBook(c.offers, c.bids)), { backend, priceRule: 'pay-as-clear' });
+        const r = cleared(await clearInterval(book(gsBook(c.offers, c.bids)), { backend, priceRule: 'pay-as-clear' }));
         rel(r.blocks[0]!.priceMinorPerKWh!, c.rate);
         expect(r.totals.tradedWh).toBe(c.energyKWh * 1000);
         expect(r.blocks[0]!.priceIntervalMinorPerKWh).toEqual(c.interval);
@@ -103,13 +104,13 @@ describe('Grid Singularity pay-as-clear vectors', () => {
 
   it('the midpoint rule prices the second vector at 4.5, inside its interval [4, 5]', () => {
     const c = GS_CASES[1]!;
-    const r = clearMeritOrder(book(gsBook(c.offers, c.bids)));
+    const r = cleared(clearMeritOrder(book(gsBook(c.offers, c.bids))));
     expect(r.blocks[0]!.priceMinorPerKWh).toBe(4.5);
   });
 
   it('equal-price marginal bids share the matched energy pro rata, to the Wh', () => {
     const c = GS_CASES[3]!;
-    const r = clearMeritOrder(book(gsBook(c.offers, c.bids)));
+    const r = cleared(clearMeritOrder(book(gsBook(c.offers, c.bids))));
     const bids = r.orders.filter((o) => o.side === 'bid').map((o) => o.acceptedWh);
     // 5000 Wh over seven equal bids: 714 each, the 2 Wh left to the first two in canonical order.
     expect(bids).toEqual([715, 715, 714, 714, 714, 714, 714]);
@@ -131,7 +132,7 @@ describe('a lossy line (worked by hand)', () => {
   };
   for (const backend of BACKEND_NAMES) {
     it(`sends all of A's surplus and prices both ends consistently (${backend})`, async () => {
-      const r = await clearInterval(book(input), { backend });
+      const r = cleared(await clearInterval(book(input), { backend }));
       expect(r.lines[0]).toMatchObject({ forwardWh: 10_000, forwardDeliveredWh: 9_000, lossWh: 1_000 });
       expect(r.blocks.map((b) => b.gridImportWh + b.gridExportWh)).toEqual([0, 0]);
       rel(r.blocks[0]!.priceMinorPerKWh!, 650);

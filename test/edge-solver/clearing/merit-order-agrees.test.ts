@@ -1,16 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../core/canonical-json.js';
-import { ClearingError, clearInterval, clearMeritOrder, type ClearingResult } from '../../../edge-solver/clearing/index.js';
-import { book, imbalances, shuffled, singleBlockBookArb } from './helpers.js';
+import { clearInterval, clearMeritOrder, type ClearingOutcome } from '../../../edge-solver/clearing/index.js';
+import { book, cleared, imbalances, outcomeText, shuffled, singleBlockBookArb } from './helpers.js';
 
-async function outcome(f: () => Promise<ClearingResult> | ClearingResult): Promise<string> {
-  try {
-    return canonicalJson(await f());
-  } catch (err) {
-    if (err instanceof ClearingError) return `error:${err.kind}`;
-    throw err;
-  }
+async function outcome(f: () => Promise<ClearingOutcome> | ClearingOutcome): Promise<string> {
+  return outcomeText(await f());
 }
 
 describe('merit order and LP on random single-block books', () => {
@@ -31,16 +25,12 @@ describe('merit order and LP on random single-block books', () => {
   it('balance every block to the Wh and keep the LP optimum welfare', async () => {
     await fc.assert(
       fc.asyncProperty(singleBlockBookArb, async ({ input }) => {
-        let r: ClearingResult;
-        try {
-          r = clearMeritOrder(book(input));
-        } catch (err) {
-          if (err instanceof ClearingError && err.kind === 'infeasible') return;
-          throw err;
-        }
+        const merit = clearMeritOrder(book(input));
+        if (!merit.ok && merit.error.kind === 'infeasible') return;
+        const r = cleared(merit);
         expect(imbalances(r)).toEqual([0]);
         // The tie rules must not cost welfare: the published welfare is the LP's optimum.
-        const lp = await clearInterval(book(input), { backend: 'glpk' });
+        const lp = cleared(await clearInterval(book(input), { backend: 'glpk' }));
         expect(r.totals.welfareMinor).toBe(lp.totals.welfareMinor);
         const blockPrice = r.blocks[0]!.priceMinorPerKWh;
         const [lo, hi] = r.blocks[0]!.priceIntervalMinorPerKWh;
@@ -56,13 +46,9 @@ describe('merit order and LP on random single-block books', () => {
   it('accepts every step priced better than the clearing price and none priced worse', () => {
     fc.assert(
       fc.property(singleBlockBookArb, ({ input }) => {
-        let r: ClearingResult;
-        try {
-          r = clearMeritOrder(book(input));
-        } catch (err) {
-          if (err instanceof ClearingError && err.kind === 'infeasible') return;
-          throw err;
-        }
+        const merit = clearMeritOrder(book(input));
+        if (!merit.ok && merit.error.kind === 'infeasible') return;
+        const r = cleared(merit);
         const price = r.blocks[0]!.priceMinorPerKWh;
         if (price === null) return;
         for (const o of r.orders) {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../core/canonical-json.js';
-import { buildClearingModel, buildProblem, ClearingError, clearInterval, type ClearingResult, type OrderBookInput } from '../../../edge-solver/clearing/index.js';
+import { buildClearingModel, buildProblem, clearInterval, type ClearingResult, type OrderBookInput } from '../../../edge-solver/clearing/index.js';
 import { BACKEND_NAMES, highsBackend } from '../../../edge-solver/lp/index.js';
 import { roundHalfEven } from '../../../edge-solver/clearing/rounding.js';
-import { blockArb, book, imbalances, orderArb, shuffled } from './helpers.js';
+import { blockArb, book, cleared, imbalances, orderArb, shuffled } from './helpers.js';
 
 const BLOCKS = ['A', 'B', 'C', 'D'];
 
@@ -41,12 +41,8 @@ function networkArb(lossy: boolean) {
 }
 
 async function outcome(input: OrderBookInput, backend: (typeof BACKEND_NAMES)[number]): Promise<ClearingResult | string> {
-  try {
-    return await clearInterval(book(input), { backend });
-  } catch (err) {
-    if (err instanceof ClearingError) return `error:${err.kind}`;
-    throw err;
-  }
+  const outcome = await clearInterval(book(input), { backend });
+  return outcome.ok ? outcome.value : `error:${outcome.error.kind}`;
 }
 
 describe('clearing a network of blocks', () => {
@@ -63,7 +59,7 @@ describe('clearing a network of blocks', () => {
       orders: [],
     };
     for (const backend of BACKEND_NAMES) {
-      const r = await clearInterval(book(input), { backend });
+      const r = cleared(await clearInterval(book(input), { backend }));
       expect(r.lines[0]!.forwardWh).toBe(0);
       expect(r.blocks.map((b) => b.gridImportWh)).toEqual([0, 1000]);
       expect(r.blocks.map((b) => b.priceMinorPerKWh)).toEqual([28, 30]);
@@ -86,7 +82,7 @@ describe('clearing a network of blocks', () => {
       ],
     };
     for (const backend of BACKEND_NAMES) {
-      const r = await clearInterval(book(input), { backend });
+      const r = cleared(await clearInterval(book(input), { backend }));
       expect(r.orders.map((o) => [o.id, o.acceptedWh])).toEqual([['bid', 800], ['offer', 600]]);
       expect(r.lines[0]!.forwardWh).toBe(600);
       expect(r.blocks.map((b) => [b.gridImportWh, b.gridExportWh])).toEqual([[0, 0], [200, 0]]);

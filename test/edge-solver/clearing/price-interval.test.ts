@@ -4,7 +4,7 @@ import { buildClearingModel, buildProblem, clearMeritOrder, type OrderBookInput 
 import { primalFromValues } from '../../../edge-solver/clearing/lp-model.js';
 import { pricesByRule, priceSet } from '../../../edge-solver/clearing/price-interval.js';
 import { glpkBackend, highsBackend } from '../../../edge-solver/lp/index.js';
-import { blockArb, book, orderArb } from './helpers.js';
+import { blockArb, book, cleared, orderArb } from './helpers.js';
 
 const island = (orders: OrderBookInput['orders']): OrderBookInput => ({
   intervalStart: '2026-03-01T10:15:00Z',
@@ -16,13 +16,13 @@ const step = (energyWh: number, priceMinorPerKWh: number) => [{ energyWh, priceM
 describe('price intervals from the primal', () => {
   it('leave an end open where nothing bounds it, and price at the finite end', () => {
     // Only a bid, no grid: nothing trades, and any price at or above 30 is valid.
-    const r = clearMeritOrder(book(island([{ id: 'b', participant: 'p', block: 'X', side: 'bid', steps: step(500, 30) }])));
+    const r = cleared(clearMeritOrder(book(island([{ id: 'b', participant: 'p', block: 'X', side: 'bid', steps: step(500, 30) }]))));
     expect(r.blocks[0]!.priceIntervalMinorPerKWh).toEqual([30, null]);
     expect(r.blocks[0]!.priceMinorPerKWh).toBe(30);
   });
 
   it('publish no price for a block nothing bounds', () => {
-    const r = clearMeritOrder(book(island([])));
+    const r = cleared(clearMeritOrder(book(island([]))));
     expect(r.blocks[0]!.priceIntervalMinorPerKWh).toEqual([null, null]);
     expect(r.blocks[0]!.priceMinorPerKWh).toBeNull();
   });

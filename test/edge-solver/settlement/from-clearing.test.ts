@@ -19,8 +19,9 @@ describe('settlement input from a clearing result', () => {
   it('nets accepted orders per participant and prices the imbalance at import plus tariff', async () => {
     const b = book();
     const cleared = await clearInterval(b);
-    const price = cleared.blocks[0]!.priceMinorPerKWh!;
-    const input = settlementInputFromClearing(b, cleared, [
+    if (!cleared.ok) throw new Error(cleared.error.detail);
+    const price = cleared.value.blocks[0]!.priceMinorPerKWh!;
+    const input = settlementInputFromClearing(b, cleared.value, [
       { participant: 'alice', block: 'B1', meteredWh: 1800 },
       { participant: 'bob', block: 'B1', meteredWh: -1400 },
     ]);
@@ -38,7 +39,8 @@ describe('settlement input from a clearing result', () => {
   it('refuses a trader without a meter reading', async () => {
     const b = book();
     const cleared = await clearInterval(b);
-    const input = settlementInputFromClearing(b, cleared, [{ participant: 'alice', block: 'B1', meteredWh: 1800 }]);
+    if (!cleared.ok) throw new Error(cleared.error.detail);
+    const input = settlementInputFromClearing(b, cleared.value, [{ participant: 'alice', block: 'B1', meteredWh: 1800 }]);
     expect(input).toMatchObject({ ok: false, error: { kind: 'invalid-position' } });
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publicKeyHex } from '../../../core/signed-envelope.js';
 import { runCli } from './run-cli.js';
+import { readKeyFile } from '../../../gateway/market/identity.js';
 
 let dir: string;
 beforeEach(() => {
@@ -33,16 +34,18 @@ describe('nabo init --non-interactive', () => {
     const first = await runCli(base());
     expect(first.code).toBe(0);
     const out = JSON.parse(first.stdout) as { identityKey: { file: string; publicKeyHex: string; created: boolean } };
-    const keyFile = join(dir, 'data', 'identity-key.json');
+    const keyFile = join(dir, 'data', 'identity.key');
     expect(out.identityKey).toMatchObject({ file: keyFile, created: true });
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    const seed = Buffer.from((JSON.parse(readFileSync(keyFile, 'utf8')) as { secretKeyHex: string }).secretKeyHex, 'hex');
-    expect(publicKeyHex(seed)).toBe(out.identityKey.publicKeyHex);
+    // The market's key file: the SDK's Bech32 private key, which `nabo keys show` and the services read.
+    const key = readKeyFile(keyFile);
+    expect(key.ok && publicKeyHex(key.value.seed)).toBe(out.identityKey.publicKeyHex);
+    const before = readFileSync(keyFile);
 
     const again = await runCli([...base(), '--force']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).identityKey).toEqual({ file: keyFile, publicKeyHex: out.identityKey.publicKeyHex, created: false });
-    expect(readFileSync(keyFile).equals(Buffer.from(`${JSON.stringify({ secretKeyHex: seed.toString('hex') })}\n`))).toBe(true);
+    expect(readFileSync(keyFile).equals(before)).toBe(true);
   });
 
   it('refuses to replace an existing config without --force and asks nothing first', async () => {

@@ -1,0 +1,33 @@
+// The building's interval energy series from the store, for the forecast: net exchange at the
+// grid meter (import − export) and, when a PV inverter is configured, its production (whichever
+// counter it reports). Consumption is then net + PV; without PV the net is forecast directly.
+import type { NaboConfig } from '../config/schema.js';
+import type { Store } from '../store/store.js';
+import type { MarketConfig } from './config.js';
+import { forecastConsumption, forecastPv, type IntervalSeries } from './forecast.js';
+
+const HISTORY_DAYS = 8;
+
+function series(store: Store, deviceId: string, fromMs: number, toMs: number, pick: (importWh: number, exportWh: number) => number): Map<number, number | null> {
+  const out = new Map<number, number | null>();
+  for (const r of store.intervals.range(deviceId, fromMs, toMs)) {
+    out.set(r.intervalStartMs, r.gap || r.importWh === null || r.exportWh === null ? null : pick(r.importWh, r.exportWh));
+  }
+  return out;
+}
+
+/** Forecast for interval T, knowing the intervals that ended by the start of the one before T. */
+export function forecastFromStore(store: Store, market: MarketConfig, config: NaboConfig, T: number, intervalMs: number): { consumptionWh: number; pvWh: number } {
+  const knownUntil = T - intervalMs;
+  const from = knownUntil - HISTORY_DAYS * 86_400_000;
+  const net = series(store, market.gridMeterDeviceId, from, knownUntil, (i, e) => i - e);
+  const opts = { intervalMs };
+  if (!market.pvDeviceId) {
+    const f = forecastConsumption(net, knownUntil, [T], { ...opts, floorWh: -Infinity })[0] ?? 0;
+    return f >= 0 ? { consumptionWh: f, pvWh: 0 } : { consumptionWh: 0, pvWh: -f };
+  }
+  const pv = series(store, market.pvDeviceId, from, knownUntil, (i, e) => i + e);
+  const consumption: IntervalSeries = new Map([...net].map(([t, v]) => [t, v === null || pv.get(t) === undefined || pv.get(t) === null ? null : v + (pv.get(t) as number)]));
+  const site = { latitudeDeg: config.site.latitude, longitudeDeg: config.site.longitude, tiltDeg: market.pvTiltDeg, azimuthDeg: market.pvAzimuthDeg };
+  return { consumptionWh: forecastConsumption(consumption, knownUntil, [T], opts)[0] ?? 0, pvWh: forecastPv(pv, knownUntil, [T], { ...opts, site })[0] ?? 0 };
+}
