@@ -15,6 +15,9 @@ import { enqueueRecord, recordId } from '../uplink/record.js';
 import { AnchorStore } from './anchor-store.js';
 import { IotaLedger, type AnchorLedger } from './iota-ledger.js';
 
+/** Records per batch at most. */
+export const MAX_LEAVES = 2048;
+
 export interface AnchorServiceOptions {
   config: AnchorConfig;
   /** The gateway's 32-byte Ed25519 seed: signs the anchor records and the ledger transactions. */
@@ -64,8 +67,11 @@ export class AnchorService implements Service {
 
   /** Cuts a batch of what is new (if anything) and submits what waits. */
   async cutAndSubmit(): Promise<void> {
-    const b = this.anchors.cutBatch(this.clock.now());
-    if (b) this.log?.info({ batchId: b.batchId, leaves: b.leafCount, root: b.root }, 'anchor batch cut');
+    // A gateway back after days off cuts several bounded batches, keeping each anchor record
+    // (which carries every proof) to a few hundred kilobytes.
+    for (let b = this.anchors.cutBatch(this.clock.now(), MAX_LEAVES); b; b = this.anchors.cutBatch(this.clock.now(), MAX_LEAVES)) {
+      this.log?.info({ batchId: b.batchId, leaves: b.leafCount, root: b.root }, 'anchor batch cut');
+    }
     await this.submitPending();
   }
 

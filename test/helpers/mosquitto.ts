@@ -45,8 +45,21 @@ export function makeTlsFiles(dir: string): TlsFiles {
   return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
 }
 
+/** A client certificate with common name `cn`, signed by the test CA in `dir`. */
+export function makeClientCert(dir: string, cn: string): { certFile: string; keyFile: string } {
+  const f = (n: string): string => join(dir, n);
+  const run = (args: string[]): void => {
+    execFileSync('/usr/bin/openssl', args, { stdio: 'pipe' });
+  };
+  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f(`${cn}.key`), '-out', f(`${cn}.csr`), '-subj', `/CN=${cn}`]);
+  run(['x509', '-req', '-in', f(`${cn}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${cn}.crt`), '-days', '2']);
+  return { certFile: f(`${cn}.crt`), keyFile: f(`${cn}.key`) };
+}
+
 export interface BrokerOptions {
   tls?: boolean;
+  /** With tls: clients must present a certificate from the test CA; its CN is the username. */
+  clientCertificates?: boolean;
   /** user → password; with it anonymous clients are refused. */
   users?: Record<string, string>;
   /** ACL file text (mosquitto syntax). */
@@ -83,14 +96,16 @@ export class TestBroker {
     if (process.getuid?.() === 0) lines.push('user root');
     if (this.options.tls) {
       this.tls = makeTlsFiles(this.dir);
-      lines.push(`cafile ${this.tls.caFile}`, `certfile ${this.tls.certFile}`, `keyfile ${this.tls.keyFile}`, 'require_certificate false');
+      lines.push(`cafile ${this.tls.caFile}`, `certfile ${this.tls.certFile}`, `keyfile ${this.tls.keyFile}`);
+      if (this.options.clientCertificates) lines.push('require_certificate true', 'use_identity_as_username true', 'allow_anonymous false');
+      else lines.push('require_certificate false');
     }
     if (this.options.users) {
       const pw = join(this.dir, 'passwd');
       writeFileSync(pw, '');
       for (const [u, p] of Object.entries(this.options.users)) execFileSync('/usr/bin/mosquitto_passwd', ['-b', pw, u, p], { stdio: 'pipe' });
       lines.push('allow_anonymous false', `password_file ${pw}`);
-    } else lines.push('allow_anonymous true');
+    } else if (!this.options.clientCertificates) lines.push('allow_anonymous true');
     if (this.options.acl) {
       writeFileSync(join(this.dir, 'acl'), this.options.acl);
       lines.push(`acl_file ${join(this.dir, 'acl')}`);

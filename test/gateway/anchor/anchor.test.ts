@@ -122,4 +122,13 @@ describe('IOTA anchoring against a local JSON-RPC test node', () => {
     expect(await statusOf(forgedRoot, 'proof')).toEqual([1, 'ok']);
     expect(await statusOf(forgedRoot, 'ledger')).toEqual([1, 'failed']);
   });
+
+  it('splits a long backlog into batches of at most 2048 records', async () => {
+    const { store, anchor } = await setup();
+    fillEnergy(store, g, 1500, 3);
+    await anchor.cutAndSubmit();
+    const anchors = new AnchorStore(store.db);
+    expect([anchors.batch(1)?.leafCount, anchors.batch(2)?.leafCount, anchors.batch(3)?.leafCount]).toEqual([2048, 2048, 404]);
+    expect(anchors.counts()).toMatchObject({ batches: 3, anchored: 3 });
+  });
 });

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../../gateway/clock/clock.js';
 import { MajorityFinality } from '../../../gateway/operator/finality.js';
@@ -84,5 +85,49 @@ describe('uplink to a SQLite operator through a real mosquitto', () => {
     const expected = store.db.prepare('SELECT id FROM outbox ORDER BY seq').all() as Array<{ id: string }>;
     expect(order.map((r) => r.id)).toEqual(expected.map((r) => r.id));
     expect((status.snapshot().uplink as UplinkStatus).reconnects).toBeGreaterThan(0);
+  });
+
+  it('keeps at most `window` records in flight, in seq order, until the operator acks (needs mosquitto)', async () => {
+    const broker = await TestBroker.start();
+    cleanups.push(() => broker.close());
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const [g] = gateways(1);
+    if (!g) throw new Error('no gateway');
+    const watcher = connect(broker.url, { protocolVersion: 5 });
+    cleanups.push(() => watcher.endAsync(true));
+    await new Promise<void>((resolve) => watcher.once('connect', () => resolve()));
+    await watcher.subscribeAsync('nabo/v1/+/uplink/+/records', { qos: 1 });
+    const seqs: number[] = [];
+    const eight = new Promise<void>((resolve) =>
+      watcher.on('message', (_t, p) => {
+        seqs.push(...(JSON.parse(p.toString()) as { records: Array<{ seq: number }> }).records.map((r) => r.seq));
+        if (seqs.length === 8) resolve();
+      }),
+    );
+    const store = Store.open(join(dir, 'gw.db'));
+    fillEnergy(store, g, 50);
+    // No operator yet: nothing is acked, so the window fills and stays full.
+    const { uplink, status } = startUplink(store, g, broker.url, { window: 8, ackTimeoutMs: 600_000 });
+    cleanups.push(async () => {
+      await uplink.stop();
+      store.close();
+    });
+    await eight;
+    uplink.kick();
+    uplink.kick();
+    const s = status.snapshot().uplink as UplinkStatus;
+    expect([s.sent, s.inFlight, s.delivered, s.backlog.count]).toEqual([8, 8, 0, 50]);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const { storage } = await operatorOn(broker, join(dir, 'operator.db'), [g]);
+    // The operator missed the first eight (it was not subscribed yet). The ack timeout is long
+    // here, so a restarted uplink is what sends them again, from the oldest.
+    await uplink.stop();
+    const again = startUplink(store, g, broker.url, { window: 8, ackTimeoutMs: 600_000 });
+    cleanups.push(() => again.uplink.stop());
+    await again.uplink.drained(20_000);
+    expect(await storage.count()).toBe(50);
+    const order = storage.db.prepare('SELECT id FROM records ORDER BY rowid').all() as Array<{ id: string }>;
+    expect(order.map((r) => r.id)).toEqual((store.db.prepare('SELECT id FROM outbox ORDER BY seq').all() as Array<{ id: string }>).map((r) => r.id));
   });
 });
