@@ -4,7 +4,7 @@
 // reported after that line and never counted as passed. The run gets a private TMPDIR, and
 // whatever a test leaves behind in it is named and counted as a failure.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countResults } from './test-results.mjs';
@@ -12,6 +12,8 @@ import { countResults } from './test-results.mjs';
 const work = mkdtempSync(join(tmpdir(), 'nabo-test-'));
 const out = join(work, 'results.json');
 const testTmp = mkdtempSync(join(tmpdir(), 'nabo-test-tmp-'));
+// Traversable by other users (not listable): tests run PostgreSQL as the postgres user in folders inside it.
+chmodSync(testTmp, 0o711);
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, TMPDIR: testTmp } });
 

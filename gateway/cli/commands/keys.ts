@@ -27,7 +27,7 @@ function withKeyFlags(cmd: Command): Command {
   return cmd
     .option('--key-file <path>', 'identity key file (default <data-dir>/identity.key)')
     .option('--data-dir <dir>', 'the gateway data directory (config gateway.dataDir)', DEFAULT_DATA_DIR)
-    .option('--format <format>', 'json or table (json when stdout is not a terminal)');
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)');
 }
 
 export function register(program: Command): void {

@@ -42,7 +42,7 @@ function withFlags(cmd: Command): Command {
     .requiredOption('--interval <iso>', 'the interval by its start, ISO 8601 UTC')
     .option('--db <file>', 'the gateway store (SQLite)')
     .option('--config <file>', 'the gateway config, to find the store')
-    .option('--format <format>', 'json or table (json when stdout is not a terminal)');
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)');
 }
 
 export function register(program: Command): void {

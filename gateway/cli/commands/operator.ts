@@ -111,13 +111,13 @@ export function register(program: Command): void {
     .option('--vote-domain <domain>', 'signature domain of result votes in finality certificates', DEFAULT_VOTE_DOMAIN)
     .option('--insecure', 'accept a broker certificate that does not match its name (tests only)')
     .option('--stats-every-ms <ms>', 'print counters to stderr this often (0: never)', '60000')
-    .addHelpText('after', '\nExamples:\n  $ nabo operator run --broker mqtts://ops.example:8883 --ca ca.crt --username operator --roster roster.json --database postgres://nabo@db/operator\n    (the MQTT password comes from $NABO_OPERATOR_PASSWORD)\n  $ nabo operator --broker mqtt://127.0.0.1:1883 --roster roster.json --database operator.db\n')
+    .addHelpText('after', '\nExamples:\n  $ nabo operator run --broker mqtts://ops.example:8883 --ca ca.crt --username operator --roster roster.json --database postgres://nabo@db/operator\n    (the MQTT password comes from $NABO_OPERATOR_PASSWORD)\n  $ nabo operator run --broker mqtt://127.0.0.1:1883 --roster roster.json --database operator.db\n')
     .action(run);
   op.command('report')
     .description("one day's metered, traded and imbalance energy and amounts per building and interval, prices per block, totals")
     .requiredOption('--day <date>', 'UTC day, e.g. 2026-06-21')
     .option('--database <file|url>', 'SQLite file, or postgres://user@host/db', 'operator.db')
-    .option('--format <format>', 'csv, json or table (json when stdout is not a terminal)')
-    .addHelpText('after', '\nExamples:\n  $ nabo operator report --day 2026-06-21 --format csv > 2026-06-21.csv\n  $ nabo operator report --database postgres://nabo@db/operator --day 2026-06-21\n')
+    .option('--format <format>', 'csv, json or table (default: table on a terminal, json otherwise)')
+    .addHelpText('after', '\nExamples:\n  $ nabo operator report --day 2026-06-21 --format csv\n  $ nabo operator report --database postgres://nabo@db/operator --day 2026-06-21\n')
     .action(report);
 }

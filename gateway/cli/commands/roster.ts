@@ -80,7 +80,7 @@ export function register(program: Command): void {
     .argument('<roster>', 'unsigned roster JSON')
     .requiredOption('--key-file <path>', "the operator's identity key")
     .option('--out <file>', 'write here instead of stdout')
-    .addHelpText('after', '\nExample:\n  $ nabo roster sign roster.json --key-file operator.key --out roster.signed.json\n')
+    .addHelpText('after', '\nExample:\n  $ nabo roster sign /etc/nabo/roster.json --key-file operator.key --out /etc/nabo/roster.signed.json\n')
     .action((file: string, flags: { keyFile: string; out?: string }) => {
       const key = readKeyFile(flags.keyFile);
       if (!key.ok) throw new UsageError(key.error.detail);
@@ -97,7 +97,7 @@ export function register(program: Command): void {
     .argument('<signed>', 'signed roster JSON')
     .option('--operator-key <hex>', "the operator's public key as pinned in the gateway config (without it: the key the roster names)")
     .option('--format <format>', 'json or table')
-    .addHelpText('after', '\nExample:\n  $ nabo roster verify roster.signed.json --operator-key 3b6a27bc…\n')
+    .addHelpText('after', '\nExample:\n  $ nabo roster verify /etc/nabo/roster.signed.json --operator-key 3b6a27bc…\n')
     .action((file: string, flags: { operatorKey?: string; format?: string }) => {
       const { verified, pinned } = loadSigned(file, flags.operatorKey);
       const view = verified.ok
@@ -114,7 +114,7 @@ export function register(program: Command): void {
     .argument('<signed>', 'signed roster JSON')
     .option('--operator-key <hex>', "the operator's pinned public key")
     .option('--format <format>', 'json or table')
-    .addHelpText('after', '\nExample:\n  $ nabo roster show roster.signed.json --format table\n')
+    .addHelpText('after', '\nExample:\n  $ nabo roster show /etc/nabo/roster.signed.json --format table\n')
     .action((file: string, flags: { operatorKey?: string; format?: string }) => {
       const { verified } = loadSigned(file, flags.operatorKey);
       if (!verified.ok) {
@@ -140,7 +140,7 @@ export function register(program: Command): void {
     .option('--operator-key <hex>', "the operator's pinned public key")
     .option('--operator-user <name>', 'MQTT user of the operator', 'operator')
     .option('--out <file>', 'write here instead of stdout')
-    .addHelpText('after', '\nExample:\n  $ nabo roster mosquitto-acl roster.signed.json --out /etc/mosquitto/nabo.acl\n')
+    .addHelpText('after', '\nExample:\n  $ nabo roster mosquitto-acl /etc/nabo/roster.signed.json --out /etc/mosquitto/nabo.acl\n')
     .action((file: string, flags: { operatorKey?: string; operatorUser: string; out?: string }) => {
       const { verified } = loadSigned(file, flags.operatorKey);
       if (!verified.ok) {

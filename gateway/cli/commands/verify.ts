@@ -64,8 +64,8 @@ export function register(program: Command): void {
     .option('--node <url>', 'IOTA JSON-RPC node, to check the root is on the ledger')
     .option('--package <id>', 'anchor Move package id (with --node)')
     .option('--vote-domain <domain>', 'signature domain of result votes', DEFAULT_VOTE_DOMAIN)
-    .option('--format <format>', 'json or table (json when stdout is not a terminal)')
-    .addHelpText('after', '\nExamples:\n  $ nabo verify trade:gw-1:1782000000000 --store /var/lib/nabo/nabo.db --roster roster.json\n  $ nabo verify evidence.json --node https://api.mainnet.iota.cafe --package 0x…\n  $ nabo verify settlement:gw-1:1782000000000 --database postgres://nabo@db/operator --roster roster.json\n')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
+    .addHelpText('after', '\nExamples:\n  $ nabo verify trade:gw-1:1782000000000 --store /var/lib/nabo/nabo.db --roster roster.json\n  $ nabo verify /var/lib/nabo/evidence.json --node https://api.mainnet.iota.cafe --package 0x…\n  $ nabo verify settlement:gw-1:1782000000000 --database postgres://nabo@db/operator --roster roster.json\n')
     .action(async (target: string, flags: VerifyFlags) => {
       if (flags.node && !flags.package) throw new UsageError('--node needs --package (the anchor package id)');
       if (flags.format !== undefined && flags.format !== 'json' && flags.format !== 'table') throw new UsageError(`--format: ${JSON.stringify(flags.format)} is not json or table`);
