@@ -384,10 +384,14 @@ export class MarketService implements Service {
     if (env.payload.coordinator !== from) return this.rejections.add('topic-mismatch', from);
     const v = verifySnapshot(env, roster, this.members);
     if (!v.ok) return this.rejections.add(`snapshot-${v.error.kind}`, from);
+    // A book closed before gate closure (on any clock within the skew) would shut out orders still due.
+    if (this.clock.now() < gateClosureMs(roster, v.value.intervalStartMs) - roster.parameters.clockSkewMs) return this.rejections.add('snapshot-early', from);
     const round = this.roundFor(v.value.intervalStartMs);
     if (!round) return;
     this.marketStore.saveSnapshot(env, v.value.hash, round.intervalStartMs, this.clock.now());
     const added = round.addSnapshot(v.value);
+    // Votes may have overtaken the snapshot: a certificate waiting for it can complete now.
+    if (added !== 'known') void this.checkFinal(round);
     if (added === 'equivocation') {
       const e = round.equivocations[round.equivocations.length - 1]!;
       this.alarm('market-equivocation', 'critical', `coordinator ${from} signed two different snapshots for ${round.intervalStart} (attempt ${e.attempt}); both kept as evidence`, { intervalStart: round.intervalStart, coordinator: from, attempt: e.attempt, hashes: [...round.snapshots.get(e.attempt)!.keys()] });
@@ -447,11 +451,14 @@ export class MarketService implements Service {
   private async checkFinal(round: MarketRound): Promise<void> {
     const cert = round.tally.certificate();
     if (!cert || round.status === 'final' || round.certificate) return;
-    round.certificate = cert;
     const snapshot = round.snapshotByHash(cert.snapshotHash);
     const me = this.members?.byGateway(this.gatewayId);
     const nowMs = (): number => this.clock.now();
+    // The certified snapshot may still be on its way; until the deadline, wait for it.
+    if (!snapshot && round.status === 'open') return;
     if (!snapshot || !me) {
+      // Not kept as this round's certificate: should the snapshot still come, it completes then.
+      if (round.reason === 'final-result-unseen') return;
       round.status = 'grid-only';
       round.reason = 'final-result-unseen';
       this.marketStore.markGridOnly(round.intervalStartMs, round.roster.marketId, 'final-result-unseen: a majority certified a snapshot this gateway never received', null, nowMs());
@@ -460,6 +467,7 @@ export class MarketService implements Service {
       this.changed();
       return;
     }
+    round.certificate = cert;
     const mine = await this.cleared(round, snapshot.hash)!;
     if (this.stopped) return;
     round.ownResultHash ??= mine.resultHash;
@@ -486,6 +494,12 @@ export class MarketService implements Service {
   private deadline(T: number): void {
     const round = this.roundFor(T);
     if (!round || round.status !== 'open') return;
+    if (round.tally.certificate()) {
+      // Certified, but the snapshot never came: grid only here, and say why.
+      round.status = 'grid-only';
+      void this.checkFinal(round);
+      return;
+    }
     round.status = 'grid-only';
     round.reason = 'no-majority';
     const counts = round.tally.counts();

@@ -231,4 +231,22 @@ describe('block market faults over a real Mosquitto (needs mosquitto)', () => {
     expect(b.gateways.get('b1-h1')!.service.round(T1)!.certificate!.rosterVersion).toBe(2);
     expect(new Set(live.map((id) => b.gateways.get(id)!.service.round(T1)!.certificate!.resultHash)).size).toBe(1);
   });
+
+  it('refuses a snapshot published before gate closure, which would shut out orders still due', async () => {
+    const d = district({ blocks: 1, buildings: 4, parameters: PARAMS });
+    const evil = coordinatorFor(d.roster, T0, 0)!.gatewayId;
+    const honest = d.gatewayIds.filter((id) => id !== evil);
+    block = new MarketBlock(d, START);
+    await block.start(honest);
+    const b = block;
+    const tap = await orderTap(b, evil);
+    await b.clock.advanceTo(b.gate(T0) - 30_000);
+    await tap.received(honest.length);
+    const orders = [...tap.orders].sort((x, y) => (x.payload.orderId < y.payload.orderId ? -1 : 1));
+    const early = signSnapshot({ marketId: d.roster.marketId, intervalStart: new Date(T0).toISOString(), rosterVersion: 1, attempt: 0, coordinator: evil, orders, prices: null }, d.identities.get(evil)!.seed);
+    await tap.client.publishAsync(marketTopics(d.roster.marketId).of('snapshot', evil), canonicalJson(early), { qos: 1 });
+    await b.until(() => honest.every((id) => b.gateways.get(id)!.service.rejections.count('snapshot-early', evil) === 1), 'early snapshot refused');
+    expect(honest.every((id) => (b.gateways.get(id)!.service.round(T0)?.snapshots.size ?? 0) === 0)).toBe(true);
+    await tap.client.endAsync();
+  });
 });
