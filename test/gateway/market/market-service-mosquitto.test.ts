@@ -123,6 +123,10 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     expect(view.trades[0].tradeId).toBe(trade.tradeId);
     expect(view.settlements[0].status).toBe('settled');
     expect(view.certificate.length).toBeGreaterThanOrEqual(2);
+    const table = await runCli(['market', 'show', '--interval', iso, '--db', db, '--format', 'table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(`${iso}: final`);
+    expect(table.stdout).toContain(trade.tradeId);
     const replay = await runCli(['market', 'replay', '--interval', iso, '--db', db, '--format', 'json']);
     expect(replay.code).toBe(0);
     expect(JSON.parse(replay.stdout)).toMatchObject({ same: true, replayedHash: view.resultHash });
