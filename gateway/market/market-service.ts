@@ -4,10 +4,8 @@
 // snapshot window (to catch an equivocating coordinator), clears it and publishes its signed
 // vote; a majority of equal votes makes the result final, and this gateway stores its trade
 // with the certificate. Without a majority by the deadline the interval is grid only.
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { isAbsolute, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import type { Alarm, GatewayEvents } from '../events/events.js';
@@ -18,7 +16,8 @@ import { signVote, type SignedVote } from './finality.js';
 import { readKeyFile, type GatewayIdentity } from './identity.js';
 import { MarketRound } from './market-round.js';
 import { MarketStore } from './market-store.js';
-import { decodeSigned, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import type { SignedOrder, SnapshotPayload } from './messages.js';
+import { MarketLink } from './market-link.js';
 import { buildOrder, signOrder, type BatteryFlex } from './order-builder.js';
 import { OrderIntake } from './order-intake.js';
 import { gateClosureMs, MemberIndex } from './order-rules.js';
@@ -28,7 +27,7 @@ import { settleEnergy } from './market-settlement.js';
 import { RejectionCounter } from './rejections.js';
 import { coordinatorFor, intervalMsOf, RosterHolder, type Roster } from './roster.js';
 import { clearSnapshot, signSnapshot, verifySnapshot } from './snapshot.js';
-import { marketTopics, parseMarketTopic } from './topics.js';
+import { marketTopics } from './topics.js';
 import { forecastFromStore } from './building-energy.js';
 
 export interface MarketServiceOptions {
@@ -67,14 +66,19 @@ export class MarketService implements Service {
   private readonly timers = new Set<TimerHandle>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
-  private client: MqttClient | undefined;
+  private link: MarketLink | undefined;
   private marketStore!: MarketStore;
   private topics!: ReturnType<typeof marketTopics>;
   private sequence = 0;
   /** Set by stop(): clearings still running when it came must not write to a closed store. */
   private stopped = false;
   private scheduledUntilMs = 0;
-  readonly counters = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
+  private readonly tally = { ordersSent: 0, snapshotsSent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
+
+  /** Messages and bytes on the broker link, and what this gateway did. */
+  get counters() {
+    return { ...(this.link?.counters ?? { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0 }), ...this.tally };
+  }
 
   constructor(private readonly options: MarketServiceOptions) {}
 
@@ -115,20 +119,16 @@ export class MarketService implements Service {
     this.timers.clear();
     for (const u of this.unsubscribe.splice(0)) u();
     this.ctx?.status.remove(this.name);
-    const c = this.client;
-    this.client = undefined;
-    if (c) await c.endAsync(true).catch(() => undefined);
+    await this.link?.disconnect();
   }
 
   /** Drops the broker connection at once (a cut cable); `reconnect` resumes the same session. */
   async disconnect(): Promise<void> {
-    const c = this.client;
-    this.client = undefined;
-    if (c) await c.endAsync(true).catch(() => undefined);
+    await this.link?.disconnect();
   }
 
   reconnect(): void {
-    if (!this.client) this.connect();
+    this.link?.connect();
   }
 
   /** Called on every change of state, for tests and the bench to wait on (no polling). */
@@ -160,87 +160,26 @@ export class MarketService implements Service {
   // ---- MQTT -----------------------------------------------------------------------------------
 
   private connect(): void {
-    const b = this.options.market.broker;
-    const opts: IClientOptions = {
-      protocolVersion: 5,
-      clientId: `nabo-${this.gatewayId}`,
-      clean: false,
-      reconnectPeriod: 500,
-      connectTimeout: 5000,
-      // The broker may deliver up to twice our limit, so we see and count an oversized message rather than
-      // losing it silently; anything larger the broker drops for us.
-      properties: { sessionExpiryInterval: b.sessionExpirySeconds, maximumPacketSize: 2 * b.maxPayloadBytes + 4096 },
-      ...(b.username !== undefined ? { username: b.username } : { username: this.gatewayId }),
-      ...(b.password !== undefined ? { password: b.password } : {}),
-      ...(b.caFile ? { ca: readFileSync(b.caFile) } : {}),
-    };
-    const client = connect(b.url, opts);
-    this.client = client;
-    client.on('connect', (ack) => {
-      if (this.client !== client) return;
-      // Subscribe on every connect, even with a session present: a first connect that timed out
-      // may have left a session on the broker without our subscriptions in it.
-      const filters = [this.topics.roster, this.topics.prices, this.topics.all('order'), this.topics.all('snapshot'), this.topics.all('vote')];
-      client.subscribe(filters, { qos: 1 }, (err) => {
-        if (err) this.log.warn({ err }, 'market: subscribe failed');
-      });
-      this.changed();
+    this.link ??= new MarketLink(this.options.market.broker, this.gatewayId, this.options.market.marketId, this.log, {
+      order: (o, from) => this.onOrder(o, from),
+      snapshot: (s, from) => this.onSnapshot(s, from),
+      vote: (v, from) => this.onVote(v, from),
+      operator: (kind, raw) => this.onOperatorMessage(kind, raw),
+      reject: (reason, member) => this.rejections.add(reason, member),
+      changed: () => this.changed(),
     });
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    client.on('error', (err) => this.log.warn({ err: err.message }, 'market: broker error'));
+    this.link.connect();
   }
 
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.link?.connected ?? false;
   }
 
-  private publish(topic: string, value: unknown, retain = false): void {
-    const text = canonicalJson(value);
-    this.counters.published++;
-    this.counters.publishedBytes += Buffer.byteLength(text);
-    // Offline, mqtt.js queues the message and sends it on reconnect; receivers judge its timing.
-    this.client?.publish(topic, text, { qos: 1, retain }, (err) => {
-      if (err) this.log.debug({ err: err.message, topic }, 'market: publish not confirmed');
-    });
+  private publish(topic: string, value: unknown): void {
+    this.link?.publish(topic, value);
   }
 
-  private onMessage(topic: string, payload: Buffer): void {
-    this.counters.received++;
-    this.counters.receivedBytes += payload.length;
-    const t = parseMarketTopic(this.options.market.marketId, topic);
-    if (!t) return this.rejections.add('unknown-topic', undefined);
-    const max = this.options.market.broker.maxPayloadBytes;
-    try {
-      if (t.kind === 'roster' || t.kind === 'prices') return this.onOperatorMessage(t.kind, payload, max);
-      const from = t.gatewayId!;
-      if (t.kind === 'order') {
-        const d = decodeSigned(payload, max, ORDER_DOMAIN, orderPayloadSchema);
-        if (!d.ok) return this.rejections.add(d.error.kind, from);
-        return this.onOrder(d.value, from);
-      }
-      if (t.kind === 'snapshot') {
-        const d = decodeSigned(payload, max, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
-        if (!d.ok) return this.rejections.add(d.error.kind, from);
-        return this.onSnapshot(d.value, from);
-      }
-      if (t.kind === 'vote') {
-        const d = decodeSigned(payload, max, VOTE_DOMAIN, votePayloadSchema);
-        if (!d.ok) return this.rejections.add(d.error.kind, from);
-        return this.onVote(d.value, from);
-      }
-    } finally {
-      this.changed();
-    }
-  }
-
-  private onOperatorMessage(kind: 'roster' | 'prices', payload: Buffer, max: number): void {
-    if (payload.length > max) return this.rejections.add('oversized', 'operator');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return this.rejections.add('invalid-json', 'operator');
-    }
+  private onOperatorMessage(kind: 'roster' | 'prices', raw: unknown): void {
     if (kind === 'roster') {
       const r = this.rosterHolder.offer(raw);
       if (!r.ok) this.rejections.add(`roster-${r.error.kind}`, 'operator');
@@ -340,7 +279,7 @@ export class MarketService implements Service {
     const signed = signOrder(order, this.identity.seed);
     this.marketStore.saveOwnOrder(signed, T, this.clock.now());
     this.publish(this.topics.of('order', this.gatewayId), signed);
-    this.counters.ordersSent++;
+    this.tally.ordersSent++;
   }
 
   /** The battery's last stored state of charge, if read in the last 10 minutes (older says little). */
@@ -375,7 +314,7 @@ export class MarketService implements Service {
       this.identity.seed,
     );
     this.publish(this.topics.of('snapshot', this.gatewayId), snapshot);
-    this.counters.snapshotsSent++;
+    this.tally.snapshotsSent++;
   }
 
   private onSnapshot(env: SignedEnvelope<SnapshotPayload>, from: string): void {
@@ -384,10 +323,14 @@ export class MarketService implements Service {
     if (env.payload.coordinator !== from) return this.rejections.add('topic-mismatch', from);
     const v = verifySnapshot(env, roster, this.members);
     if (!v.ok) return this.rejections.add(`snapshot-${v.error.kind}`, from);
+    // A book closed before gate closure (on any clock within the skew) would shut out orders still due.
+    if (this.clock.now() < gateClosureMs(roster, v.value.intervalStartMs) - roster.parameters.clockSkewMs) return this.rejections.add('snapshot-early', from);
     const round = this.roundFor(v.value.intervalStartMs);
     if (!round) return;
     this.marketStore.saveSnapshot(env, v.value.hash, round.intervalStartMs, this.clock.now());
     const added = round.addSnapshot(v.value);
+    // Votes may have overtaken the snapshot: a certificate waiting for it can complete now.
+    if (added !== 'known') void this.checkFinal(round);
     if (added === 'equivocation') {
       const e = round.equivocations[round.equivocations.length - 1]!;
       this.alarm('market-equivocation', 'critical', `coordinator ${from} signed two different snapshots for ${round.intervalStart} (attempt ${e.attempt}); both kept as evidence`, { intervalStart: round.intervalStart, coordinator: from, attempt: e.attempt, hashes: [...round.snapshots.get(e.attempt)!.keys()] });
@@ -425,7 +368,7 @@ export class MarketService implements Service {
     round.ownResultHash = c.resultHash;
     const vote = signVote({ marketId: round.roster.marketId, intervalStart: round.intervalStart, voter: this.gatewayId, attempt, snapshotHash: s.hash, resultHash: c.resultHash }, this.identity.seed);
     this.publish(this.topics.of('vote', this.gatewayId), vote);
-    this.counters.votesSent++;
+    this.tally.votesSent++;
     this.changed();
   }
 
@@ -447,19 +390,23 @@ export class MarketService implements Service {
   private async checkFinal(round: MarketRound): Promise<void> {
     const cert = round.tally.certificate();
     if (!cert || round.status === 'final' || round.certificate) return;
-    round.certificate = cert;
     const snapshot = round.snapshotByHash(cert.snapshotHash);
     const me = this.members?.byGateway(this.gatewayId);
     const nowMs = (): number => this.clock.now();
+    // The certified snapshot may still be on its way; until the deadline, wait for it.
+    if (!snapshot && round.status === 'open') return;
     if (!snapshot || !me) {
+      // Not kept as this round's certificate: should the snapshot still come, it completes then.
+      if (round.reason === 'final-result-unseen') return;
       round.status = 'grid-only';
       round.reason = 'final-result-unseen';
       this.marketStore.markGridOnly(round.intervalStartMs, round.roster.marketId, 'final-result-unseen: a majority certified a snapshot this gateway never received', null, nowMs());
       this.alarm('market-final-unseen', 'warning', `a majority certified ${cert.resultHash.slice(0, 12)}… for ${round.intervalStart}, whose snapshot this gateway did not receive; grid only here`, { intervalStart: round.intervalStart });
-      this.counters.gridOnly++;
+      this.tally.gridOnly++;
       this.changed();
       return;
     }
+    round.certificate = cert;
     const mine = await this.cleared(round, snapshot.hash)!;
     if (this.stopped) return;
     round.ownResultHash ??= mine.resultHash;
@@ -468,7 +415,7 @@ export class MarketService implements Service {
       round.reason = 'disagreement';
       this.marketStore.markGridOnly(round.intervalStartMs, round.roster.marketId, `disagreement: the majority certified ${cert.resultHash}, this gateway cleared ${mine.resultHash}`, mine.resultHash, nowMs());
       this.alarm('market-disagreement', 'critical', `this gateway cleared ${round.intervalStart} to ${mine.resultHash.slice(0, 12)}…, the majority to ${cert.resultHash.slice(0, 12)}…; trading nothing this interval`, { intervalStart: round.intervalStart });
-      this.counters.gridOnly++;
+      this.tally.gridOnly++;
       this.changed();
       return;
     }
@@ -478,7 +425,7 @@ export class MarketService implements Service {
     round.status = 'final';
     round.reason = null;
     round.finalAtMs = nowMs();
-    this.counters.finals++;
+    this.tally.finals++;
     if (wasGridOnly) this.alarm('market-no-majority', 'info', `a late certificate made ${round.intervalStart} final`, { intervalStart: round.intervalStart }, true);
     this.changed();
   }
@@ -486,12 +433,18 @@ export class MarketService implements Service {
   private deadline(T: number): void {
     const round = this.roundFor(T);
     if (!round || round.status !== 'open') return;
+    if (round.tally.certificate()) {
+      // Certified, but the snapshot never came: grid only here, and say why.
+      round.status = 'grid-only';
+      void this.checkFinal(round);
+      return;
+    }
     round.status = 'grid-only';
     round.reason = 'no-majority';
     const counts = round.tally.counts();
     this.marketStore.markGridOnly(T, round.roster.marketId, `no-majority: ${JSON.stringify(counts)}`, round.ownResultHash ?? null, this.clock.now());
     this.alarm('market-no-majority', 'warning', `no majority for ${round.intervalStart} by the deadline; grid only`, { intervalStart: round.intervalStart, votes: counts });
-    this.counters.gridOnly++;
+    this.tally.gridOnly++;
     this.changed();
   }
 

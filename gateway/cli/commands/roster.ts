@@ -1,4 +1,4 @@
-// `nabo roster init|sign|verify|show|mosquitto-acl`: the operator writes a roster (init makes a
+// `nabo roster init|sign|verify|show|sign-prices|mosquitto-acl`: the operator writes a roster (init makes a
 // template to edit), signs it with its key, and every gateway verifies it against the pinned
 // operator key. mosquitto-acl prints the broker ACL that lets each gateway write only its topics.
 import type { Command } from 'commander';
@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { readKeyFile } from '../../market/identity.js';
 import { mosquittoAcl } from '../../market/mosquitto-acl.js';
+import { priceListSchema, signPriceList, verifyPriceList } from '../../market/prices.js';
 import { activeMembers, signRoster, validateRoster, verifyRoster, type RosterInput } from '../../market/roster.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 
@@ -130,6 +131,29 @@ export function register(program: Command): void {
         const active = new Set(activeMembers(r).map((m) => m.gatewayId));
         process.stdout.write(formatTable(['gateway', 'building', 'block', 'public key', 'state'], r.members.map((m) => [m.gatewayId, m.buildingId, m.block, `${m.publicKey.slice(0, 16)}…`, active.has(m.gatewayId) ? 'active' : 'revoked'])));
       }
+      process.exitCode = EXIT_OK;
+    });
+
+  roster
+    .command('sign-prices')
+    .description("sign a grid price list (per interval and block: import, tariff, feed-in) with the operator's key, for the retained prices topic")
+    .argument('<prices>', 'price list JSON: { marketId, version, intervals: [{ intervalStart, blocks: [...] }] }')
+    .requiredOption('--key-file <path>', "the operator's identity key")
+    .requiredOption('--roster <signed>', 'the signed roster the prices are for (blocks, market id)')
+    .option('--out <file>', 'write here instead of stdout')
+    .addHelpText('after', '\nExample:\n  $ nabo roster sign-prices prices.json --key-file operator.key --roster roster.signed.json --out prices.signed.json\n')
+    .action((file: string, flags: { keyFile: string; roster: string; out?: string }) => {
+      const key = readKeyFile(flags.keyFile);
+      if (!key.ok) throw new UsageError(key.error.detail);
+      const { verified } = loadSigned(flags.roster, key.value.publicKey);
+      if (!verified.ok) throw new UsageError(`${flags.roster}: ${verified.error.kind}: ${verified.error.detail}`);
+      const parsed = priceListSchema.safeParse(readJson(file));
+      if (!parsed.success) throw new UsageError(`${file}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+      const signedList = signPriceList(parsed.data, key.value.seed);
+      // Check it exactly as a gateway will: against the roster's operator, market and blocks.
+      const check = verifyPriceList(signedList, verified.value.roster);
+      if (!check.ok) throw new UsageError(`${file}: ${check.error.kind}: ${check.error.detail}`);
+      write(flags.out, `${canonicalJson(signedList)}\n`);
       process.exitCode = EXIT_OK;
     });
 

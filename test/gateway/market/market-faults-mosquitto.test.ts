@@ -7,7 +7,8 @@ import { coordinatorFor } from '../../../gateway/market/roster.js';
 import { signSnapshot } from '../../../gateway/market/snapshot.js';
 import { marketTopics } from '../../../gateway/market/topics.js';
 import { MarketBlock, OffsetClock } from './market-block.js';
-import { district, identityOf } from './market-fixtures.js';
+import { district, identityOf, signed } from './market-fixtures.js';
+import { buildOrder, signOrder } from '../../../gateway/market/order-builder.js';
 
 const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
 const T0 = Date.UTC(2026, 5, 1, 10, 0);
@@ -201,6 +202,51 @@ describe('block market faults over a real Mosquitto (needs mosquitto)', () => {
     const honest = ids.map((id) => b.gateways.get(id)!.service.store.ownOrders(T0).at(-1)!.signature).sort();
     expect(inBook).toEqual(honest);
     expect(new Set(ids.map((id) => b.gateways.get(id)!.service.round(T0)!.certificate!.resultHash)).size).toBe(1);
+    await tap.client.endAsync();
+  });
+
+  it('takes a newer roster from the operator over MQTT: a revoked member trades no more and its orders are refused', async () => {
+    const d = district({ blocks: 1, buildings: 4, parameters: PARAMS });
+    block = new MarketBlock(d, START);
+    await block.start();
+    const b = block;
+    await b.runInterval(T0, d.gatewayIds);
+    const v2 = district({ blocks: 1, buildings: 4, parameters: PARAMS, version: 2, revoked: ['b1-h4'] }).roster;
+    await b.publishAsOperator(marketTopics(d.roster.marketId).roster, signed(v2), true);
+    await b.until(() => d.gatewayIds.every((id) => b.gateways.get(id)!.service.roster?.version === 2), 'roster version 2 everywhere');
+    const live = ['b1-h1', 'b1-h2', 'b1-h3'];
+    const T1 = T0 + b.intervalMs;
+    await b.runInterval(T1, live, {
+      afterOrders: async () => {
+        // The revoked gateway still has its password (the broker's ACL is the operator's next step): its order is refused anyway.
+        const c = await b.rawClient('b1-h4');
+        const order = signOrder(buildOrder({ marketId: d.roster.marketId, gatewayId: 'b1-h4', intervalStartMs: T1, intervalMs: b.intervalMs, sequence: 7, expiresAtMs: T1, consumptionWh: 900, pvWh: 0, prices: { block: 'block-1', gridImportPriceMinorPerKWh: 105, gridTariffMinorPerKWh: 40, gridExportPriceMinorPerKWh: 50 }, maxStepEnergyWh: 1_000_000, maxSteps: 10 })!, d.identities.get('b1-h4')!.seed);
+        await c.publishAsync(marketTopics(d.roster.marketId).of('order', 'b1-h4'), canonicalJson(order), { qos: 1 });
+        await c.endAsync();
+        await b.until(() => live.every((id) => b.gateways.get(id)!.service.rejections.count('revoked-key', 'b1-h4') === 1), 'revoked order refused');
+      },
+    });
+    const result = b.gateways.get('b1-h1')!.service.store.result(T1, d.roster.marketId)!;
+    expect(result.orders.some((o) => o.participant === 'b1-h4')).toBe(false);
+    expect(b.gateways.get('b1-h1')!.service.round(T1)!.certificate!.rosterVersion).toBe(2);
+    expect(new Set(live.map((id) => b.gateways.get(id)!.service.round(T1)!.certificate!.resultHash)).size).toBe(1);
+  });
+
+  it('refuses a snapshot published before gate closure, which would shut out orders still due', async () => {
+    const d = district({ blocks: 1, buildings: 4, parameters: PARAMS });
+    const evil = coordinatorFor(d.roster, T0, 0)!.gatewayId;
+    const honest = d.gatewayIds.filter((id) => id !== evil);
+    block = new MarketBlock(d, START);
+    await block.start(honest);
+    const b = block;
+    const tap = await orderTap(b, evil);
+    await b.clock.advanceTo(b.gate(T0) - 30_000);
+    await tap.received(honest.length);
+    const orders = [...tap.orders].sort((x, y) => (x.payload.orderId < y.payload.orderId ? -1 : 1));
+    const early = signSnapshot({ marketId: d.roster.marketId, intervalStart: new Date(T0).toISOString(), rosterVersion: 1, attempt: 0, coordinator: evil, orders, prices: null }, d.identities.get(evil)!.seed);
+    await tap.client.publishAsync(marketTopics(d.roster.marketId).of('snapshot', evil), canonicalJson(early), { qos: 1 });
+    await b.until(() => honest.every((id) => b.gateways.get(id)!.service.rejections.count('snapshot-early', evil) === 1), 'early snapshot refused');
+    expect(honest.every((id) => (b.gateways.get(id)!.service.round(T0)?.snapshots.size ?? 0) === 0)).toBe(true);
     await tap.client.endAsync();
   });
 });

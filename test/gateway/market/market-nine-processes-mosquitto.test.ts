@@ -17,7 +17,7 @@ import { district, OPERATOR } from './market-fixtures.js';
 const INTERVALS = Number(process.env.MARKET_E2E_INTERVALS ?? 8);
 const SPEED = Number(process.env.MARKET_E2E_SPEED ?? 120);
 const INTERVAL_MS = 900_000;
-const PARAMS = { gateClosureLeadMs: 300_000, coordinatorTimeoutMs: 30_000, snapshotWindowMs: 1000, clockSkewMs: 2000, finalityTimeoutMs: 240_000 };
+const PARAMS = { gateClosureLeadMs: 300_000, coordinatorTimeoutMs: 60_000, snapshotWindowMs: 1000, clockSkewMs: 2000, finalityTimeoutMs: 280_000 };
 // Noon in June: PV surplus in some buildings, so the blocks trade.
 const FIRST = Date.UTC(2026, 5, 10, 9, 0);
 

@@ -5,7 +5,9 @@ import { hashOf } from '../../../core/hash.js';
 import { coordinatorFor } from '../../../gateway/market/roster.js';
 import { clearSnapshot, verifySnapshot } from '../../../gateway/market/snapshot.js';
 import { MarketBlock } from './market-block.js';
-import { district } from './market-fixtures.js';
+import { district, OPERATOR } from './market-fixtures.js';
+import { signPriceList } from '../../../gateway/market/prices.js';
+import { marketTopics } from '../../../gateway/market/topics.js';
 import { runCli } from '../cli/run-cli.js';
 
 const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
@@ -63,15 +65,15 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     }
   });
 
-  it('clears without a gateway cut off from the broker; the cut-off one trades nothing and records no conflicting trade', async () => {
+  it('clears without a gateway cut off from the broker for 4 intervals; the cut-off one trades nothing and records no conflicting trade', async () => {
     block = new MarketBlock(district({ blocks: 2, buildings: 3, parameters: PARAMS }), START);
     await block.start();
     const ids = block.district.gatewayIds;
     // Cut off one that does not coordinate these intervals.
-    const cut = ids.find((id) => [0, 1, 2].every((k) => coordinatorFor(block!.roster, T0 + k * block!.intervalMs, 0)!.gatewayId !== id))!;
+    const cut = ids.find((id) => [0, 1, 2, 3, 4].every((k) => coordinatorFor(block!.roster, T0 + k * block!.intervalMs, 0)!.gatewayId !== id))!;
     const live = ids.filter((id) => id !== cut);
     await block.gateways.get(cut)!.service.disconnect();
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 4; k++) {
       const T = T0 + k * block.intervalMs;
       await block.runInterval(T, live);
       await block.clock.advanceTo(block.gate(T) + PARAMS.finalityTimeoutMs);
@@ -85,7 +87,7 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     // Back online, it trades again in the next interval.
     block.gateways.get(cut)!.service.reconnect();
     await block.until(() => block!.gateways.get(cut)!.service.connected, 'reconnected');
-    const T = T0 + 2 * block.intervalMs;
+    const T = T0 + 4 * block.intervalMs;
     await block.runInterval(T, ids);
     expect(block.gateways.get(cut)!.service.round(T)!.status).toBe('final');
   });
@@ -121,6 +123,10 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     expect(view.trades[0].tradeId).toBe(trade.tradeId);
     expect(view.settlements[0].status).toBe('settled');
     expect(view.certificate.length).toBeGreaterThanOrEqual(2);
+    const table = await runCli(['market', 'show', '--interval', iso, '--db', db, '--format', 'table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(`${iso}: final`);
+    expect(table.stdout).toContain(trade.tradeId);
     const replay = await runCli(['market', 'replay', '--interval', iso, '--db', db, '--format', 'json']);
     expect(replay.code).toBe(0);
     expect(JSON.parse(replay.stdout)).toMatchObject({ same: true, replayedHash: view.resultHash });
@@ -129,5 +135,24 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     expect(tampered.code).toBe(1);
     expect(JSON.parse(tampered.stdout).same).toBe(false);
     expect((await runCli(['market', 'show', '--interval', 'yesterday', '--db', db])).code).toBe(2);
+  });
+
+  it('clears with the operator\'s signed price list received over MQTT, embedded in the snapshot', async () => {
+    block = new MarketBlock(district({ blocks: 1, buildings: 3, parameters: PARAMS }), START);
+    await block.start();
+    const iso = new Date(T0).toISOString();
+    const list = signPriceList({ marketId: block.roster.marketId, version: 1, intervals: [{ intervalStart: iso, blocks: [{ block: 'block-1', gridImportPriceMinorPerKWh: 77, gridTariffMinorPerKWh: 33, gridExportPriceMinorPerKWh: 21 }] }] }, OPERATOR.seed);
+    await block.publishAsOperator(marketTopics(block.roster.marketId).prices, list, true);
+    const ids = block.district.gatewayIds;
+    await block.runInterval(T0, ids);
+    const g = block.gateways.get(ids[0]!)!;
+    const snap = g.service.store.snapshots(T0)[0]!;
+    expect(snap.envelope.payload.prices).toEqual(list);
+    const v = verifySnapshot(snap.envelope, block.roster);
+    expect(v.ok && v.value.priceSource).toBe('price-list');
+    expect(v.ok && v.value.book.blocks[0]).toMatchObject({ gridImportPriceMinorPerKWh: 77, gridTariffMinorPerKWh: 33, gridExportPriceMinorPerKWh: 21 });
+    // Orders were priced inside the list's spread, 21..110.
+    for (const o of v.ok ? v.value.book.orders : []) for (const s of o.steps) expect(s.priceMinorPerKWh >= 21 && s.priceMinorPerKWh <= 110).toBe(true);
+    expect(new Set(ids.map((id) => block!.gateways.get(id)!.service.round(T0)!.certificate!.resultHash)).size).toBe(1);
   });
 });

@@ -120,5 +120,13 @@ describe('nabo roster', () => {
     expect(show.stdout).toContain('gw-1');
     const acl = await runCli(['roster', 'mosquitto-acl', signedFile]);
     expect(acl.stdout).toContain('topic write nabo/v1/trd/order/gw-1');
+    const pricesFile = join(dir, 'prices.json');
+    writeFileSync(pricesFile, JSON.stringify({ marketId: 'trd', version: 1, intervals: [{ intervalStart: '2026-06-01T10:00:00.000Z', blocks: [{ block: 'block-1', gridImportPriceMinorPerKWh: 90, gridTariffMinorPerKWh: 45, gridExportPriceMinorPerKWh: 30 }] }] }));
+    const prices = await runCli(['roster', 'sign-prices', pricesFile, '--key-file', opKey, '--roster', signedFile]);
+    expect(prices.code).toBe(0);
+    const roster = JSON.parse(readFileSync(signedFile, 'utf8')).payload;
+    expect(new PriceListHolder().offer(JSON.parse(prices.stdout), roster).ok).toBe(true);
+    writeFileSync(pricesFile, JSON.stringify({ marketId: 'trd', version: 1, intervals: [{ intervalStart: '2026-06-01T10:00:00.000Z', blocks: [{ block: 'nowhere', gridImportPriceMinorPerKWh: 90, gridTariffMinorPerKWh: 45, gridExportPriceMinorPerKWh: 30 }] }] }));
+    expect((await runCli(['roster', 'sign-prices', pricesFile, '--key-file', opKey, '--roster', signedFile])).code).toBe(2);
   });
 });
