@@ -97,7 +97,7 @@ export function register(program: Command): void {
     .description('verify a signed roster against the pinned operator key; exit 1 with the reason when refused')
     .argument('<signed>', 'signed roster JSON')
     .option('--operator-key <hex>', "the operator's public key as pinned in the gateway config (without it: the key the roster names)")
-    .option('--format <format>', 'json or table')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo roster verify /etc/nabo/roster.signed.json --operator-key 3b6a27bc…\n')
     .action((file: string, flags: { operatorKey?: string; format?: string }) => {
       const { verified, pinned } = loadSigned(file, flags.operatorKey);
@@ -114,7 +114,7 @@ export function register(program: Command): void {
     .description('print a signed roster: market, version, blocks, members')
     .argument('<signed>', 'signed roster JSON')
     .option('--operator-key <hex>', "the operator's pinned public key")
-    .option('--format <format>', 'json or table')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExample:\n  $ nabo roster show /etc/nabo/roster.signed.json --format table\n')
     .action((file: string, flags: { operatorKey?: string; format?: string }) => {
       const { verified } = loadSigned(file, flags.operatorKey);
@@ -141,7 +141,7 @@ export function register(program: Command): void {
     .requiredOption('--key-file <path>', "the operator's identity key")
     .requiredOption('--roster <signed>', 'the signed roster the prices are for (blocks, market id)')
     .option('--out <file>', 'write here instead of stdout')
-    .addHelpText('after', '\nExample:\n  $ nabo roster sign-prices prices.json --key-file operator.key --roster roster.signed.json --out prices.signed.json\n')
+    .addHelpText('after', '\nExample:\n  $ nabo roster sign-prices /etc/nabo/prices.json --key-file operator.key --roster /etc/nabo/roster.signed.json --out /etc/nabo/prices.signed.json\n')
     .action((file: string, flags: { keyFile: string; roster: string; out?: string }) => {
       const key = readKeyFile(flags.keyFile);
       if (!key.ok) throw new UsageError(key.error.detail);

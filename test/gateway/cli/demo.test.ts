@@ -26,5 +26,5 @@ describe('nabo demo', () => {
       expect(read.length, id).toBeGreaterThan(0);
     }
     expect(stderr).toContain('2 buildings simulated and read by 2 gateways');
-  });
+  }, 120_000);
 });
