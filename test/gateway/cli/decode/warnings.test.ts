@@ -1,13 +1,15 @@
 // `nabo decode han|iec62056` show what looks wrong in a decoded frame (warnings) and the items
 // of a HAN list whose layout nabo does not know, one per line.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
+import { removeTempFolders, tempFolder } from '../../../temp-folders.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nabo-warnings-cli-'));
+afterAll(removeTempFolders);
+
+const dir = tempFolder('nabo-warnings-cli-');
 const write = (name: string, data: string): string => {
   const file = join(dir, name);
   writeFileSync(file, data);
