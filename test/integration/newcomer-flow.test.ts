@@ -2,7 +2,7 @@
 // in one process, `nabo sim configs` to write the gateway config, and `nabo run --config …
 // --speed 60` in another process, which follows the simulator's clock, stores readings of
 // every device and interval energies, and stops cleanly on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,38 +12,14 @@ import { loadConfigFile } from '../../gateway/config/load.js';
 import { storePath } from '../../gateway/daemon.js';
 import { Store } from '../../gateway/store/store.js';
 import { requireTool } from '../device-sim/transports/tools.js';
+import { startCli, stopAll, type CliProcess } from './cli-process.js';
 
 afterAll(removeTempFolders);
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const children: ChildProcess[] = [];
 let dir: string;
 
-function start(args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null>; waitFor(text: string, ms: number): Promise<void> } {
-  const child = spawn(TSX, ['gateway/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let err = '';
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-    for (const w of waiters.filter((x) => err.includes(x.text))) w.resolve();
-  });
-  child.stdout?.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    stderr: () => err,
-    exited,
-    waitFor: (text, ms) =>
-      new Promise<void>((resolve, reject) => {
-        if (err.includes(text)) return resolve();
-        const timer = setTimeout(() => reject(new Error(`no '${text}' within ${ms} ms; stderr:\n${err.slice(-2000)}`)), ms);
-        waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) });
-        void exited.then((code) => reject(new Error(`exited (${code}) before '${text}'; stderr:\n${err.slice(-2000)}`)));
-      }),
-  };
-}
+const start = (args: string[]): CliProcess => startCli(args, children);
 
 beforeAll(() => {
   requireTool('socat');
@@ -51,8 +27,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  await stopAll(children);
 });
 
 describe('newcomer flow: nabo sim fleet, nabo sim configs, nabo run (needs socat)', () => {
