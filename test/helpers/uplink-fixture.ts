@@ -108,3 +108,17 @@ export function startUplink(store: Store, g: TestGateway, brokerUrl: string, ext
   uplink.start({ clock: new SimulatedClock({ startMs: DAY_START_MS + 86_400_000 }), store, status, log: quietLog });
   return { uplink, status };
 }
+
+/** Resolves, with how many it saw, once the uplink has had at least `count` records acknowledged by the operator. */
+export function deliveredAtLeast(uplink: { onDelivered(listener: (count: number) => void): () => void }, count: number): Promise<number> {
+  let delivered = 0;
+  return new Promise<number>((resolve) => {
+    const off = uplink.onDelivered((n) => {
+      delivered += n;
+      if (delivered >= count) {
+        off();
+        resolve(delivered);
+      }
+    });
+  });
+}

@@ -12,7 +12,7 @@ import pg_ from 'pg';
 import { TestBroker } from '../../helpers/mosquitto.js';
 import { startOperatorProcess, type OperatorProcess } from '../../helpers/operator-process.js';
 import { TestPostgres } from '../../helpers/postgres.js';
-import { MARKET, energyRecord, fillEnergy, gateways, settlementRecord, startUplink, tempDir, tradeRecord, type TestGateway } from '../../helpers/uplink-fixture.js';
+import { MARKET, energyRecord, fillEnergy, gateways, settlementRecord, startUplink, tempDir, tradeRecord, type TestGateway, deliveredAtLeast } from '../../helpers/uplink-fixture.js';
 import { runCli } from '../cli/run-cli.js';
 
 const ACL = `user operator
@@ -174,16 +174,7 @@ describe('nabo operator on PostgreSQL behind a TLS mosquitto with per-gateway cr
     fillEnergy(store, g, 500, 4);
     const { uplink } = gatewayUplink(store, g);
     try {
-      let delivered = 0;
-      await new Promise<void>((resolve) => {
-        const off = uplink.onDelivered((n) => {
-          delivered += n;
-          if (delivered >= 300) {
-            off();
-            resolve();
-          }
-        });
-      });
+      const delivered = await deliveredAtLeast(uplink, 300);
       await op.kill();
       pg.stopServer('immediate');
       pg.startServer();

@@ -11,7 +11,7 @@ import type { UplinkStatus } from '../../../gateway/uplink/uplink-service.js';
 import { drainChild, runAndKill } from '../../helpers/gateway-kill.js';
 import { TestBroker } from '../../helpers/mosquitto.js';
 import { startOperatorProcess } from '../../helpers/operator-process.js';
-import { directoryOf, fillEnergy, gateways, startUplink, tempDir } from '../../helpers/uplink-fixture.js';
+import { directoryOf, fillEnergy, gateways, startUplink, tempDir, deliveredAtLeast } from '../../helpers/uplink-fixture.js';
 import { writeFileSync } from 'node:fs';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -72,16 +72,7 @@ describe('uplink reliability with a real mosquitto', () => {
       await uplink.stop();
       store.close();
     });
-    let delivered = 0;
-    await new Promise<void>((resolve) => {
-      const off = uplink.onDelivered((n) => {
-        delivered += n;
-        if (delivered >= 300) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await deliveredAtLeast(uplink, 300);
     await op.kill();
     op = await startOperatorProcess(args);
     await uplink.drained(60_000);
