@@ -2,25 +2,16 @@
 // shipped, with only its paths, port and (as root) its user changed for a temp folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { freePort } from '../free-port.js';
+
+export { freePort };
 
 export function requireTools(...tools: string[]): void {
   for (const tool of tools) {
     const r = spawnSync('sh', ['-c', `command -v ${tool}`]);
     if (r.status !== 0) throw new Error(`${tool} is missing (apt-get install -y mosquitto openssl): this test needs it`);
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Broker {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { removeTempFolders, tempFolder } from '../temp-folders.js';
@@ -14,6 +13,7 @@ import type { ServiceContext } from '../../gateway/services/service.js';
 import { ModbusDevice as SimDevice } from '../../device-sim/devices/modbus-device.js';
 import { definitionModel } from '../../device-sim/devices/definition-model.js';
 import { ModbusTcpServer } from '../../device-sim/transports/modbus-tcp-server.js';
+import { freePort } from '../free-port.js';
 
 afterAll(removeTempFolders);
 
@@ -23,16 +23,6 @@ afterEach(async () => {
   for (const c of cleanup.reverse()) await c();
   cleanup = [];
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function configFor(dir: string, port: number) {
   return {

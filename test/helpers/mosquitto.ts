@@ -3,26 +3,16 @@
 // Start waits on the broker's own "running" log line, bounded by a real timeout.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../free-port.js';
+
+export { freePort };
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
 export function requireTool(path: string, what: string): void {
   if (!existsSync(path)) throw new Error(`this test needs ${what} at ${path}; install it (apt-get install mosquitto mosquitto-clients openssl postgresql-15)`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface TlsFiles {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -8,6 +7,7 @@ import { ApiService } from '../../../gateway/api/api-service.js';
 import { apiConfigSchema } from '../../../gateway/api/config.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { getJson, harness } from './api-harness.js';
+import { freePort } from '../../free-port.js';
 
 const T0 = Date.UTC(2026, 5, 21, 12, 0);
 const TOKEN = 'status-command-token-0123456789';
@@ -26,16 +26,6 @@ function nabo(args: string[], env: Record<string, string> = {}): Promise<{ statu
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 

@@ -3,7 +3,6 @@
 // npx gets the signal. The last two run the built CLI (dist/, as `npm run build` makes it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
@@ -12,21 +11,12 @@ import { stringify } from 'yaml';
 import { openPtyPair } from '../../../device-sim/transports/pty-pair.js';
 import { requireTool } from '../../device-sim/transports/tools.js';
 import { runCli } from './run-cli.js';
+import { freePort } from '../../free-port.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A config in a fresh data folder whose one device is absent (nothing listens on its port). */
 async function gatewayConfig(): Promise<{ dir: string; file: string }> {

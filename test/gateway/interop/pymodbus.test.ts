@@ -2,7 +2,6 @@
 // serving an SDM630 register image — over TCP and over RTU on a socat pty pair.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { removeTempFolders, tempFolder } from '../../temp-folders.js';
@@ -16,6 +15,7 @@ import { ModbusTcpPort } from '../../../gateway/bus/modbus-tcp-port.js';
 import { RequestQueue } from '../../../gateway/bus/request-queue.js';
 import { configSnippet, scanBus } from '../../../gateway/acquisition/scan.js';
 import { openPtyPair, type PtyPair } from '../../../device-sim/transports/pty-pair.js';
+import { freePort } from '../../free-port.js';
 
 afterAll(removeTempFolders);
 
@@ -42,17 +42,6 @@ function imageJson(dir: string, extra: Record<string, unknown>): string {
   const file = join(dir, 'image.json');
   writeFileSync(file, JSON.stringify({ ...extra, units: { '7': { input: Array.from(image.input.subarray(0, top(4))), holding: Array.from(image.holding.subarray(0, top(3))) } } }));
   return file;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function startServer(specFile: string): Promise<ChildProcess> {
