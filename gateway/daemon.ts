@@ -28,6 +28,7 @@ import { readKeyFile, type GatewayIdentity } from './market/identity.js';
 import { MarketService } from './market/market-service.js';
 import type { MarketConfig } from './market/config.js';
 import { buildUplinkServices } from './uplink/build.js';
+import { AlarmRecordService, intervalEnergyRecorder } from './uplink/gateway-records.js';
 
 export interface GatewayHandle {
   store: Store;
@@ -62,12 +63,19 @@ function identityFor(config: NaboConfig): GatewayIdentity | undefined {
   return key.value;
 }
 
+interface RecordContext {
+  store: () => Store;
+  nowMs: () => number;
+}
+
 /** The daemon's services, in start order. */
-function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, extra: readonly Service[], log: Logger): Service[] {
+function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, extra: readonly Service[], log: Logger, records: RecordContext): Service[] {
   const source = acquisitionSourceOf(acquisition);
   const api = config.api;
   const identity = identityFor(config);
   const market = config.market?.enabled ? (config.market as MarketConfig) : undefined;
+  // With an uplink, metered interval energy and alarms go to the operator as signed records too.
+  const uplinkSeed = config.uplink?.enabled ? identity?.seed : undefined;
   return [
     acquisition,
     new StoreFlushService(),
@@ -83,7 +91,9 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
         if (health.markedSince(deviceId, 'stale', fromMs)) return 'values frozen (stale) during the interval';
         return undefined;
       },
+      ...(uplinkSeed ? { withinWrite: intervalEnergyRecorder(records.store, config.gateway.id, uplinkSeed, records.nowMs) } : {}),
     }),
+    ...(uplinkSeed ? [new AlarmRecordService(uplinkSeed)] : []),
     new RetentionService(),
     new ControlService({
       sunspecDevice: (id) => acquisition.sunspecDevice(id),
@@ -111,7 +121,7 @@ export async function startGateway(config: NaboConfig, clock: Clock, log: Logger
   const events = new EventBus(log);
   const status = new StatusBoard();
   const acquisition = new AcquisitionService();
-  const services = gatewayServices(config, acquisition, options.extraServices ?? [], log);
+  const services = gatewayServices(config, acquisition, options.extraServices ?? [], log, { store: () => store, nowMs: () => clock.now() });
   const host = new ServiceHost({ config, clock, log, store, events, status }, services, options.host);
   await host.start();
   const intervals = host.service<IntervalEnergyService>('interval-energy') as IntervalEnergyService;

@@ -14,6 +14,8 @@ export interface IntervalEnergyServiceOptions {
    * that saturated, values frozen), or undefined. Such an interval is stored as 'estimated'.
    */
   doubtDuring?: (deviceId: string, fromMs: number, toMs: number) => string | undefined;
+  /** Called inside the transaction that writes interval energy: the uplink's records of it commit with the rows. */
+  withinWrite?: (rows: readonly IntervalEnergyRow[]) => void;
 }
 
 export class IntervalEnergyService implements Service {
@@ -40,7 +42,9 @@ export class IntervalEnergyService implements Service {
       deviceIds: this.options.meteringDevices,
       // HAN meters send counters hourly: their quarters are estimated from power, then reconciled.
       estimate: { deviceIds: () => hanMeters, maxPowerGapMs: 60_000 },
-      onRow: (row) => events.emit('intervalEnergyFinal', energyEvent(this.doubted(ctx, row))),
+      review: (row) => this.doubted(row),
+      ...(this.options.withinWrite ? { withinWrite: this.options.withinWrite } : {}),
+      onRow: (row) => events.emit('intervalEnergyFinal', energyEvent(row)),
       onComputed: (intervalStartMs) => events.emit('intervalClosed', { intervalStartMs, intervalMs }),
       onError: (err, intervalStartMs) => {
         ctx.log.error({ err, interval: new Date(intervalStartMs).toISOString() }, 'interval energy not computed; retried at the next boundary');
@@ -56,13 +60,10 @@ export class IntervalEnergyService implements Service {
   }
 
   /** A measured row of a device whose reading was in doubt during the interval is rewritten as 'estimated', with the reason. */
-  private doubted(ctx: ServiceContext, row: IntervalEnergyRow): IntervalEnergyRow {
+  private doubted(row: IntervalEnergyRow): IntervalEnergyRow {
     if (row.quality !== 'measured') return row;
     const why = this.options.doubtDuring?.(row.deviceId, row.intervalStartMs, row.intervalStartMs + row.intervalMs);
-    if (!why) return row;
-    const marked: IntervalEnergyRow = { ...row, quality: 'estimated', gapReason: why };
-    ctx.store.intervals.put([marked]);
-    return marked;
+    return why ? { ...row, quality: 'estimated', gapReason: why } : row;
   }
 }
 

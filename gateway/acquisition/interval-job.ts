@@ -8,6 +8,7 @@
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { nextIntervalStart } from '../../core/intervals.js';
 import type { Store } from '../store/store.js';
+import { durableTransaction } from '../store/database.js';
 import type { EnergyQuality, IntervalEnergyRow } from '../store/intervals.js';
 import { counterAt, intervalEnergies, wentBackwards, type CounterSample } from './interval-energy.js';
 import { integratePowerWh, positivePart, reconciledCounterAt, type PowerSample } from './power-energy.js';
@@ -35,7 +36,11 @@ export interface IntervalJobOptions {
   onComputed?: (intervalStartMs: number) => void;
   /** Estimation from power for meters with sparse counters (off when absent). */
   estimate?: PowerEstimateOptions;
-  /** Every row as it is written, revisions included: where the service emits intervalEnergyFinal. */
+  /** Each row before it is written (e.g. a measured row whose reading was in doubt becomes 'estimated'). */
+  review?: (row: IntervalEnergyRow) => IntervalEnergyRow;
+  /** Called inside the transaction that writes the rows: what must commit with them (the uplink's records). */
+  withinWrite?: (rows: readonly IntervalEnergyRow[]) => void;
+  /** Every row once written, revisions included: where the service emits intervalEnergyFinal. */
   onRow?: (row: IntervalEnergyRow) => void;
   /** A scheduled computation failed (a full or read-only disk); it is retried at the next boundary. */
   onError?: (error: unknown, intervalStartMs: number) => void;
@@ -137,8 +142,15 @@ export class IntervalJob {
         }
       }
     }
-    const written = [...rows, ...revised];
-    this.store.intervals.put(written);
+    const review = this.options.review;
+    const written = review ? [...rows, ...revised].map(review) : [...rows, ...revised];
+    const withinWrite = this.options.withinWrite;
+    if (withinWrite && written.length > 0)
+      durableTransaction(this.store.db, () => {
+        this.store.intervals.put(written);
+        withinWrite(written);
+      });
+    else this.store.intervals.put(written);
     this.computed += rows.length;
     if (this.options.onRow) for (const r of written) this.options.onRow(r);
     return written;

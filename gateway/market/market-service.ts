@@ -91,13 +91,13 @@ export class MarketService implements Service {
     this.gatewayId = ctx.config.gateway.id;
     const m = this.options.market;
     this.topics = marketTopics(m.marketId);
-    this.marketStore = new MarketStore(ctx.store);
     if (this.options.identity) this.identity = this.options.identity;
     else {
       const key = readKeyFile(isAbsolute(m.keyFile) ? m.keyFile : join(ctx.config.gateway.dataDir, m.keyFile));
       if (!key.ok) throw new Error(`market: ${key.error.detail}`);
       this.identity = key.value;
     }
+    this.marketStore = new MarketStore(ctx.store, { gatewayId: this.gatewayId, seed: this.identity.seed });
     this.rosterHolder = new RosterHolder(m.operatorPublicKey, m.marketId);
     this.rosterHolder.onChange((roster) => this.onRoster(roster));
     const stored = this.marketStore.roster(m.marketId);
@@ -421,7 +421,7 @@ export class MarketService implements Service {
     }
     const trade = mine.result ? tradeFromResult(mine.result, cert, me, round.roster.marketId, round.roster.parameters.intervalMinutes) : undefined;
     const wasGridOnly = round.status === 'grid-only';
-    this.marketStore.saveFinal(round.intervalStartMs, cert, mine.result, mine.resultHash, trade ? signTrade(trade, this.identity.seed) : undefined, nowMs());
+    this.marketStore.saveFinal(round.intervalStartMs, intervalMsOf(round.roster), cert, mine.result, mine.resultHash, trade ? signTrade(trade, this.identity.seed) : undefined, nowMs());
     round.status = 'final';
     round.reason = null;
     round.finalAtMs = nowMs();

@@ -39,6 +39,6 @@ export function settleEnergy(
     metered: { importWh: e.importWh, exportWh: e.exportWh, gap: e.quality === 'gap', gapReason: e.gapReason },
   });
   if ('error' in record) return record;
-  deps.store.saveSettlement(signSettlement(record, deps.identity.seed), e.intervalStartMs, deps.nowMs);
+  deps.store.saveSettlement(signSettlement(record, deps.identity.seed), e.intervalStartMs, e.intervalMs, { importWh: e.importWh, exportWh: e.exportWh }, trade, deps.nowMs);
   return 'settled';
 }

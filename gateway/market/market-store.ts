@@ -9,8 +9,10 @@ import { durableTransaction } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import type { FinalityCertificate, SignedVote } from './finality.js';
 import type { SignedOrder, SnapshotPayload } from './messages.js';
-import type { SettlementRecord, SignedTrade } from './records.js';
+import type { SettlementRecord, SignedTrade, TradeRecord } from './records.js';
 import type { Roster } from './roster.js';
+import { enqueueRecord } from '../uplink/record.js';
+import { resultUplinkRecord, settlementUplinkRecord, tradeUplinkRecords } from './uplink-records.js';
 
 export type IntervalStatus = 'final' | 'grid-only';
 
@@ -27,8 +29,17 @@ export interface IntervalRow {
   updatedMs: number;
 }
 
+/** Who signs the records the market sends upstream. */
+export interface RecordSigner {
+  gatewayId: string;
+  seed: Uint8Array;
+}
+
 export class MarketStore {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly signer?: RecordSigner,
+  ) {}
 
   private get db() {
     return this.store.db;
@@ -86,9 +97,10 @@ export class MarketStore {
       .run(intervalStartMs, marketId, reason, ownResultHash, nowMs);
   }
 
-  /** The final result, its certificate, and this gateway's trade with its outbox record: one durable transaction. */
-  saveFinal(intervalStartMs: number, cert: FinalityCertificate, result: ClearingResult | null, ownResultHash: string, trade: SignedTrade | undefined, nowMs: number): void {
+  /** The final result, its certificate, and this gateway's trade with their outbox records: one durable transaction. */
+  saveFinal(intervalStartMs: number, intervalMs: number, cert: FinalityCertificate, result: ClearingResult | null, ownResultHash: string, trade: SignedTrade | undefined, nowMs: number): void {
     durableTransaction(this.db, () => {
+      const wasFinal = this.interval(intervalStartMs)?.status === 'final';
       this.db
         .prepare(
           `INSERT INTO market_intervals (interval_start_ms, market_id, status, reason, attempt, snapshot_hash, result_hash, own_result_hash, certificate, updated_ms) VALUES (?, ?, 'final', NULL, ?, ?, ?, ?, ?, ?)
@@ -105,8 +117,9 @@ export class MarketStore {
         const inserted = this.db
           .prepare('INSERT INTO market_trades (trade_id, interval_start_ms, participant_id, block_id, energy_wh, price_minor_per_kwh, amount_minor, result_hash, envelope, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
           .run(t.tradeId, intervalStartMs, t.gatewayId, t.block, t.energyWh, t.priceMinorPerKWh, t.amountMinor, t.resultHash, canonicalJson(trade), nowMs);
-        if (inserted.changes === 1) this.store.outbox.enqueue({ id: `trade/${t.tradeId}`, kind: 'trade', payload: canonicalJson(trade), createdMs: nowMs });
+        if (inserted.changes === 1 && this.signer) for (const r of tradeUplinkRecords(t, intervalStartMs, nowMs)) enqueueRecord(this.store, r, this.signer.seed);
       }
+      if (!wasFinal && this.signer) enqueueRecord(this.store, resultUplinkRecord(this.signer.gatewayId, cert, intervalStartMs, intervalMs, nowMs), this.signer.seed);
     });
   }
 
@@ -126,13 +139,17 @@ export class MarketStore {
     return (this.db.prepare('SELECT envelope FROM market_trades WHERE interval_start_ms = ? ORDER BY trade_id').all(intervalStartMs) as Array<{ envelope: string }>).map((r) => JSON.parse(r.envelope) as SignedTrade);
   }
 
-  saveSettlement(settlement: SignedEnvelope<SettlementRecord>, intervalStartMs: number, nowMs: number): boolean {
+  /** The settlement with its outbox record (a settled one; a gap waits for repaired metering): one durable transaction. */
+  saveSettlement(settlement: SignedEnvelope<SettlementRecord>, intervalStartMs: number, intervalMs: number, metered: { importWh: number | null; exportWh: number | null }, trade: TradeRecord | undefined, nowMs: number): boolean {
     return durableTransaction(this.db, () => {
       const s = settlement.payload;
       const inserted = this.db
         .prepare('INSERT INTO settlements (settlement_id, interval_start_ms, participant_id, payload, signature, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
         .run(s.settlementId, intervalStartMs, s.gatewayId, canonicalJson(settlement), settlement.signature, nowMs);
-      if (inserted.changes === 1) this.store.outbox.enqueue({ id: `settlement/${s.settlementId}`, kind: 'settlement', payload: canonicalJson(settlement), createdMs: nowMs });
+      if (inserted.changes === 1 && this.signer && metered.importWh !== null && metered.exportWh !== null) {
+        const record = settlementUplinkRecord(s, { importWh: metered.importWh, exportWh: metered.exportWh }, trade, intervalStartMs, intervalMs, nowMs);
+        if (record) enqueueRecord(this.store, record, this.signer.seed);
+      }
       return inserted.changes === 1;
     });
   }

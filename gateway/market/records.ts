@@ -28,8 +28,11 @@ export interface TradeRecord {
   soldWh: number;
   /** The block's clearing price (pay-as-clear). */
   priceMinorPerKWh: number;
-  /** + paid, − received. */
+  /** + paid, − received (paidMinor − receivedMinor). */
   amountMinor: number;
+  /** Paid for bought energy and received for sold energy, each the sum of its orders' amounts. */
+  paidMinor: number;
+  receivedMinor: number;
   resultHash: string;
   snapshotHash: string;
   certificate: FinalityCertificate;
@@ -47,7 +50,8 @@ export function tradeFromResult(result: ClearingResult, cert: FinalityCertificat
   if (mine.length === 0) return undefined;
   const boughtWh = mine.filter((o) => o.side === 'bid').reduce((s, o) => s + o.acceptedWh, 0);
   const soldWh = mine.filter((o) => o.side === 'offer').reduce((s, o) => s + o.acceptedWh, 0);
-  const amountMinor = mine.reduce((s, o) => s + (o.side === 'bid' ? o.amountMinor : -o.amountMinor), 0);
+  const paidMinor = mine.filter((o) => o.side === 'bid').reduce((s, o) => s + o.amountMinor, 0);
+  const receivedMinor = mine.filter((o) => o.side === 'offer').reduce((s, o) => s + o.amountMinor, 0);
   const price = result.blocks.find((b) => b.id === member.block)?.priceMinorPerKWh;
   if (price === null || price === undefined) return undefined;
   return {
@@ -63,7 +67,9 @@ export function tradeFromResult(result: ClearingResult, cert: FinalityCertificat
     boughtWh,
     soldWh,
     priceMinorPerKWh: price,
-    amountMinor,
+    amountMinor: paidMinor - receivedMinor,
+    paidMinor,
+    receivedMinor,
     resultHash: cert.resultHash,
     snapshotHash: cert.snapshotHash,
     certificate: cert,

@@ -11,8 +11,8 @@ export interface FinalityVerifier {
   verify(resultHash: string, certificate: unknown, directory: MemberDirectory): Result<{ signers: number }, 'finality'>;
 }
 
-/** Domain the market signs result votes in (core/signed-envelope domain tag). */
-export const DEFAULT_VOTE_DOMAIN = 'result-vote';
+/** Domain the market signs its votes in (gateway/market/messages.ts VOTE_DOMAIN). */
+export const DEFAULT_VOTE_DOMAIN = 'vote';
 
 export class MajorityFinality implements FinalityVerifier {
   constructor(private readonly voteDomain = DEFAULT_VOTE_DOMAIN) {}
@@ -23,11 +23,13 @@ export class MajorityFinality implements FinalityVerifier {
     if (cert.data.resultHash !== resultHash) return fail('finality', 'certificate is for another result hash');
     const signers = new Set<string>();
     for (const vote of cert.data.votes) {
-      const v = verifyEnvelope<{ resultHash?: unknown; gatewayId?: unknown }>(this.voteDomain, vote);
+      const v = verifyEnvelope<{ resultHash?: unknown; voter?: unknown; gatewayId?: unknown }>(this.voteDomain, vote);
       if (!v.ok) continue;
       const p = v.value.payload;
-      if (!p || typeof p !== 'object' || p.resultHash !== resultHash || typeof p.gatewayId !== 'string') continue;
-      if (!directory.isMember(v.value.signer, p.gatewayId)) continue;
+      // The market's votes name the member `voter`; other certifiers may say `gatewayId`.
+      const voter = p && typeof p === 'object' ? (p.voter ?? p.gatewayId) : undefined;
+      if (!p || p.resultHash !== resultHash || typeof voter !== 'string') continue;
+      if (!directory.isMember(v.value.signer, voter)) continue;
       signers.add(v.value.signer);
     }
     const needed = Math.floor(directory.memberCount() / 2) + 1;

@@ -2,7 +2,7 @@
 // building and interval the metered, traded and imbalance energy and the amounts; per block and
 // interval the clearing price; totals; and the checks that make the totals trustworthy (energy
 // balance per row, trades matching settlements, bought equal to sold in the district).
-import { intervalEnergyPayloadSchema, settlementPayloadSchema, tradePayloadSchema, type SettlementPayload, type TradePayload } from '../uplink/payloads.js';
+import { intervalEnergyPayloadSchema, settlementPayloadSchema, tradePayloadSchema, type IntervalEnergyPayload, type SettlementPayload, type TradePayload } from '../uplink/payloads.js';
 import type { StoredRecord } from './storage.js';
 
 export interface BuildingInterval {
@@ -48,11 +48,15 @@ function payloadOf(r: StoredRecord): unknown {
   return (JSON.parse(r.envelope) as { payload: { payload: unknown } }).payload.payload;
 }
 
+const QUALITY_RANK: Record<IntervalEnergyPayload['quality'], number> = { reconciled: 0, measured: 0, estimated: 1, gap: 2 };
+
 export function buildDayReport(day: string, fromMs: number, toMs: number, records: ReadonlyArray<StoredRecord>): DayReport {
   const problems: string[] = [];
   const settlements = new Map<string, SettlementPayload>();
   const trades = new Map<string, TradePayload[]>();
   const metered = new Map<string, { importWh: number; exportWh: number }>();
+  // A device's interval may come more than once (estimated, then reconciled): the best one counts.
+  const perDevice = new Map<string, IntervalEnergyPayload>();
   const key = (gw: string, t: number): string => `${gw}\u0000${t}`;
   for (const r of records) {
     const p = payloadOf(r);
@@ -68,12 +72,17 @@ export function buildDayReport(day: string, fromMs: number, toMs: number, record
     } else if (r.kind === 'interval-energy') {
       const e = intervalEnergyPayloadSchema.safeParse(p);
       if (!e.success) continue;
-      const k = key(r.gatewayId, e.data.intervalStartMs);
-      const m = metered.get(k) ?? { importWh: 0, exportWh: 0 };
-      m.importWh += e.data.importWh ?? 0;
-      m.exportWh += e.data.exportWh ?? 0;
-      metered.set(k, m);
+      const dk = `${key(r.gatewayId, e.data.intervalStartMs)}\u0000${e.data.deviceId}`;
+      const prior = perDevice.get(dk);
+      if (!prior || QUALITY_RANK[e.data.quality] < QUALITY_RANK[prior.quality]) perDevice.set(dk, e.data);
     }
+  }
+  for (const [dk, e] of perDevice) {
+    const k = dk.slice(0, dk.lastIndexOf('\u0000'));
+    const m = metered.get(k) ?? { importWh: 0, exportWh: 0 };
+    m.importWh += e.importWh ?? 0;
+    m.exportWh += e.exportWh ?? 0;
+    metered.set(k, m);
   }
 
   const rows: BuildingInterval[] = [];

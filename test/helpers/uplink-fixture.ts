@@ -12,6 +12,7 @@ import { StatusBoard } from '../../gateway/services/service.js';
 import { Store } from '../../gateway/store/store.js';
 import { uplinkConfigSchema, type UplinkConfigInput } from '../../gateway/uplink/config.js';
 import type { IntervalEnergyPayload, SettlementPayload, TradePayload } from '../../gateway/uplink/payloads.js';
+import { signVote } from '../../gateway/market/finality.js';
 import { enqueueRecord, recordId, type UplinkRecord } from '../../gateway/uplink/record.js';
 import { UplinkService } from '../../gateway/uplink/uplink-service.js';
 
@@ -56,9 +57,11 @@ export function energyRecord(gatewayId: string, deviceId: string, i: number, imp
   };
 }
 
-/** A finality certificate: every member votes for `resultHash` (domain result-vote). */
+/** A finality certificate as the market makes it: the first `voters` members sign a vote for `resultHash`. */
 export function certificate(gws: ReadonlyArray<TestGateway>, resultHash: string, intervalStartMs: number, voters = gws.length): TradePayload['certificate'] {
-  return { resultHash, votes: gws.slice(0, voters).map((g) => signEnvelope('result-vote', { gatewayId: g.id, intervalStartMs, resultHash }, g.seed)) };
+  const snapshotHash = createHash('sha256').update(`snapshot ${intervalStartMs}`).digest('hex');
+  const intervalStart = new Date(intervalStartMs).toISOString();
+  return { resultHash, votes: gws.slice(0, voters).map((g) => signVote({ marketId: MARKET, intervalStart, voter: g.id, attempt: 0, snapshotHash, resultHash }, g.seed)) };
 }
 
 export function tradeRecord(gws: ReadonlyArray<TestGateway>, g: TestGateway, i: number, side: 'buy' | 'sell', energyWh: number, priceMinorPerKWh: number, voters = gws.length): UplinkRecord<TradePayload> {

@@ -9,6 +9,11 @@ import { district, OPERATOR } from './market-fixtures.js';
 import { signPriceList } from '../../../gateway/market/prices.js';
 import { marketTopics } from '../../../gateway/market/topics.js';
 import { runCli } from '../cli/run-cli.js';
+import { MajorityFinality } from '../../../gateway/operator/finality.js';
+import { StaticDirectory } from '../../../gateway/operator/member-directory.js';
+import { verifyIncoming } from '../../../gateway/operator/verify-record.js';
+import { settlementPayloadSchema, type TradePayload } from '../../../gateway/uplink/payloads.js';
+import { parseSignedRecord } from '../../../gateway/uplink/record.js';
 
 const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
 const T0 = Date.UTC(2026, 5, 1, 10, 0);
@@ -25,6 +30,7 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     block = new MarketBlock(district({ blocks: 2, buildings: 3, parameters: PARAMS }), START);
     await block.start();
     const ids = block.district.gatewayIds;
+    const directory = new StaticDirectory(block.roster.members.map((m) => ({ gatewayId: m.gatewayId, publicKey: m.publicKey })));
     for (let k = 0; k < 3; k++) {
       const T = T0 + k * block.intervalMs;
       await block.runInterval(T, ids);
@@ -52,8 +58,17 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
           const t = trades[0]!.payload;
           expect(t.energyWh).toBe(accepted.reduce((s, o) => s + (o.side === 'bid' ? o.acceptedWh : -o.acceptedWh), 0));
           expect(t.certificate.resultHash).toBe(hash);
-          const outbox = g.store.outbox.pending(100).filter((r) => r.kind === 'trade');
-          expect(outbox.map((r) => r.payload)).toContain(canonicalJson(trades[0]));
+          // What leaves the gateway: one signed uplink record per side, which the operator's checks accept.
+          const records = g.store.outbox.pending(100).filter((r) => r.kind === 'trade' && r.id.includes(`:${T}:`));
+          expect(records.map((r) => r.id).sort()).toEqual([...(t.boughtWh > 0 ? [`trade:${id}:${T}:buy`] : []), ...(t.soldWh > 0 ? [`trade:${id}:${T}:sell`] : [])].sort());
+          for (const r of records) {
+            const v = verifyIncoming(r.payload, id, { directory, finality: new MajorityFinality() });
+            expect(v.ok ? 'accepted' : `${v.error.kind}: ${v.error.detail}`).toBe('accepted');
+            const p = v.ok ? (v.value.signed.payload.payload as TradePayload) : undefined;
+            expect(p?.resultHash).toBe(hash);
+            expect(p?.energyWh).toBe(p?.side === 'buy' ? t.boughtWh : t.soldWh);
+          }
+          expect(g.store.outbox.pending(100).filter((r) => r.kind === 'result').map((r) => r.id)).toContain(`result:${id}:${T}`);
         }
       }
       // Replaying the stored snapshot re-clears to the certified hash.
@@ -111,7 +126,14 @@ describe('block market over a real Mosquitto (needs mosquitto)', () => {
     const gaps = other.service.store.settlements(T0);
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.payload).toMatchObject({ status: 'gap', meteredWh: null, imbalanceWh: null, totalMinor: null, gapReason: 'no readings around the interval end' });
-    for (const x of [g, other]) expect(x.store.outbox.pending(100).filter((r) => r.kind === 'settlement')).toHaveLength(1);
+    // The settled interval goes upstream in the documented shape; the gap waits for repaired metering.
+    const up = g.store.outbox.pending(100).filter((r) => r.kind === 'settlement');
+    expect(up.map((r) => r.id)).toEqual([`settlement:${trader}:${T0}`]);
+    const parsed = parseSignedRecord(up[0]!.payload);
+    const sp = settlementPayloadSchema.parse(parsed.ok ? parsed.value.payload.payload : undefined);
+    expect(sp).toMatchObject({ meteredImportWh: 900, meteredExportWh: 100, boughtWh: trade.boughtWh, soldWh: trade.soldWh, tradeAmountMinor: trade.amountMinor });
+    expect(sp.meteredImportWh - sp.meteredExportWh).toBe(sp.boughtWh - sp.soldWh + sp.imbalanceImportWh - sp.imbalanceExportWh);
+    expect(other.store.outbox.pending(100).filter((r) => r.kind === 'settlement')).toEqual([]);
 
     // nabo market show and replay read the same store.
     const db = join(block.dir, `${trader}.db`);
