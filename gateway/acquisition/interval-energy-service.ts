@@ -35,10 +35,13 @@ export class IntervalEnergyService implements Service {
     const intervalMs = config.gateway.intervalMinutes * 60_000;
     const slowest = Math.max(60_000, ...config.devices.map((d) => d.poll.slowMs));
     const hanMeters = config.devices.filter((d) => d.model === 'han').map((d) => d.id);
+    // An accelerated clock multiplies the real jitter of I/O and scheduling: allow a real second
+    // of it on either side of a boundary, or a busy machine turns every late read into a gap.
+    const jitterMs = config.clock.mode === 'simulated' ? Math.max(0, config.clock.speed - 1) * 1000 : 0;
     const job = new IntervalJob(clock, store, {
       intervalMs,
-      maxBracketMs: 2 * slowest + 1,
-      graceMs: slowest + 5_000,
+      maxBracketMs: 2 * slowest + 1 + 2 * jitterMs,
+      graceMs: slowest + 5_000 + jitterMs,
       deviceIds: this.options.meteringDevices,
       // HAN meters send counters hourly: their quarters are estimated from power, then reconciled.
       estimate: { deviceIds: () => hanMeters, maxPowerGapMs: 60_000 },

@@ -1,0 +1,220 @@
+// A whole simulated district on one machine, as it runs in the field: the device simulator on
+// real transports, a private Mosquitto for the block market and one for the operator (password
+// files and ACLs from the roster), `nabo operator` on SQLite (or PostgreSQL), and one
+// `nabo run` process per building reading its simulated meters, trading, steering its battery
+// and sending its records upstream. Every process follows the same simulated clock, anchored
+// to one real instant. Used by `nabo demo` and by the district integration tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
+import { stringify } from 'yaml';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { generateFleet } from '../../device-sim/fleet/generate.js';
+import { startSimulator, type Simulator } from '../../device-sim/fleet/simulator.js';
+import type { FleetSpec } from '../../device-sim/fleet/fleet-file.js';
+import { SimulatedClock } from '../clock/clock.js';
+import { generateIdentity, writeKeyFile, type GatewayIdentity } from '../market/identity.js';
+import { mosquittoAcl } from '../market/mosquitto-acl.js';
+import { marketTopics } from '../market/topics.js';
+import { checkedConfig, districtGatewayConfig, districtRoster, signedPriceList, signedRoster, timingFor, type DistrictPlan, type PricesAt } from './district-setup.js';
+import { seedHistory } from './history.js';
+import { freeLoopbackPort, startBroker, stopProcess, type RunningBroker } from './mosquitto.js';
+
+export interface DistrictOptions {
+  dir: string;
+  blocks: number;
+  buildings: number;
+  seed: number;
+  /** Simulated start (a little before the first traded interval, so meters have been read). */
+  startMs: number;
+  speed: number;
+  pricesAt: PricesAt;
+  /** How to start nabo: [node, ...flags, main script]. */
+  nabo: string[];
+  tcpOnly?: boolean;
+  /** `nabo operator run --database`; default a SQLite file in dir. */
+  operatorDatabase?: string;
+  marketId?: string;
+  /** Extra environment for the gateway processes (log level). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DistrictGateway {
+  id: string;
+  block: string;
+  dataDir: string;
+  configFile: string;
+  apiPort: number;
+  proc: ChildProcess | undefined;
+  exited: Promise<number | null>;
+}
+
+export class District {
+  readonly fleet: FleetSpec;
+  readonly clock: SimulatedClock;
+  readonly operator: GatewayIdentity = generateIdentity();
+  readonly identities = new Map<string, GatewayIdentity>();
+  readonly gateways = new Map<string, DistrictGateway>();
+  plan!: DistrictPlan;
+  sim!: Simulator;
+  blockBroker!: RunningBroker;
+  operatorBroker!: RunningBroker;
+  operatorProc: ChildProcess | undefined;
+  operatorDatabase!: string;
+  private readonly passwords = new Map<string, string>();
+  private operatorLog = '';
+
+  constructor(readonly options: DistrictOptions) {
+    this.fleet = generateFleet({ blocks: options.blocks, buildings: options.buildings, seed: options.seed, ...(options.tcpOnly ? { tcpOnly: true } : {}), stepMs: 1000 * Math.max(1, Math.ceil(options.speed / 120)), speed: options.speed });
+    this.clock = new SimulatedClock({ startMs: options.startMs, speed: options.speed });
+  }
+
+  get marketId(): string {
+    return this.options.marketId ?? 'trondheim-demo';
+  }
+
+  /** Brokers, operator, simulator and every gateway, in that order. */
+  async start(onStep: (what: string) => void = () => undefined): Promise<void> {
+    const o = this.options;
+    mkdirSync(o.dir, { recursive: true });
+    for (const b of this.fleet.blocks) for (const h of b.buildings) this.identities.set(h.id, generateIdentity());
+    this.plan = districtRoster(this.fleet, this.marketId, this.operator, this.identities, o.pricesAt(o.startMs), timingFor(o.speed), new Date(o.startMs).toISOString());
+    const roster = signedRoster(this.plan, this.operator);
+    const rosterFile = join(o.dir, 'roster.json');
+    writeFileSync(rosterFile, `${JSON.stringify(roster, null, 2)}\n`);
+
+    const users: Record<string, string> = { operator: secret() };
+    for (const id of this.plan.gatewayIds) users[id] = secret();
+    for (const [u, p] of Object.entries(users)) this.passwords.set(u, p);
+    const acl = mosquittoAcl(this.plan.roster);
+    onStep('starting the block broker and the operator broker (Mosquitto)');
+    this.blockBroker = await startBroker({ dir: join(o.dir, 'broker-block'), users, acl });
+    this.operatorBroker = await startBroker({ dir: join(o.dir, 'broker-operator'), users, acl });
+
+    onStep('starting nabo operator');
+    this.operatorDatabase = o.operatorDatabase ?? join(o.dir, 'operator.db');
+    await this.startOperator(rosterFile);
+
+    onStep('publishing the signed roster and the day\'s prices');
+    await this.publishRetained([
+      [marketTopics(this.marketId).roster, canonicalJson(roster)],
+      [marketTopics(this.marketId).prices, canonicalJson(signedPriceList(this.plan, this.operator, o.pricesAt, o.startMs - (o.startMs % 900_000), o.startMs + 2 * 86_400_000))],
+    ]);
+
+    onStep(`starting the device simulator (${this.plan.gatewayIds.length} buildings)`);
+    this.sim = await startSimulator(this.fleet, { clock: this.clock, ...(o.tcpOnly ? { tcpOnly: true } : {}) });
+    // Configs and history first: the simulated clock starts only when the gateways can follow it.
+    const listing = this.sim.listing({ mode: 'simulated', startAt: new Date(o.startMs).toISOString(), speed: o.speed });
+    const prepared: Array<{ g: DistrictGateway; raw: Record<string, unknown> }> = [];
+    onStep('writing each building\'s config and its meters\' history of the last days');
+    for (const block of listing.blocks) {
+      for (const building of block.buildings) {
+        const dataDir = join(o.dir, 'gateways', building.id);
+        mkdirSync(dataDir, { recursive: true });
+        const key = writeKeyFile(join(dataDir, 'identity.key'), this.identities.get(building.id)!);
+        if (!key.ok) throw new Error(`${building.id}: ${key.error.detail}`);
+        const apiPort = await freeLoopbackPort();
+        const raw = districtGatewayConfig(listing, this.fleet, block.id, building, join(o.dir, 'gateways'), {
+          marketId: this.marketId,
+          operatorPublicKey: this.operator.publicKey,
+          rosterFile,
+          blockBrokerUrl: this.blockBroker.url,
+          operatorBrokerUrl: this.operatorBroker.url,
+          password: users[building.id]!,
+          apiPort,
+          speed: o.speed,
+        });
+        checkedConfig(raw, building.id);
+        const market = raw.market as { gridMeterDeviceId: string; pvDeviceId?: string };
+        seedHistory(this.fleet, block.id, building.id, { storeFile: join(dataDir, 'nabo.db'), gridMeterDeviceId: market.gridMeterDeviceId, ...(market.pvDeviceId ? { pvDeviceId: market.pvDeviceId } : {}) }, o.startMs);
+        const g: DistrictGateway = { id: building.id, block: block.id, dataDir, configFile: join(dataDir, 'nabo.yaml'), apiPort, proc: undefined, exited: Promise.resolve(null) };
+        this.gateways.set(g.id, g);
+        prepared.push({ g, raw });
+      }
+    }
+    onStep('starting one gateway process per building');
+    this.clock.start();
+    const anchoredAt = new Date().toISOString();
+    for (const { g, raw } of prepared) {
+      writeFileSync(g.configFile, stringify({ ...raw, clock: { ...(raw.clock as object), anchoredAt } }), { mode: 0o600 });
+      this.startGateway(g);
+    }
+  }
+
+  /** Starts (or restarts) a gateway's `nabo run`; its log goes to gateway.log in its folder. */
+  startGateway(g: DistrictGateway): void {
+    const log = createWriteStream(join(g.dataDir, 'gateway.log'), { flags: 'a' });
+    const [cmd, ...args] = this.options.nabo;
+    const proc = spawn(cmd!, [...args, 'run', '--config', g.configFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NABO_LOG_LEVEL: 'warn', ...this.options.env, NABO_UPLINK_PASSWORD: this.passwords.get(g.id)! },
+    });
+    proc.stdout?.pipe(log, { end: false });
+    proc.stderr?.pipe(log, { end: false });
+    g.proc = proc;
+    g.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+  }
+
+  private async startOperator(rosterFile: string): Promise<void> {
+    const [cmd, ...args] = this.options.nabo;
+    const log = createWriteStream(join(this.options.dir, 'operator.log'), { flags: 'a' });
+    const proc = spawn(cmd!, [...args, 'operator', 'run', '--broker', this.operatorBroker.url, '--roster', rosterFile, '--database', this.operatorDatabase, '--username', 'operator', '--stats-every-ms', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NABO_OPERATOR_PASSWORD: this.passwords.get('operator')! },
+    });
+    proc.stdout?.on('data', (d: Buffer) => (this.operatorLog += d.toString()));
+    proc.stderr?.pipe(log, { end: false });
+    this.operatorProc = proc;
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`nabo operator did not start in 60 s: ${err}`)), 60_000);
+      proc.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('receiving on')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`nabo operator exited with ${code}: ${err}`));
+      });
+    });
+  }
+
+  /** The operator's retained messages on the block broker. */
+  private async publishRetained(messages: Array<[string, string]>): Promise<void> {
+    const client = await mqtt.connectAsync(this.blockBroker.url, { username: 'operator', password: this.passwords.get('operator')!, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
+    try {
+      for (const [topic, payload] of messages) await client.publishAsync(topic, payload, { qos: 1, retain: true });
+    } finally {
+      await client.endAsync();
+    }
+  }
+
+  /** Resolves once simulated time reaches `simMs` (checked every real 100 ms; `tick` sees each check). */
+  async until(simMs: number, tick: (nowMs: number) => void = () => undefined): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      tick(now);
+      if (now >= simMs) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Gateways first (each flushes and stops its uplink), then operator, simulator and brokers. */
+  async stop(): Promise<string> {
+    await Promise.all([...this.gateways.values()].map(async (g) => (g.proc ? stopProcess(g.proc, 15_000) : undefined)));
+    if (this.operatorProc) await stopProcess(this.operatorProc, 15_000);
+    this.clock.stop();
+    await this.sim?.close();
+    await Promise.all([this.blockBroker?.stop(), this.operatorBroker?.stop()]);
+    return this.operatorLog;
+  }
+}
+
+function secret(): string {
+  return randomBytes(18).toString('base64url');
+}
