@@ -47,6 +47,9 @@ export interface DistrictGateway {
   dataDir: string;
   configFile: string;
   apiPort: number;
+  gridMeterDeviceId: string;
+  pvDeviceId: string | undefined;
+  batteryDeviceId: string | undefined;
   proc: ChildProcess | undefined;
   exited: Promise<number | null>;
 }
@@ -65,6 +68,8 @@ export class District {
   operatorDatabase!: string;
   private readonly passwords = new Map<string, string>();
   private operatorLog = '';
+  /** The operator's latest counters (it prints them to stderr every second). */
+  operatorStats: { stored: number; duplicates: number; refused: number } = { stored: 0, duplicates: 0, refused: 0 };
 
   constructor(readonly options: DistrictOptions) {
     this.fleet = generateFleet({ blocks: options.blocks, buildings: options.buildings, seed: options.seed, ...(options.tcpOnly ? { tcpOnly: true } : {}), stepMs: 1000 * Math.max(1, Math.ceil(options.speed / 120)), speed: options.speed });
@@ -127,9 +132,9 @@ export class District {
           speed: o.speed,
         });
         checkedConfig(raw, building.id);
-        const market = raw.market as { gridMeterDeviceId: string; pvDeviceId?: string };
+        const market = raw.market as { gridMeterDeviceId: string; pvDeviceId?: string; battery?: { deviceId?: string } };
         seedHistory(this.fleet, block.id, building.id, { storeFile: join(dataDir, 'nabo.db'), gridMeterDeviceId: market.gridMeterDeviceId, ...(market.pvDeviceId ? { pvDeviceId: market.pvDeviceId } : {}) }, o.startMs);
-        const g: DistrictGateway = { id: building.id, block: block.id, dataDir, configFile: join(dataDir, 'nabo.yaml'), apiPort, proc: undefined, exited: Promise.resolve(null) };
+        const g: DistrictGateway = { id: building.id, block: block.id, dataDir, configFile: join(dataDir, 'nabo.yaml'), apiPort, gridMeterDeviceId: market.gridMeterDeviceId, pvDeviceId: market.pvDeviceId, batteryDeviceId: market.battery?.deviceId, proc: undefined, exited: Promise.resolve(null) };
         this.gateways.set(g.id, g);
         prepared.push({ g, raw });
       }
@@ -160,12 +165,27 @@ export class District {
   private async startOperator(rosterFile: string): Promise<void> {
     const [cmd, ...args] = this.options.nabo;
     const log = createWriteStream(join(this.options.dir, 'operator.log'), { flags: 'a' });
-    const proc = spawn(cmd!, [...args, 'operator', 'run', '--broker', this.operatorBroker.url, '--roster', rosterFile, '--database', this.operatorDatabase, '--username', 'operator', '--stats-every-ms', '0'], {
+    const proc = spawn(cmd!, [...args, 'operator', 'run', '--broker', this.operatorBroker.url, '--roster', rosterFile, '--database', this.operatorDatabase, '--username', 'operator', '--stats-every-ms', '1000'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NABO_OPERATOR_PASSWORD: this.passwords.get('operator')! },
     });
     proc.stdout?.on('data', (d: Buffer) => (this.operatorLog += d.toString()));
     proc.stderr?.pipe(log, { end: false });
+    let pending = '';
+    proc.stderr?.on('data', (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{"stats"')) continue;
+        try {
+          const st = (JSON.parse(line) as { stats: { stored: number; duplicates: number; refused: number } }).stats;
+          this.operatorStats = { stored: st.stored, duplicates: st.duplicates, refused: st.refused };
+        } catch {
+          // a torn line: the next one comes in a second
+        }
+      }
+    });
     this.operatorProc = proc;
     await new Promise<void>((resolve, reject) => {
       let err = '';
