@@ -19,7 +19,8 @@ export const DEMO_CURRENCY = 'NOK' as const;
 /**
  * NO3 (Midt-Norge, Nord Pool area "Tr.heim") spot, øre/kWh excl. VAT, by local hour 00–23.
  * An assumption fitted to the three figures NTB published for a Friday in June 2023 (mn24.no,
- * "Slik blir strømprisen i Midt-Norge fredag"): average 30.3, lowest 23.7 (05–06), highest
+ * "Slik blir strømprisen i Midt-Norge fredag", https://www.mn24.no/nyheter/i/kE1Kl9/; the year
+ * from the forbruksavgift it quotes, 15.84 øre): average 30.3, lowest 23.7 (05–06), highest
  * 38.2 (18–19). No real hourly NO3 series of a named summer day was found in the sources we
  * could read, so the shape between those points (a night trough, a morning and an evening
  * peak) is ours; the average, the minimum and the maximum and their hours are the published ones.
@@ -48,13 +49,13 @@ export const TENSIO_TS_ENERGILEDD = {
 export const PRICE_SOURCES: readonly PriceSource[] = [
   {
     what: 'NO3 day-ahead spot profile (hourly, øre/kWh excl. VAT)',
-    source: 'NTB via mn24.no, "Slik blir strømprisen i Midt-Norge fredag" (June 2023): average 30.3, min 23.7 at 05–06, max 38.2 at 18–19 øre/kWh, from Nord Pool',
+    source: 'NTB via mn24.no, "Slik blir strømprisen i Midt-Norge fredag" (a Friday in June 2023, https://www.mn24.no/nyheter/i/kE1Kl9/): average 30.3, min 23.7 at 05–06, max 38.2 at 18–19 øre/kWh, from Nord Pool',
     kind: 'assumption',
     reasoning: 'the published daily average, minimum and maximum with their hours are kept exactly; the hourly shape between them is assumed (no real hourly NO3 series of a named summer day was found)',
   },
   {
     what: 'grid tariff, energiledd day 06–22 / night 22–06',
-    source: 'Tensio TS household tariff from 2026-07-01 (tensio.no, nettleiepriser for privat; read via jkaberg/hass-powerplan tests/fixtures/presets/no/tensio-ts.json): 37.79 / 23.79 øre/kWh incl. VAT and levies',
+    source: 'Tensio TS household tariff from 2026-07-01 (https://www.tensio.no/no/kunde/nettleie/nettleiepriser-for-privat, read via jkaberg/hass-powerplan tests/fixtures/presets/no/tensio-ts.json): 37.79 / 23.79 øre/kWh incl. VAT and levies',
     kind: 'published',
   },
   {
