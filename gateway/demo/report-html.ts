@@ -50,7 +50,7 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.15rem; margin: 2
 table { border-collapse: collapse; width: 100%; background: #fff; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #e5e9f0; padding: .3rem .5rem; text-align: right; } th:first-child, thead th:first-child { text-align: left; }
 th[scope="row"] { white-space: nowrap; } thead th { background: #eef1f6; } tbody tr:last-child th, tbody tr:last-child td { font-weight: 600; }
-#blocks tbody tr:last-child th, #blocks tbody tr:last-child td { font-weight: normal; }
+#blocks tbody tr:last-child th, #blocks tbody tr:last-child td, #unfinished tbody tr:last-child th, #unfinished tbody tr:last-child td { font-weight: normal; }
 .muted { color: #5a6478; font-size: .9rem; } code { font-size: .85rem; }
 `;
 
@@ -75,6 +75,19 @@ const PAGE_SCRIPT = `
   window.naboReport = { charts: Object.keys(charts) };
 })();
 `;
+
+/** Intervals that did not become final everywhere, with the gateways that lack the hash or hold another. */
+function unfinished(s: Summary): string {
+  const rows = s.intervals
+    .filter((i) => !i.final)
+    .map((i) => {
+      const odd = Object.entries(i.hashes).filter(([, h]) => h === null || h !== i.resultHash);
+      const who = odd.map(([gw, h]) => `${gw}: ${h === null ? 'no result' : `other hash ${h.slice(0, 12)}…`}`).join(', ');
+      return [i.intervalStart, i.resultHash === null ? 'no final result' : who || 'not final'];
+    });
+  if (rows.length === 0) return '<p id="unfinished">Every interval was final on every gateway.</p>';
+  return table('unfinished', ['interval (UTC)', 'what was missing'], rows);
+}
 
 function kpi(label: string, value: string, id: string): string {
   return `<div class="kpi" id="${id}"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
@@ -118,6 +131,8 @@ ${kpi('self-sufficiency', formatPercent(d.selfSufficiency), 'kpi-self')}
 ${table('buildings', BUILDING_HEADERS, buildingRows(s))}
 <h2>Blocks</h2>
 ${table('blocks', BLOCK_HEADERS, blockRows(s))}
+<h2>Intervals not final everywhere</h2>
+${unfinished(s)}
 <h2>Operator and ledger</h2>
 <p id="operator">The operator stored ${s.operator.recordsStored} records, dropped ${s.operator.duplicatesDropped} duplicates and refused ${s.operator.refused}.</p>
 <ul id="anchors">${anchors || '<li>no anchors</li>'}</ul>

@@ -24,6 +24,20 @@ describe('report.html', () => {
     expect(html.match(/<canvas id="[a-z]+-chart"/g)).toEqual(['<canvas id="flows-chart"', '<canvas id="prices-chart"', '<canvas id="trades-chart"', '<canvas id="costs-chart"']);
   });
 
+  it('lists the intervals that were not final everywhere and which gateway lacked the result', () => {
+    const s = fixture();
+    const html = renderReport(s);
+    const last = s.intervals.at(-1)!;
+    expect(last.final).toBe(false);
+    expect(html).toMatch(new RegExp(`<table id="unfinished">[\\s\\S]*<th scope="row">${last.intervalStart}</th><td>ila-1: no result</td>`));
+    const allFinal = structuredClone(s);
+    for (const i of allFinal.intervals) {
+      i.final = true;
+      for (const k of Object.keys(i.hashes)) i.hashes[k] = i.resultHash;
+    }
+    expect(renderReport(allFinal)).toContain('<p id="unfinished">Every interval was final on every gateway.</p>');
+  });
+
   it('escapes text for HTML and data for a script element', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     const tricky = { s: '</script><!-- \u2028\u2029' };
