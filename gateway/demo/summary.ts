@@ -167,6 +167,7 @@ function checkConsistency(s: z.output<typeof summaryObjectSchema>, ctx: z.Refine
   if (new Set(starts).size !== starts.length || starts.some((t, k) => k > 0 && Date.parse(t) <= Date.parse(starts[k - 1]!))) issue(['intervals'], 'interval starts must be unique and ascending');
   for (const [k, i] of s.intervals.entries()) {
     if (i.final && i.resultHash === null) issue(['intervals', k, 'resultHash'], 'a final interval has a result hash');
+    else if (i.final && Object.values(i.hashes).some((h) => h !== i.resultHash)) issue(['intervals', k, 'hashes'], 'final on every gateway: every gateway holds the result hash');
     if (i.result !== null && i.result.intervalStart.replace(/\.000Z$/, 'Z') !== i.intervalStart.replace(/\.000Z$/, 'Z')) issue(['intervals', k, 'result', 'intervalStart'], 'the result belongs to another interval');
   }
   const blockIds = new Set(s.blocks.map((b) => b.id));

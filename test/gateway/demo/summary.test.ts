@@ -81,6 +81,16 @@ describe('summary.json', () => {
     expect(rc.ok ? 'accepted' : rc.error.detail).toMatch(/^intervals\[0\]\.hashes\.ila-1: /);
   });
 
+  it('rejects an interval called final while a gateway holds no hash or another one', () => {
+    const s = clone(fixture() ?? null);
+    if (!s) return;
+    s.intervals[1]!.hashes['lade-2'] = null;
+    const r = parseSummary(s);
+    expect(r.ok ? 'accepted' : r.error.detail).toBe('intervals[1].hashes: final on every gateway: every gateway holds the result hash');
+    s.intervals[1]!.hashes['lade-2'] = '0'.repeat(64);
+    expect(parseSummary(s).ok).toBe(false);
+  });
+
   it('rejects series that do not follow the intervals', () => {
     const s = clone(fixture() ?? null);
     if (!s) return;
