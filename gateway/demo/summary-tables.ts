@@ -55,7 +55,10 @@ export function blockRows(s: Summary): string[][] {
 export function intervalsLine(s: Summary): string {
   const finals = s.intervals.filter((i) => i.final).length;
   const cleared = s.intervals.filter((i) => i.result !== null).length;
-  return `${s.district.date} (${s.district.timeZone}), market ${s.district.marketId}: ${s.intervals.length} intervals, ${finals} final on every gateway, ${cleared} with a clearing result`;
+  const gaps = s.buildings.reduce((a, b) => a + b.series.filter((p) => p.gap === true).length, 0);
+  // Say what a gap is rather than leave a reader guessing at zeros.
+  const gapText = gaps > 0 ? `; ${gaps} building-intervals without metering (a meter's first intervals are gaps until its counters are seen), in neither cost` : '';
+  return `${s.district.date} (${s.district.timeZone}), market ${s.district.marketId}: ${s.intervals.length} intervals, ${finals} final on every gateway, ${cleared} with a clearing result${gapText}`;
 }
 
 /** What `nabo demo` prints at the end of the day. */

@@ -16,6 +16,8 @@ export function selfSufficiency(consumptionWh: number, gridWh: number): number {
 
 /** One interval of one participant, as the gateway settles it: traded at the block price, the rest with the grid. */
 function settleOne(point: Point, block: string, prices: IntervalPrices, withMarket: boolean): number {
+  // Unknown metering settles nothing here (the gateway settles it as a gap): in neither cost.
+  if (point.gap === true) return 0;
   const tradedWh = withMarket ? point.boughtWh - point.soldWh : 0;
   const clearing = withMarket ? (prices.blockPrices[block] ?? null) : null;
   if (tradedWh !== 0 && clearing === null) throw new Error(`${prices.intervalStart}: block ${block} traded ${tradedWh} Wh without a clearing price`);
@@ -49,7 +51,7 @@ export function costWithMarketMinor(series: readonly Point[], prices: readonly I
 
 /** A building's summary entry from its series; costMinor may come from the gateway's settlements instead. */
 export function buildingSummary(id: string, block: string, series: Point[], prices: readonly IntervalPrices[], costMinor?: number): SummaryBuilding {
-  const sum = (key: keyof Omit<Point, 'intervalStart'>): number => series.reduce((a, p) => a + p[key], 0);
+  const sum = (key: 'consumptionWh' | 'pvWh' | 'importWh' | 'exportWh' | 'boughtWh' | 'soldWh'): number => series.reduce((a, p) => a + p[key], 0);
   const consumptionWh = sum('consumptionWh');
   const importWh = sum('importWh');
   return {

@@ -107,6 +107,8 @@ const seriesPointSchema = z.strictObject({
   soldWh: wh,
   /** Into the battery: + charging, − discharging (0 without a battery). */
   batteryWh: signedWh,
+  /** True when the meters gave no value for the interval (energies are 0, not measured; in neither cost). */
+  gap: z.boolean().optional(),
 });
 
 const totalsShape = {
@@ -177,6 +179,8 @@ function checkConsistency(s: z.output<typeof summaryObjectSchema>, ctx: z.Refine
     buildingIds.add(b.id);
     if (!blockIds.has(b.block)) issue(['buildings', k, 'block'], `unknown block ${b.block}`);
     if (b.series.length !== starts.length || b.series.some((p, j) => p.intervalStart !== starts[j])) issue(['buildings', k, 'series'], 'one point per interval, in the order of intervals[]');
+    const metered = b.series.findIndex((p) => p.gap === true && (p.consumptionWh !== 0 || p.pvWh !== 0 || p.importWh !== 0 || p.exportWh !== 0 || p.batteryWh !== 0));
+    if (metered >= 0) issue(['buildings', k, 'series', metered], 'a gap has no metered energy (0)');
     for (const key of TOTAL_KEYS) {
       const sum = b.series.reduce((a, p) => a + p[key], 0);
       if (sum !== b[key]) issue(['buildings', k, key], `${b[key]} is not the sum of the series (${sum})`);
