@@ -43,7 +43,8 @@ export function buildingRows(s: Summary): string[][] {
     formatMoney(b.costAloneMinor - b.costMinor),
   ]);
   const d = s.district;
-  rows.push(['district', '', formatKWh(d.consumptionWh), formatKWh(d.pvWh), formatPercent(d.selfSufficiency), formatKWh(d.boughtWh + d.soldWh), formatMoney(d.costMinor), formatMoney(d.costAloneMinor), formatMoney(d.costAloneMinor - d.costMinor)]);
+  // Each kWh traded inside the district once (what was bought), not once per side.
+  rows.push(['district', '', formatKWh(d.consumptionWh), formatKWh(d.pvWh), formatPercent(d.selfSufficiency), formatKWh(d.tradedWh), formatMoney(d.costMinor), formatMoney(d.costAloneMinor), formatMoney(d.costAloneMinor - d.costMinor)]);
   return rows;
 }
 

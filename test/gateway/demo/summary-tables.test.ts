@@ -42,6 +42,9 @@ describe('demo summary tables', () => {
       formatMoney(b.costAloneMinor - b.costMinor),
     ]);
     expect(rows.at(-1)![0]).toBe('district');
+    // The district counts each traded kWh once, not once per side.
+    expect(rows.at(-1)![5]).toBe((s.district.tradedWh / 1000).toFixed(1));
+    expect(s.district.boughtWh + s.district.soldWh).toBeGreaterThan(s.district.tradedWh);
     expect(rows.at(-1)![8]).toBe(formatMoney(s.district.costAloneMinor - s.district.costMinor));
   });
 
