@@ -10,6 +10,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['init', () => import('./init.js')],
   ['config', () => import('./config.js')],
   ['demo', () => import('./demo.js')],
+  ['demo-report', () => import('./demo-report.js')],
   ['run', () => import('./run.js')],
   ['status', () => import('./status.js')],
   ['check', () => import('./check.js')],

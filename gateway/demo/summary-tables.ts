@@ -1,0 +1,68 @@
+// The end-of-run text tables of a demo day: per building (energy, self-sufficiency, local
+// trade, cost with the market against alone) and per block (traded energy, clearing prices).
+// The report page shows the same rows, so both read them from here.
+import { formatTable } from '../cli/output.js';
+import type { Summary } from './summary.js';
+
+/** Minor units (øre) as currency units with two decimals, exactly: 12345 → "123.45", −5 → "-0.05". */
+export function formatMoney(minor: number): string {
+  const abs = Math.abs(minor);
+  const whole = Math.floor(abs / 100);
+  return `${minor < 0 ? '-' : ''}${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+export function formatKWh(wh: number): string {
+  return (wh / 1000).toFixed(1);
+}
+
+export function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(0)} %`;
+}
+
+/** A clearing price range in minor units per kWh: "31.5–44" ("–" alone when none). */
+export function formatPriceRange(min: number | null, max: number | null): string {
+  const p = (x: number): string => String(Number(x.toFixed(2)));
+  if (min === null || max === null) return '–';
+  return min === max ? p(min) : `${p(min)}–${p(max)}`;
+}
+
+export const BUILDING_HEADERS = ['building', 'block', 'consumption kWh', 'PV kWh', 'self-sufficiency', 'traded locally kWh', 'cost market NOK', 'cost alone NOK', 'saving NOK'];
+export const BLOCK_HEADERS = ['block', 'buildings', 'traded kWh', 'clearing price øre/kWh'];
+
+/** Rows of the building table, the district's total last. */
+export function buildingRows(s: Summary): string[][] {
+  const rows = s.buildings.map((b) => [
+    b.id,
+    b.block,
+    formatKWh(b.consumptionWh),
+    formatKWh(b.pvWh),
+    formatPercent(b.selfSufficiency),
+    formatKWh(b.boughtWh + b.soldWh),
+    formatMoney(b.costMinor),
+    formatMoney(b.costAloneMinor),
+    formatMoney(b.costAloneMinor - b.costMinor),
+  ]);
+  const d = s.district;
+  // Each kWh traded inside the district once (what was bought), not once per side.
+  rows.push(['district', '', formatKWh(d.consumptionWh), formatKWh(d.pvWh), formatPercent(d.selfSufficiency), formatKWh(d.tradedWh), formatMoney(d.costMinor), formatMoney(d.costAloneMinor), formatMoney(d.costAloneMinor - d.costMinor)]);
+  return rows;
+}
+
+export function blockRows(s: Summary): string[][] {
+  return s.blocks.map((b) => [b.id, b.buildings.join(', '), formatKWh(b.tradedWh), formatPriceRange(b.priceMinMinorPerKWh, b.priceMaxMinorPerKWh)]);
+}
+
+/** One line on how the day went: intervals final everywhere, and why some were not. */
+export function intervalsLine(s: Summary): string {
+  const finals = s.intervals.filter((i) => i.final).length;
+  const cleared = s.intervals.filter((i) => i.result !== null).length;
+  const gaps = s.buildings.reduce((a, b) => a + b.series.filter((p) => p.gap === true).length, 0);
+  // Say what a gap is rather than leave a reader guessing at zeros.
+  const gapText = gaps > 0 ? `; ${gaps} building-intervals without metering (a meter's first intervals are gaps until its counters are seen), in neither cost` : '';
+  return `${s.district.date} (${s.district.timeZone}), market ${s.district.marketId}: ${s.intervals.length} intervals, ${finals} final on every gateway, ${cleared} with a clearing result${gapText}`;
+}
+
+/** What `nabo demo` prints at the end of the day. */
+export function summaryTables(s: Summary): string {
+  return `${intervalsLine(s)}\n\n${formatTable(BUILDING_HEADERS, buildingRows(s))}\n${formatTable(BLOCK_HEADERS, blockRows(s))}`;
+}
