@@ -11,6 +11,7 @@ import { POSITIONAL_LAYOUTS, type Position } from '../protocols/han/layouts/posi
 import { NET_PAIRS, OBIS_QUANTITIES } from '../protocols/han/obis.js';
 import { P1_VARIANTS } from '../protocols/dsmr/variants.js';
 import { OBIS_DIRECT, OBIS_NET } from '../protocols/iec62056-21/obis-quantities.js';
+import { HAN_COUNTRIES } from '../gateway/acquisition/han-options.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 const scaled = (scaler: number, unit: string): string => (scaler === 0 ? unit || '1' : `10^${scaler} ${unit}`.trim());
@@ -39,6 +40,29 @@ function hanSection(): string[] {
     'frequency, P and Q against V·I); what looks like a wrong scaler is reported as a warning.',
     'A device may override any scaler (`scalers`, by C.D.E or full OBIS code) and name its',
     "country (`country`), which picks a list's country variant.",
+    '',
+    '### HAN options in the gateway config',
+    '',
+    'Set per HAN device under `han:`; `nabo config check` names the path of a bad one and exits 2.',
+    'The meter clock is read in `gateway.timeZone`.',
+    '',
+    '```yaml',
+    'devices:',
+    '  - id: ams-meter',
+    '    bus: han',
+    '    model: han',
+    '    role: grid-meter',
+    '    han:',
+    '      country: SE          # Kamstrup lists count 1 Wh here (10 Wh per count in NO, the default)',
+    "      scalers:             # value = raw × 10^scaler, replacing the frame's or the layout's",
+    "        '31.7.0': -3       # C.D.E: every channel's L1 current (a CT meter sending mA)",
+    "        '1-1:32.7.0.255': -1  # or one item by its full code",
+    '```',
+    '',
+    '| option | values | effect |',
+    '|---|---|---|',
+    `| \`country\` | ${HAN_COUNTRIES.join(', ')} | picks a list's country variant: Kamstrup energy in 10 Wh per count for NO (or no country), 1 Wh elsewhere |`,
+    '| `scalers` | C.D.E or A-B:C.D.E.F → whole number −9..9 | replaces the scaler of the matching items; a wrong one shows as a plausibility warning on the frame (`nabo check`, `warnings`) |',
     '',
     '| order | layout | recognised by | scalers and units |',
     '|---|---|---|---|',
