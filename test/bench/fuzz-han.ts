@@ -182,11 +182,16 @@ export function fuzzHanOptions(cases: number, seed = 0x0b75): FuzzRow[] {
       (input, row) => tally(row, decodeHanInformation(input, { country: 'SE', scalers: { '31.7.0': -3, '1-1:32.7.0.255': 0, '13.7.0': -3 } })),
     ),
     // The gateway's own path: a config's devices[].han options through hanReaderOptions and the
-    // push decoder. One outcome per case: the first result, or 'no-output' when the reader still waits.
+    // push decoder. A damaged frame (inside its framing, or anywhere) is followed by a whole one
+    // so the reader always answers; one outcome per case: the first result.
     run(
       'han-push-config-options',
       cases,
-      () => ({ bytes: mutate(pick(frames), next), country: pick(['SE', 'DK', 'NO', 'FI'] as const), zone: pick(['Europe/Oslo', 'Europe/Helsinki']) }),
+      () => ({
+        bytes: Buffer.concat([next() < 0.7 ? mutateInside(pick(frames), next) : mutate(pick(frames), next), pick(frames)]),
+        country: pick(['SE', 'DK', 'NO', 'FI'] as const),
+        zone: pick(['Europe/Oslo', 'Europe/Helsinki']),
+      }),
       ({ bytes, country, zone }, row) => {
         const decoder = hanDecoder(hanReaderOptions({ han: { country, scalers: { '31.7.0': -3, '1-0:32.7.0.255': -1 } } }, zone));
         const first = decoder.push(bytes)[0];
