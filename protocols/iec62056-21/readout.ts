@@ -1,6 +1,7 @@
 // A whole IEC 62056-21 readout as a meter sends it: optional echo of our request (optical
-// heads echo), identification line, then either `STX data-lines '!' ETX BCC` (modes A/B/C)
-// or plain data lines ending in '!' (mode D push, e.g. Hager eHZ, which has no BCC).
+// heads echo), identification line, optional echo of our ACK option select, then either
+// `STX data-lines '!' ETX BCC` (modes A/B/C) or plain data lines ending in '!' (mode D push,
+// e.g. Hager eHZ, which has no BCC).
 import { fail, ok, type Result } from '../../core/result.js';
 import type { QuantityValues } from '../../core/quantities.js';
 import { bcc } from './bcc.js';
