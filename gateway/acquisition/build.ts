@@ -18,6 +18,7 @@ import type { HealthRegistry } from './health.js';
 import { ModbusDevice } from './modbus-device.js';
 import { DEFAULT_IEC_READOUT_TIMEOUT_MS, IecDevice } from './iec-device.js';
 import { hanDecoder, p1Decoder } from './push-decoders.js';
+import { hanReaderOptions } from './han-options.js';
 import { SunSpecDevice } from './sunspec-device.js';
 
 /** The mark on S0 readings taken while the pulse output ran at its limit. */
@@ -104,13 +105,7 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
     case 'han':
     case 'dsmr-p1': {
       const device = config.devices.find((d) => d.bus === bus.id);
-      const key = (hex: string | undefined): Uint8Array | undefined => (hex ? Uint8Array.from(Buffer.from(hex, 'hex')) : undefined);
-      const keys: { encryptionKey?: Uint8Array; authenticationKey?: Uint8Array } = {};
-      const enc = key(device?.encryptionKey);
-      const auth = key(device?.authenticationKey);
-      if (enc) keys.encryptionKey = enc;
-      if (auth) keys.authenticationKey = auth;
-      const decoder = bus.kind === 'han' ? hanDecoder(keys) : p1Decoder();
+      const decoder = bus.kind === 'han' ? hanDecoder(hanReaderOptions(device, config.gateway.timeZone)) : p1Decoder();
       const port = new PushPort({
         id: bus.id,
         path: bus.path,

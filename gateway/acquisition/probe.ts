@@ -21,6 +21,8 @@ export interface ProbeResult {
   deviceModel?: string;
   meterTimeMs?: number;
   errors: string[];
+  /** What the decoder found odd in a push meter's frame (a HAN scaler that looks wrong). */
+  warnings?: string[];
 }
 
 export interface ProbeOptions {
@@ -102,6 +104,7 @@ export async function probeDevices(config: NaboConfig, options: ProbeOptions): P
         if (frame.meterId) r.meterId = frame.meterId;
         if (frame.model) r.deviceModel = frame.model;
         if (frame.meterTimeMs !== undefined) r.meterTimeMs = frame.meterTimeMs;
+        if (frame.warnings !== undefined) r.warnings = [...frame.warnings];
       } else {
         const rejected = health.snapshot().devices.find((x) => x.deviceId === d.id)?.rejectedByReason ?? {};
         const openFailure = openFailures.find((f) => f.busId === d.bus);

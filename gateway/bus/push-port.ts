@@ -18,6 +18,8 @@ export interface PushedFrame {
   meterTimeMs?: number;
   meterId?: string;
   model?: string;
+  /** What the decoder found odd about the frame's values (a HAN scaler that looks wrong). */
+  warnings?: readonly string[];
 }
 
 /** A protocol's stream decoder: chunks in, one result per frame or rejected run out. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isTimeZone } from '../../core/time-zone.js';
 import { modelProblem } from './models.js';
 import { apiSectionSchema, isLoopbackHost, marketSectionSchema, paymentSectionSchema, uplinkSectionSchema } from './sections.js';
+import { hanOptionsSchema } from '../acquisition/han-options.js';
 
 export const CONFIG_VERSION = 2;
 
@@ -97,6 +98,8 @@ export const deviceSchema = z.strictObject({
   /** AES-128-GCM keys of a HAN meter that encrypts; may come from the environment. */
   encryptionKey: hexKey.optional(),
   authenticationKey: hexKey.optional(),
+  /** HAN meters: country and per-item scaler overrides the frames do not carry (gateway/acquisition/han-options.ts). */
+  han: hanOptionsSchema.optional(),
   /** What nabo may do with the device: read it, write battery setpoints, switch it as a relay. */
   capabilities: z.array(z.enum(['read', 'battery-setpoint', 'relay'])).min(1, 'must list at least one capability').default(['read']),
   /** Safety limits control never exceeds, whatever the plan or the market says. */

@@ -1,6 +1,6 @@
 // IEC 62056-21 (modes A–D): readouts, sign-on messages, programming commands, mode C session.
 export { decodeIecReadout, encodeIecReadout, dataSetsFromValues, IEC_ERROR_KINDS, DEFAULT_IEC_MAX_BYTES } from './readout.js';
-export type { IecReadout, IecErrorKind, IecReadoutInput } from './readout.js';
+export type { IecReadout, IecErrorKind, IecReadoutInput, IecDecodeOptions } from './readout.js';
 export {
   encodeSignOnRequest,
   decodeSignOnRequest,

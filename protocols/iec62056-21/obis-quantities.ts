@@ -126,6 +126,11 @@ export const OBIS_DIRECT: Record<string, Quantity> = {
   '91.7.0': 'currentNA',
   '14.7.0': 'frequencyHz',
   '13.7.0': 'powerFactor',
+  // Per-phase active power as one signed value (IEC 62056-61 C = 36/56/76: import − export), as
+  // eBZ DD3 meters print it; 21/22, 41/42 and 61/62 below stay the two-register form.
+  '36.7.0': 'powerL1W',
+  '56.7.0': 'powerL2W',
+  '76.7.0': 'powerL3W',
 };
 
 const DIRECT_ENTRIES = Object.entries(OBIS_DIRECT);

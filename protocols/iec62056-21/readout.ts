@@ -1,11 +1,12 @@
 // A whole IEC 62056-21 readout as a meter sends it: optional echo of our request (optical
-// heads echo), identification line, then either `STX data-lines '!' ETX BCC` (modes A/B/C)
-// or plain data lines ending in '!' (mode D push, e.g. Hager eHZ, which has no BCC).
+// heads echo), identification line, optional echo of our ACK option select, then either
+// `STX data-lines '!' ETX BCC` (modes A/B/C) or plain data lines ending in '!' (mode D push,
+// e.g. Hager eHZ, which has no BCC).
 import { fail, ok, type Result } from '../../core/result.js';
 import type { QuantityValues } from '../../core/quantities.js';
 import { bcc } from './bcc.js';
 import { formatDataSet, obisKey, parseDataLine, type IecDataSet } from './data-set.js';
-import { decodeIdentification, encodeIdentification, ETX, EOT, STX, type IecIdentification } from './messages.js';
+import { ACK, decodeIdentification, encodeIdentification, ETX, EOT, STX, type IecIdentification } from './messages.js';
 import { isMappedKey, mapObisNumbers, type ObisNumber } from './obis-quantities.js';
 import { latin1Bytes, latin1Text } from '../latin1.js';
 
@@ -58,6 +59,17 @@ export interface IecReadout {
 
 export const DEFAULT_IEC_MAX_BYTES = 32 * 1024;
 
+export interface IecDecodeOptions {
+  maxBytes?: number;
+  /**
+   * What a BCC that does not match does: 'reject' (the default, and the only choice for bytes
+   * off a port) or 'decode-unchecked' for text whose bytes are known to have been edited after
+   * the meter sent them (a published capture with an anonymised serial): the readout decodes
+   * with bccChecked false and the mismatch named in its warnings.
+   */
+  bccMismatch?: 'reject' | 'decode-unchecked';
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -66,13 +78,18 @@ function isFiller(b: number): boolean {
   return b === CR || b === LF || b === 0x20 || b === 0x00 || b === 0x7f;
 }
 
+/** V, Z and Y of an acknowledgement/option select: digits (mode C) or letters (mode B, manufacturer modes). */
+function isAckChar(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
 function lineEnd(bytes: Uint8Array, from: number): number {
   const i = bytes.indexOf(LF, from);
   return i < 0 ? bytes.length : i;
 }
 
 /** Decodes one readout; see the module comment for the accepted shapes. */
-export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes?: number } = {}): Result<IecReadout, IecErrorKind> {
+export function decodeIecReadout(input: string | Uint8Array, options: IecDecodeOptions = {}): Result<IecReadout, IecErrorKind> {
   const bytes = latin1Bytes(input);
   if (bytes === undefined) return fail('not-text', 'characters beyond Latin-1 cannot come from a meter');
   const max = options.maxBytes ?? DEFAULT_IEC_MAX_BYTES;
@@ -93,6 +110,8 @@ export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes
     if (!id.ok) return fail('bad-identification', id.error.detail);
     identification = id.value;
     p = end + 1;
+    // The head echoes our acknowledgement/option select (ACK V Z Y CR LF) too, before the data.
+    if (bytes[p] === ACK && bytes[p + 4] === CR && bytes[p + 5] === LF && [1, 2, 3].every((k) => isAckChar(bytes[p + k] as number))) p += 6;
   }
   const rest = (k: number): Result<never, IecErrorKind> | undefined => {
     for (; k < bytes.length; k++) if (!isFiller(bytes[k] as number)) return fail('trailing-data', `byte 0x${(bytes[k] as number).toString(16)} at ${k} after the end`);
@@ -129,12 +148,14 @@ export function decodeIecReadout(input: string | Uint8Array, options: { maxBytes
       if (etx + 1 >= bytes.length) return fail('no-bcc', 'nothing after ETX');
       const given = bytes[etx + 1] as number;
       const computed = bcc(bytes, stx + 1, etx + 1);
-      if (given !== computed) return fail('bcc-mismatch', `BCC 0x${given.toString(16)} given, 0x${computed.toString(16)} computed`);
+      const mismatch = given !== computed ? `BCC 0x${given.toString(16)} given, 0x${computed.toString(16)} computed` : undefined;
+      if (mismatch !== undefined && options.bccMismatch !== 'decode-unchecked') return fail('bcc-mismatch', mismatch);
       const trailing = rest(etx + 2);
       if (trailing) return trailing;
       text = latin1Text(bytes, stx + 1, etx);
       framing = 'block';
-      bccChecked = true;
+      bccChecked = mismatch === undefined;
+      if (mismatch !== undefined) warnings.push(`${mismatch}: decoded unchecked, as asked`);
     }
   } else {
     if (identification === undefined) return fail('no-start', "neither an identification line '/' nor STX");

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHanReader, decodeHanFrame, decodeHanInformation, encodeHanFrame, encodeHdlcFrame, encryptGlo, parseHdlcFrame } from '../../protocols/han/index.js';
 import type { Result } from '../../core/result.js';
+import { hanReaderOptions } from '../../gateway/acquisition/han-options.js';
+import { hanDecoder } from '../../gateway/acquisition/push-decoders.js';
 import { startDecoder, timeCase, unitRandom, type FuzzRow } from './fuzz-kit.js';
 
 /** Seeded, so a failing case replays from its seed. */
@@ -165,18 +167,39 @@ export function fuzzHan(cases: number, seed = 0x4a4e): Array<FuzzRow> {
 
 /** The device options (country variant, scaler overrides) take other paths through the layouts. */
 export function fuzzHanOptions(cases: number, seed = 0x0b75): FuzzRow[] {
-  const infos = seedFrames().map((f) => {
+  const frames = seedFrames();
+  const infos = frames.map((f) => {
     const h = parseHdlcFrame(f);
     return h.ok ? h.value.information : new Uint8Array(0);
   });
   const next = rng(seed);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   return [
     run(
       'han-information-options',
       cases,
       () => mutate(pick(infos), next),
       (input, row) => tally(row, decodeHanInformation(input, { country: 'SE', scalers: { '31.7.0': -3, '1-1:32.7.0.255': 0, '13.7.0': -3 } })),
+    ),
+    // The gateway's own path: a config's devices[].han options through hanReaderOptions and the
+    // push decoder. A damaged frame (inside its framing, or anywhere) is followed by a whole one
+    // so the reader always answers; one outcome per case: the first result.
+    run(
+      'han-push-config-options',
+      cases,
+      () => ({
+        bytes: Buffer.concat([next() < 0.7 ? mutateInside(pick(frames), next) : mutate(pick(frames), next), pick(frames)]),
+        country: pick(['SE', 'DK', 'NO', 'FI'] as const),
+        zone: pick(['Europe/Oslo', 'Europe/Helsinki']),
+      }),
+      ({ bytes, country, zone }, row) => {
+        const decoder = hanDecoder(hanReaderOptions({ han: { country, scalers: { '31.7.0': -3, '1-0:32.7.0.255': -1 } } }, zone));
+        const first = decoder.push(bytes)[0];
+        if (first === undefined) {
+          row.rejected++;
+          row.byKind['no-output'] = (row.byKind['no-output'] ?? 0) + 1;
+        } else tally(row, first);
+      },
     ),
   ];
 }

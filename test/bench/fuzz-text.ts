@@ -28,7 +28,7 @@ const IEC_TOLERATED = [
 
 const bytesOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
-const TOKENS = ['/', '!', '(', ')', '*', '\r\n', '\n', '\x02', '\x03', '\x01', '1-0:1.8.1', '0-1:24.2.1', '1.8.0', '32.7', 'kWh', 'kW', 'V', 'm3', '000123.456', '632525252525S', '170102192002W', 'ISk5\\2', 'LGZ4', 'R1', ''];
+const TOKENS = ['/', '!', '(', ')', '*', '\r\n', '\n', '\x02', '\x03', '\x01', '1-0:1.8.1', '0-1:24.2.1', '1.8.0', '32.7', 'kWh', 'kW', 'V', 'm3', '000123.456', '632525252525S', '170102192002W', 'ISk5\\2', 'LGZ4', 'R1', '\x06050\r\n', '36.7', ''];
 
 function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
   const b = Array.from(bytes);
@@ -143,6 +143,8 @@ export function fuzzText(cases: number): FuzzRow[] {
       (b) => [decodeP1Ciphered(b, P1_KEYS)],
     ),
     run('iec62056-21-readout', cases, (n) => caseFor(iec, mutateIecInside, n), (b) => [decodeIecReadout(b)]),
+    // The opt-in path for published text whose BCC was edited: it must stay as safe as the strict one.
+    run('iec62056-21-unchecked', cases, (n) => caseFor(iec, mutateIecInside, n), (b) => [decodeIecReadout(b, { bccMismatch: 'decode-unchecked' })]),
     run('iec62056-21-command', cases, (n) => caseFor(commands, (t, nx) => mutate(bytesOf(t), nx), n), (b) => [decodeCommand(b)]),
   ];
 }

@@ -33,7 +33,7 @@ export function register(program: Command): void {
         process.stdout.write(
           formatTable(
             ['device', 'bus', 'model', 'status', 'latency', 'last values', 'errors'],
-            results.map((r) => [r.deviceId, r.busId, r.model, r.status, r.latencyMs === null ? '' : `${r.latencyMs} ms`, summarise(r.values), r.errors.join('; ')]),
+            results.map((r) => [r.deviceId, r.busId, r.model, r.status, r.latencyMs === null ? '' : `${r.latencyMs} ms`, summarise(r.values), [...r.errors, ...(r.warnings ?? []).map((w) => `warning: ${w}`)].join('; ')]),
           ),
         );
       }

@@ -19,8 +19,9 @@ export function register(decode: Command): void {
     .description('decode IEC 62056-21 readouts (modes A–D, e.g. Landis+Gyr, Hager eHZ) and programming commands')
     .argument('[file]', 'capture: readout text or a hex dump; - or nothing for stdin')
     .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
+    .option('--unchecked-bcc', 'decode a readout whose BCC does not match (text edited after the meter sent it, e.g. a published capture); the mismatch is named in its warnings')
     .addHelpText('after', '\nExamples:\n  $ nabo decode iec62056 docs/examples/iec-readout.txt --format table\n  $ printf "/HAG5eHZ010C_EHZ1vA02\\r\\n1-0:1.8.0*255(000001.2963)\\r\\n!\\r\\n" | nabo decode iec62056 -\n')
-    .action((file: string | undefined, opts: { format?: string }) => {
+    .action((file: string | undefined, opts: { format?: string; uncheckedBcc?: boolean }) => {
       if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
         throw new UsageError(`--format must be json or table, not '${opts.format}'`);
       }
@@ -34,7 +35,7 @@ export function register(decode: Command): void {
       }
       const splitter = createIecSplitter();
       const frames = [...splitter.push(bytes), ...splitter.end()];
-      const decoded: Decoded[] = (frames.length > 0 ? frames : bytes.length > 0 ? [bytes] : []).map((f) => ({ result: decodeIecReadout(f), bytes: f }));
+      const decoded: Decoded[] = (frames.length > 0 ? frames : bytes.length > 0 ? [bytes] : []).map((f) => ({ result: decodeIecReadout(f, opts.uncheckedBcc ? { bccMismatch: 'decode-unchecked' } : {}), bytes: f }));
       if (resolveFormat(opts.format) === 'json') printJson(toJson(decoded));
       else process.stdout.write(toTable(decoded));
       if (!decoded.some((d) => d.result.ok)) {
