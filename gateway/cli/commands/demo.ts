@@ -3,12 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';
-import { collectSummary, type DistrictSummary } from '../../demo/collect.js';
+import { collectSummary } from '../../demo/collect.js';
+import type { Summary } from '../../demo/summary.js';
+import { demoProblems } from '../../demo/summary-checks.js';
 import { District } from '../../demo/district.js';
 import { ToolMissing } from '../../demo/mosquitto.js';
-import { demoPricesAt, DEMO_TIME_ZONE, localMidnightMs } from '../../demo/demo-prices.js';
+import { demoPrices, DEMO_TIME_ZONE, localMidnightMs } from '../../demo/demo-prices.js';
 import { DemoProgress } from '../../demo/progress.js';
-import { renderSummaryTables } from '../../demo/summary-text.js';
+import { summaryTables } from '../../demo/summary-tables.js';
 import { renderReport } from '../../demo/report-html.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, resolveFormat } from '../output.js';
 
@@ -63,12 +65,14 @@ export function register(program: Command): void {
       const format = resolveFormat(opts.format);
       const fromMs = localMidnightMs(opts.date) + (Number(from[1]) * 60 + Number(from[2])) * 60_000;
       const toMs = fromMs + hours * 3_600_000;
-      // Meters are read for half an hour before the first traded interval; after the last one,
-      // its settlement and the uplink's acknowledgements need a few simulated minutes.
-      const startMs = fromMs - 30 * 60_000;
+      // Meters are read for a while before the first traded interval (at least half an hour, and
+      // the few real seconds nine processes need to start); after the last one, its settlement
+      // and the uplink's acknowledgements need a few simulated minutes.
+      const warmUpMs = Math.ceil(Math.max(30 * 60_000, speed * 8000) / 900_000) * 900_000;
+      const startMs = fromMs - warmUpMs;
       const endMs = toMs + 20 * 60_000;
       const dir = opts.data ? resolve(opts.data) : mkdtempSync(join(tmpdir(), 'nabo-demo-'));
-      const pricesAt = demoPricesAt(opts.date);
+      const prices = demoPrices(opts.date);
       const main = process.argv[1];
       if (!main) throw new Error('cannot tell how nabo was started');
       const district = new District({
@@ -78,7 +82,7 @@ export function register(program: Command): void {
         seed: positiveInt('seed', opts.seed, 2 ** 31),
         startMs,
         speed,
-        pricesAt,
+        pricesAt: prices.pricesAt,
         nabo: [process.execPath, ...process.execArgv, main],
         ...(opts.tcpOnly ? { tcpOnly: true } : {}),
       });
@@ -109,20 +113,23 @@ export function register(program: Command): void {
       const progress = new DemoProgress(district, fromMs, toMs, process.stderr);
       const finished = await Promise.race([district.until(endMs, (now) => progress.tick(now)).then(() => true), interrupted.then(() => false)]);
       progress.done();
-      let summary: DistrictSummary | undefined;
+      let summary: Summary | undefined;
+      let problems: string[] = [];
       try {
-        summary = collectSummary({
+        const lastMs = finished ? toMs : Math.max(fromMs, Math.floor((district.clock.now() - 20 * 60_000) / 900_000) * 900_000);
+        const collected = collectSummary({
           roster: district.plan.roster,
-          gateways: [...district.gateways.values()].map((g) => ({ id: g.id, block: g.block, dataDir: g.dataDir, gridMeterDeviceId: g.gridMeterDeviceId })),
-          fromMs,
-          toMs: finished ? toMs : Math.min(toMs, Math.floor((district.clock.now() - 20 * 60_000) / 900_000) * 900_000),
-          truth: (id) => district.sim.intervals.of(id),
-          pricesAt,
+          gateways: [...district.gateways.values()],
+          prices: prices.between(fromMs, lastMs),
           operator: { recordsStored: district.operatorStats.stored, duplicatesDropped: district.operatorStats.duplicates, refused: district.operatorStats.refused },
-          district: { date: opts.date, timeZone: DEMO_TIME_ZONE, seed: Number(opts.seed), speed },
+          district: { date: opts.date, timeZone: DEMO_TIME_ZONE, seed: Number(opts.seed), speed: opts.speed === 'max' ? 'max' : speed, sources: prices.sources },
         });
+        if (!collected.ok) throw new Error(`the day's summary does not check: ${collected.error.detail}`);
+        summary = collected.value;
+        problems = demoProblems(summary);
         if (format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
-        else process.stdout.write(renderSummaryTables(summary));
+        else process.stdout.write(summaryTables(summary));
+        for (const p of problems) say(`nabo demo: ${p}`);
         if (opts.out) {
           const out = resolve(opts.out);
           mkdirSync(out, { recursive: true });
@@ -139,6 +146,6 @@ export function register(program: Command): void {
         await interrupted;
       }
       await stop();
-      process.exitCode = summary ? EXIT_OK : EXIT_FAILED;
+      process.exitCode = summary && finished && problems.length === 0 ? EXIT_OK : EXIT_FAILED;
     });
 }

@@ -1,30 +1,49 @@
+// `nabo demo` end to end, as a newcomer runs it: private Mosquittos, nabo operator, the
+// simulator and one `nabo run` process per building trading over a few simulated hours; the
+// summary.json it writes is checked against the issue's conditions and its own schema.
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSummary } from '../../../gateway/demo/summary.js';
+import { demoProblems } from '../../../gateway/demo/summary-checks.js';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 
-describe('nabo demo', () => {
-  it('runs a simulated block with one gateway per building and reports what they read', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--buildings', '2', '--speed', '120', '--minutes', '150', '--every', '15', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+afterAll(removeTempFolders);
+
+describe('nabo demo (needs mosquitto)', () => {
+  it('trades a block for three hours: every interval final on every gateway with one hash, the market not dearer than the grid alone, records at the operator', async () => {
+    const out = tempFolder('nabo-demo-out-');
+    const data = join(out, 'data');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--blocks', '1', '--buildings', '3', '--from', '10:00', '--hours', '3', '--speed', '120', '--exit', '--out', out, '--data', data, '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code, stderr).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { at: string; buildings: Array<Record<string, number | string | null>> });
-    expect(lines.length).toBeGreaterThanOrEqual(3);
-    const last = lines[lines.length - 1]!;
-    expect(last.buildings.map((b) => b.building)).toEqual(['b1-h1', 'b1-h2']);
-    for (const b of last.buildings) {
-      expect(b.gridPowerW).not.toBeNull();
-      expect(b.importWhTrue).not.toBeNull();
+    const logs = (): string => readdirSync(join(data, 'gateways')).map((g) => `${g}: ${readFileSync(join(data, 'gateways', g, 'gateway.log'), 'utf8').slice(-1500)}`).join('\n');
+    expect(code, `${stderr}\n${existsSync(join(data, 'gateways')) ? logs() : ''}`).toBe(0);
+    const parsed = parseSummary(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
+    expect(parsed.ok ? 'valid' : parsed.error.detail).toBe('valid');
+    if (!parsed.ok) return;
+    const s = parsed.value;
+    expect(s.intervals).toHaveLength(12);
+    expect(demoProblems(s)).toEqual([]);
+    for (const i of s.intervals) {
+      expect(i.final, i.intervalStart).toBe(true);
+      expect(new Set(Object.values(i.hashes)), i.intervalStart).toEqual(new Set([i.resultHash]));
     }
-    // Each gateway turned its meter's counters into at least one interval's energy (a slow
-    // machine at this speed may leave some intervals as gaps, which the demo shows as such; 120x
-    // over 150 minutes (10 intervals) leaves room for a CI machine busy with other suites).
-    for (const id of ['b1-h1', 'b1-h2']) {
-      const read = lines.flatMap((l) => l.buildings.filter((b) => b.building === id && b.importWhRead !== null));
-      expect(read.length, id).toBeGreaterThan(0);
-    }
-    expect(stderr).toContain('2 buildings simulated and read by 2 gateways');
-  }, 240_000);
+    expect(s.buildings.map((b) => b.id)).toEqual(['b1-h1', 'b1-h2', 'b1-h3']);
+    expect(s.district.costMinor).toBeLessThanOrEqual(s.district.costAloneMinor);
+    // Something was traded on a June midday, and the operator stored the gateways' records once.
+    expect(s.district.tradedWh).toBeGreaterThan(0);
+    expect(s.operator.recordsStored).toBeGreaterThan(0);
+    expect(s.operator.refused).toBe(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<canvas');
+    // stdout is the same summary as the file.
+    expect(JSON.parse(stdout).district.costMinor).toBe(s.district.costMinor);
+    expect(stderr).toContain('3 gateways trading 2026-06-21 10:00 +3 h');
+  }, 420_000);
 });

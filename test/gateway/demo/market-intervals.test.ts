@@ -59,7 +59,7 @@ async function storeInterval(gateways: GatewayMarket[], startMs: number, final: 
   const cert: FinalityCertificate = { marketId: d.roster.marketId, intervalStart: payload.intervalStart, attempt: 0, snapshotHash: hash, resultHash: cleared.resultHash, rosterVersion: 1, votes: [] };
   for (const g of gateways) {
     g.market.saveSnapshot(envelope, hash, startMs, startMs + 60_000);
-    if (final(g.gatewayId)) g.market.saveFinal(startMs, cert, cleared.result, cleared.resultHash, undefined, startMs + 120_000);
+    if (final(g.gatewayId)) g.market.saveFinal(startMs, 900_000, cert, cleared.result, cleared.resultHash, undefined, startMs + 120_000);
     else g.market.markGridOnly(startMs, d.roster.marketId, 'no majority before the deadline', null, startMs + 120_000);
   }
   return { book: verified.value.book, cleared };
