@@ -23,7 +23,7 @@ import { acquisitionSourceOf } from './api/acquisition-source.js';
 import { ApiService } from './api/api-service.js';
 import { HomeAssistantService } from './api/home-assistant.js';
 import { SystemdNotifier, SystemdNotifyService } from './api/systemd-notify.js';
-import { ControlService } from './control/control-service.js';
+import { ControlService, type ControlTarget } from './control/control-service.js';
 import { readKeyFile, type GatewayIdentity } from './market/identity.js';
 import { MarketService } from './market/market-service.js';
 import type { MarketConfig } from './market/config.js';
@@ -63,6 +63,17 @@ function identityFor(config: NaboConfig): GatewayIdentity | undefined {
   return key.value;
 }
 
+/** The exchange this gateway traded for the interval holding `atMs`, as average power (W, > 0 importing). */
+function tradedTarget(market: MarketService, gatewayId: string, atMs: number): ControlTarget | undefined {
+  const roster = market.roster;
+  if (!roster) return undefined;
+  const intervalMs = roster.parameters.intervalMinutes * 60_000;
+  const T = atMs - (atMs % intervalMs);
+  if (market.store.interval(T)?.status !== 'final') return undefined;
+  const mine = market.store.trades(T).find((t) => t.payload.gatewayId === gatewayId);
+  return { targetGridW: ((mine?.payload.energyWh ?? 0) * 3_600_000) / intervalMs };
+}
+
 interface RecordContext {
   store: () => Store;
   nowMs: () => number;
@@ -74,6 +85,7 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
   const api = config.api;
   const identity = identityFor(config);
   const market = config.market?.enabled ? (config.market as MarketConfig) : undefined;
+  const marketService = market && identity ? new MarketService({ market, identity }) : undefined;
   // With an uplink, metered interval energy and alarms go to the operator as signed records too.
   const uplinkSeed = config.uplink?.enabled ? identity?.seed : undefined;
   return [
@@ -97,6 +109,8 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
     new RetentionService(),
     new ControlService({
       sunspecDevice: (id) => acquisition.sunspecDevice(id),
+      // Once the interval is final, the building aims at the exchange it traded (grid only: at zero).
+      ...(marketService ? { target: (atMs: number) => tradedTarget(marketService, config.gateway.id, atMs) } : {}),
       latest: () => {
         try {
           return acquisition.acquisition.latestReadings();
@@ -105,7 +119,7 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
         }
       },
     }),
-    ...(market && identity ? [new MarketService({ market, identity })] : []),
+    ...(marketService ? [marketService] : []),
     ...(identity ? buildUplinkServices({ ...(config.uplink ? { uplink: config.uplink } : {}), ...(config.payment ? { payment: config.payment } : {}), seed: identity.seed }) : []),
     ...extra,
     // The API reads what the services above publish; sd_notify is last: READY once all started.

@@ -86,8 +86,21 @@ function framing(bus: { dataBits?: number; parity?: string; stopBits?: number })
   return `8${p}1` as SerialFraming;
 }
 
+/**
+ * How long a silent device rests (real time: it protects a real bus). Under an accelerated
+ * clock a real minute is hours of simulated time, so the rest is capped at ten simulated
+ * minutes (at least 200 ms real): one timeout on a loaded machine must not blank a meter's day.
+ */
+export function restBounds(config: NaboConfig): { restInitialMs: number; restMaxMs: number } {
+  const speed = config.clock.mode === 'simulated' ? config.clock.speed : 1;
+  if (speed <= 1) return { restInitialMs: 2000, restMaxMs: 60_000 };
+  const restMaxMs = Math.round(Math.min(60_000, Math.max(200, 600_000 / speed)));
+  return { restInitialMs: Math.min(2000, restMaxMs), restMaxMs };
+}
+
 function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): LiveBus | { unsupported: string } {
   const ioClock = options.ioClock ?? new RealClock();
+  const rests = restBounds(config);
   const health = options.health;
   const onReject = (kind: string): void => {
     health.bus(bus.id);
@@ -96,11 +109,11 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
   switch (bus.kind) {
     case 'modbus-tcp': {
       const port = new ModbusTcpPort({ id: bus.id, host: bus.host, port: bus.port, rtuOverTcp: bus.rtuOverTcp, clock: ioClock, onReject });
-      return { kind: 'modbus', config: bus, port, queue: new RequestQueue({ clock: ioClock }), line: tcpLine(1) };
+      return { kind: 'modbus', config: bus, port, queue: new RequestQueue({ clock: ioClock, ...rests }), line: tcpLine(1) };
     }
     case 'modbus-rtu': {
       const port = new ModbusRtuPort({ id: bus.id, path: bus.path, baudRate: bus.baudRate, dataBits: bus.dataBits, parity: bus.parity, stopBits: bus.stopBits, interFrameDelayMs: bus.interFrameDelayMs, clock: ioClock, onReject });
-      return { kind: 'modbus', config: bus, port, queue: new RequestQueue({ clock: ioClock }), line: rtuLine(bus.baudRate, framing(bus)) };
+      return { kind: 'modbus', config: bus, port, queue: new RequestQueue({ clock: ioClock, ...rests }), line: rtuLine(bus.baudRate, framing(bus)) };
     }
     case 'han':
     case 'dsmr-p1': {
@@ -127,7 +140,7 @@ function buildBus(bus: BusConfig, config: NaboConfig, options: BuildOptions): Li
     case 'iec62056-21': {
       // The bus timeout bounds each silence of the meter, never below the standard's 1.5 s reaction time.
       const port = new IecPort({ id: bus.id, path: bus.path, baudRate: bus.baudRate, dataBits: bus.dataBits, parity: bus.parity, stopBits: bus.stopBits, silenceTimeoutMs: Math.max(bus.timeoutMs, 1500), clock: ioClock, onReject });
-      return { kind: 'iec62056-21', config: bus, port, queue: new RequestQueue({ clock: ioClock }) };
+      return { kind: 'iec62056-21', config: bus, port, queue: new RequestQueue({ clock: ioClock, ...rests }) };
     }
     case 'firmata': {
       const meters: FirmataBus['meters'] = new Map();

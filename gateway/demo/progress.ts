@@ -5,6 +5,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { District } from './district.js';
+import { zoneOffsetMs } from '../../core/time-zone.js';
+import { DEMO_TIME_ZONE } from './norwegian-defaults.js';
 
 interface Counts {
   finalEverywhere: number;
@@ -78,8 +80,8 @@ export class DemoProgress {
     const share = Math.max(0, Math.min(1, (nowMs - this.fromMs) / (this.toMs - this.fromMs)));
     const width = 30;
     const bar = `[${'#'.repeat(Math.round(share * width))}${'.'.repeat(width - Math.round(share * width))}]`;
-    const time = new Date(nowMs).toISOString().slice(11, 16);
-    const text = `${bar} ${time} UTC  ${this.words(nowMs, c)}`;
+    const time = new Date(nowMs + zoneOffsetMs(DEMO_TIME_ZONE, nowMs)).toISOString().slice(11, 16);
+    const text = `${bar} ${time}  ${this.words(nowMs, c)}`;
     this.out.write(this.tty ? `\r${text.padEnd(110).slice(0, 110)}` : `${text}\n`);
   }
 

@@ -23,8 +23,8 @@ export const tradePayloadSchema = z.object({
   /** `buy`: the building took energy from the block market; `sell`: it delivered. */
   side: z.enum(['buy', 'sell']),
   energyWh: wh,
-  /** The block's clearing price (pay-as-clear); may be negative. */
-  priceMinorPerKWh: int,
+  /** The block's clearing price; may be negative, and fractional (the clearing publishes it to 1e-6 minor/kWh). */
+  priceMinorPerKWh: z.number().finite(),
   /** What the building pays (buy, > 0) or receives (sell, > 0): energyWh × price / 1000, rounded half away from zero. */
   amountMinor: int,
   resultHash: hex64,
@@ -47,7 +47,7 @@ export const settlementPayloadSchema = z.object({
   tradeAmountMinor: int,
   /** Paid for imbalance import minus received for imbalance export, at the grid's prices. */
   imbalanceAmountMinor: int,
-  clearingPriceMinorPerKWh: int.nullable(),
+  clearingPriceMinorPerKWh: z.number().finite().nullable(),
   gridImportPriceMinorPerKWh: int,
   gridExportPriceMinorPerKWh: int,
 });
