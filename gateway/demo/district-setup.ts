@@ -36,20 +36,25 @@ export interface DistrictPlan {
  */
 export function timingFor(speed: number, intervalMs = 900_000): Roster['parameters'] {
   const real = (ms: number, min: number, max: number): number => Math.round(Math.min(max, Math.max(min, ms * speed)));
-  const gateClosureLeadMs = real(400, 120_000, 300_000);
   return {
     intervalMinutes: intervalMs / 60_000,
-    gateClosureLeadMs,
-    coordinatorTimeoutMs: real(500, 10_000, 600_000),
+    // Seconds of real time for each step: nine processes on two busy cores run timers late.
+    gateClosureLeadMs: real(2000, 120_000, 600_000),
+    coordinatorTimeoutMs: real(1500, 10_000, 600_000),
     maxCoordinatorAttempts: 3,
-    snapshotWindowMs: real(40, 300, 60_000),
-    clockSkewMs: real(60, 2000, 60_000),
-    finalityTimeoutMs: real(2500, 120_000, Math.max(120_000, intervalMs - gateClosureLeadMs)),
+    snapshotWindowMs: real(100, 300, 60_000),
+    clockSkewMs: real(300, 2000, 60_000),
+    finalityTimeoutMs: real(5000, 120_000, intervalMs),
     solverBackend: 'glpk',
     priceRule: 'midpoint',
     maxStepEnergyWh: 1_000_000,
     maxStepsPerOrder: 10,
   };
+}
+
+/** How long before gate closure a gateway sends its order: well over the clock skew, in real time too. */
+export function orderLeadFor(speed: number): number {
+  return Math.round(Math.min(450_000, Math.max(30_000, 1500 * speed)));
 }
 
 export function districtRoster(fleet: FleetSpec, marketId: string, operator: GatewayIdentity, identities: Map<string, GatewayIdentity>, prices: IntervalPrices, parameters: Roster['parameters'], issuedAt: string): DistrictPlan {
@@ -129,7 +134,7 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
       ...(battery && spec?.battery
         ? { battery: { deviceId: battery.id, capacityWh: spec.battery.capacityWh, minSocPercent: spec.battery.minSocPercent, maxSocPercent: spec.battery.maxSocPercent, maxChargeW: spec.battery.maxChargeW, maxDischargeW: spec.battery.maxDischargeW } }
         : {}),
-      orderLeadMs: Math.min(3_600_000, Math.max(30_000, Math.round(300 * s.speed))),
+      orderLeadMs: orderLeadFor(s.speed),
     },
     uplink: {
       enabled: true,

@@ -229,6 +229,8 @@ export class District {
     await Promise.all([...this.gateways.values()].map(async (g) => (g.proc ? stopProcess(g.proc, 15_000) : undefined)));
     if (this.operatorProc) await stopProcess(this.operatorProc, 15_000);
     this.clock.stop();
+    // The simulator's true energy per building and interval, for checking what the gateways metered.
+    if (this.sim) writeFileSync(join(this.options.dir, 'truth.json'), JSON.stringify(Object.fromEntries(this.plan.gatewayIds.map((id) => [id, this.sim.intervals.of(id)]))));
     await this.sim?.close();
     await Promise.all([this.blockBroker?.stop(), this.operatorBroker?.stop()]);
     return this.operatorLog;

@@ -68,7 +68,7 @@ export function register(program: Command): void {
       // Meters are read for a while before the first traded interval (at least half an hour, and
       // the few real seconds nine processes need to start); after the last one, its settlement
       // and the uplink's acknowledgements need a few simulated minutes.
-      const warmUpMs = Math.ceil(Math.max(30 * 60_000, speed * 8000) / 900_000) * 900_000;
+      const warmUpMs = Math.ceil(Math.max(30 * 60_000, speed * 12_000) / 900_000) * 900_000;
       const startMs = fromMs - warmUpMs;
       const endMs = toMs + 20 * 60_000;
       const dir = opts.data ? resolve(opts.data) : mkdtempSync(join(tmpdir(), 'nabo-demo-'));
