@@ -74,7 +74,7 @@ describe('uplink on a full disk', () => {
     const status = new StatusBoard();
     const uplink = new UplinkService({ config: uplinkConfig(broker.url, { ackTimeoutMs: 500 }), gatewayId: g.id, ioClock: new RealClock(), pollMs: 50 });
     // The broker is down while a backlog builds, so acks arrive only once the disk is full.
-    await broker.stopProcess();
+    await broker.kill();
     uplink.start({ clock: new SimulatedClock({ startMs: DAY_START_MS }), store, status, log: quietLog, events });
     cleanups.push(async () => {
       await uplink.stop();

@@ -73,7 +73,7 @@ describe('uplink to a SQLite operator through a real mosquitto', () => {
     });
     fillEnergy(store, g, 10);
     await uplink.drained(10_000);
-    await broker.stopProcess();
+    await broker.kill();
     // A simulated hour offline: four intervals per device, enqueued while the broker is down.
     for (let i = 10; i < 110; i++) enqueueRecord(store, energyRecord(g.id, 'meter-0', i), g.seed);
     const down = status.snapshot().uplink as UplinkStatus;
