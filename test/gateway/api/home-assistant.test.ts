@@ -4,7 +4,7 @@ import { apiConfigSchema } from '../../../gateway/api/config.js';
 import { HA_SENSORS, HomeAssistantService } from '../../../gateway/api/home-assistant.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { harness } from './api-harness.js';
-import { startMosquitto } from './mosquitto.js';
+import { TestBroker } from '../../helpers/mosquitto.js';
 
 const T0 = Date.UTC(2026, 5, 21, 12, 0);
 let cleanup: Array<() => unknown> = [];
@@ -54,8 +54,8 @@ async function collector(url: string, filters: string[]): Promise<Collector> {
 
 describe('home assistant discovery (mosquitto)', () => {
   it('publishes retained sensor configs for the building and numeric states, and says offline on stop', async () => {
-    const broker = await startMosquitto();
-    cleanup.push(() => broker.stop());
+    const broker = await TestBroker.start();
+    cleanup.push(() => broker.close());
     const clock = new SimulatedClock({ startMs: T0 });
     const h = harness(clock);
     cleanup.push(() => h.close());
@@ -117,8 +117,8 @@ describe('home assistant discovery (mosquitto)', () => {
   });
 
   it('removes the sensors of roles the building does not have', async () => {
-    const broker = await startMosquitto();
-    cleanup.push(() => broker.stop());
+    const broker = await TestBroker.start();
+    cleanup.push(() => broker.close());
     const clock = new SimulatedClock({ startMs: T0 });
     const h = harness(clock, { devices: [{ id: 'grid', bus: 'lan', model: 'eastron-sdm630', unitId: 1, role: 'grid-meter' }] });
     cleanup.push(() => h.close());
