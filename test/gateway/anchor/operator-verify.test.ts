@@ -11,7 +11,8 @@ import { Store } from '../../../gateway/store/store.js';
 import { anchorConfigSchema } from '../../../gateway/uplink/config.js';
 import { enqueueRecord } from '../../../gateway/uplink/record.js';
 import { IotaTestNode } from '../../helpers/iota-test-node.js';
-import { freePort, TestBroker } from '../../helpers/mosquitto.js';
+import { freePort } from '../../free-port.js';
+import { TestBroker } from '../../helpers/mosquitto.js';
 import { DAY_START_MS, directoryOf, fillEnergy, gateways, quietLog, startUplink, tempDir, tradeRecord, type TestGateway } from '../../helpers/uplink-fixture.js';
 import { runCli } from '../cli/run-cli.js';
 
