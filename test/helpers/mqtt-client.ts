@@ -29,16 +29,15 @@ export async function connect(url: string, options: IClientOptions = {}): Promis
   return r.client;
 }
 
-/** Collects what a client receives, and waits for a message on a topic (bounded). */
+/** Collects what a client receives, and waits for a message or a condition (bounded, real time). */
 export class Inbox {
   readonly received: Array<{ topic: string; payload: string; retain: boolean }> = [];
-  private waiters: Array<{ topic: string; resolve: () => void }> = [];
+  private waiters: Array<() => void> = [];
 
   constructor(client: MqttClient) {
     client.on('message', (topic, payload, packet) => {
       this.received.push({ topic, payload: payload.toString(), retain: packet.retain });
-      for (const w of this.waiters.filter((x) => x.topic === topic)) w.resolve();
-      this.waiters = this.waiters.filter((x) => x.topic !== topic);
+      for (const w of [...this.waiters]) w();
     });
   }
 
@@ -46,17 +45,33 @@ export class Inbox {
     return this.received.map((m) => m.topic);
   }
 
+  /** The payload last received on `topic`. */
+  last(topic: string): string | undefined {
+    return this.received.findLast((m) => m.topic === topic)?.payload;
+  }
+
   waitFor(topic: string, timeoutMs = 10_000): Promise<void> {
-    if (this.received.some((m) => m.topic === topic)) return Promise.resolve();
+    return this.until(() => this.received.some((m) => m.topic === topic), timeoutMs, `a message on ${topic}`);
+  }
+
+  /** Resolves once `predicate` holds, checked on each message; rejects after `timeoutMs`. */
+  until(predicate: () => boolean, timeoutMs = 10_000, what = 'the condition'): Promise<void> {
+    if (predicate()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nothing on ${topic} within ${timeoutMs} ms; got ${JSON.stringify(this.topics())}`)), timeoutMs);
-      this.waiters.push({
-        topic,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      });
+      const check = (): void => {
+        if (!predicate()) return;
+        done();
+        resolve();
+      };
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== check);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${what} within ${timeoutMs} ms; topics seen: ${JSON.stringify([...new Set(this.topics())])}`));
+      }, timeoutMs);
+      this.waiters.push(check);
     });
   }
 }
