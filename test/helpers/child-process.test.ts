@@ -44,4 +44,12 @@ describe('test child processes', () => {
     const r = await runChild(node, ['-e', `process.stdout.write('x'.repeat(200000)); process.stderr.write('done'); process.exitCode = 3;`]);
     expect(r).toEqual({ status: 3, stdout: 'x'.repeat(200000), stderr: 'done' });
   });
+
+  it('hands over each complete line in order, however the output is split into chunks', async () => {
+    const c = start(`process.stdout.write('{"n":1}\\n{"n"'); setTimeout(() => process.stdout.write(':2}\\n{"n":3}\\n'), 50);`);
+    const seen: number[] = [];
+    c.onLine((line) => seen.push((JSON.parse(line) as { n: number }).n));
+    expect(await c.closed).toBe(0);
+    expect(seen).toEqual([1, 2, 3]);
+  });
 });

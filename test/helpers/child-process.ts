@@ -3,6 +3,7 @@
 // stop that signals and waits. `runChild` runs one to its end without blocking this event loop
 // (so an API served from this process can answer it, which spawnSync would not allow).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 /** The repository's CLI through tsx, as tests run it: `process.execPath` with these arguments first. */
 export const NABO_CLI = ['--import', 'tsx', 'gateway/cli/main.ts'] as const;
@@ -21,6 +22,8 @@ export interface WatchedChild {
   readonly closed: Promise<number | null>;
   /** Resolves once the child's output (or one stream) matches; rejects on timeout or if it exits first. */
   waitFor(match: OutputMatch, timeoutMs: number, stream?: 'stdout' | 'stderr' | 'output'): Promise<void>;
+  /** Calls `fn` with each complete line the child prints on `stream` (stdout by default), in order. */
+  onLine(fn: (line: string) => void, stream?: 'stdout' | 'stderr'): void;
   /** Sends `signal` (SIGTERM by default) unless it has exited, and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -77,6 +80,11 @@ export function watchChild(proc: ChildProcess): WatchedChild {
           reject(new Error(`${proc.spawnfile} exited (${code}) before ${String(match)}; it printed:\n${tail()}`));
         });
       }),
+    onLine: (fn, stream = 'stdout') => {
+      const input = proc[stream];
+      if (!input) throw new Error(`${proc.spawnfile}'s ${stream} is not piped`);
+      createInterface({ input }).on('line', fn);
+    },
     stop: async (signal = 'SIGTERM') => {
       if (!gone()) proc.kill(signal);
       return exited;
