@@ -4,6 +4,7 @@
 // (so an API served from this process can answer it, which spawnSync would not allow).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { ChangeSignal } from './change-signal.js';
 
 /** The repository's CLI through tsx, as tests run it: `process.execPath` with these arguments first. */
 export const NABO_CLI = ['--import', 'tsx', 'gateway/cli/main.ts'] as const;
@@ -37,18 +38,25 @@ function matches(match: OutputMatch, text: string): boolean {
 /** Watches a child just spawned (before its first output). */
 export function watchChild(proc: ChildProcess): WatchedChild {
   const text = { stdout: '', stderr: '', output: '' };
-  const listeners = new Set<() => void>();
+  const changed = new ChangeSignal();
+  let closeCode: number | null | undefined;
   const take = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
     text[stream] += d.toString();
     text.output += d.toString();
-    for (const l of [...listeners]) l();
+    changed.notify();
   };
   proc.stdout?.on('data', take('stdout'));
   proc.stderr?.on('data', take('stderr'));
   const gone = (): boolean => proc.exitCode !== null || proc.signalCode !== null;
   const exited = gone() ? Promise.resolve(proc.exitCode) : new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   // 'close' comes after the last output: a wait fails on it, not on 'exit', so no late line is missed.
-  const closed = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
+  const closed = new Promise<number | null>((resolve) =>
+    proc.once('close', (code) => {
+      closeCode = code;
+      changed.notify();
+      resolve(code);
+    }),
+  );
   return {
     proc,
     stdout: () => text.stdout,
@@ -56,30 +64,15 @@ export function watchChild(proc: ChildProcess): WatchedChild {
     output: () => text.output,
     exited,
     closed,
-    waitFor: (match, timeoutMs, stream = 'output') =>
-      new Promise<void>((resolve, reject) => {
-        if (matches(match, text[stream])) return resolve();
-        const tail = (): string => text.output.slice(-2000);
-        const done = (): void => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        const check = (): void => {
-          if (!matches(match, text[stream])) return;
-          done();
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${String(match)} within ${timeoutMs} ms from ${proc.spawnfile}; it printed:\n${tail()}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void closed.then((code) => {
-          if (!listeners.has(check)) return;
-          done();
-          reject(new Error(`${proc.spawnfile} exited (${code}) before ${String(match)}; it printed:\n${tail()}`));
-        });
-      }),
+    waitFor: (match, timeoutMs, stream = 'output') => {
+      const tail = (): string => text.output.slice(-2000);
+      const seen = (): boolean => {
+        if (matches(match, text[stream])) return true;
+        if (closeCode !== undefined) throw new Error(`${proc.spawnfile} exited (${closeCode}) before ${String(match)}; it printed:\n${tail()}`);
+        return false;
+      };
+      return changed.until(seen, timeoutMs, () => `no ${String(match)} within ${timeoutMs} ms from ${proc.spawnfile}; it printed:\n${tail()}`);
+    },
     onLine: (fn, stream = 'stdout') => {
       const input = proc[stream];
       if (!input) throw new Error(`${proc.spawnfile}'s ${stream} is not piped`);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../free-port.js';
+import { ChangeSignal } from './change-signal.js';
 
 export { freePort };
 
@@ -91,7 +92,7 @@ export class TestBroker {
   tls: TlsFiles | null = null;
   private proc: ChildProcess | null = null;
   private logText = '';
-  private logWaiters: Array<() => void> = [];
+  private readonly logChanged = new ChangeSignal();
 
   private constructor(
     readonly port: number,
@@ -125,23 +126,7 @@ export class TestBroker {
 
   /** Waits (bounded, real time) until the broker's log matches `pattern`, e.g. a client's connect line. */
   waitForLog(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
-    if (pattern.test(this.logText)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!pattern.test(this.logText)) return;
-        done();
-        resolve();
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        this.logWaiters = this.logWaiters.filter((w) => w !== check);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`the broker did not log ${pattern} within ${timeoutMs} ms:\n${this.logText.slice(-2000)}`));
-      }, timeoutMs);
-      this.logWaiters.push(check);
-    });
+    return this.logChanged.until(() => pattern.test(this.logText), timeoutMs, () => `the broker did not log ${pattern} within ${timeoutMs} ms:\n${this.logText.slice(-2000)}`);
   }
 
   private get confFile(): string {
@@ -190,7 +175,7 @@ export class TestBroker {
       const onData = (d: Buffer): void => {
         text += d.toString();
         this.logText += d.toString();
-        for (const w of this.logWaiters) w();
+        this.logChanged.notify();
         if (/mosquitto version \S+ running/.test(text)) {
           clearTimeout(timer);
           resolve();

@@ -1,6 +1,7 @@
 // MQTT clients for broker tests: connect once without retrying (and say why not), and an inbox
 // that keeps what a client receives and waits for a message with a bounded real timeout.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { ChangeSignal } from './change-signal.js';
 
 export type ConnectOutcome = { ok: true; client: MqttClient } | { ok: false; reason: string };
 
@@ -32,12 +33,12 @@ export async function connect(url: string, options: IClientOptions = {}): Promis
 /** Collects what a client receives, and waits for a message or a condition (bounded, real time). */
 export class Inbox {
   readonly received: Array<{ topic: string; payload: string; retain: boolean }> = [];
-  private waiters: Array<() => void> = [];
+  private readonly changed = new ChangeSignal();
 
   constructor(client: MqttClient) {
     client.on('message', (topic, payload, packet) => {
       this.received.push({ topic, payload: payload.toString(), retain: packet.retain });
-      for (const w of [...this.waiters]) w();
+      this.changed.notify();
     });
   }
 
@@ -56,22 +57,6 @@ export class Inbox {
 
   /** Resolves once `predicate` holds, checked on each message; rejects after `timeoutMs`. */
   until(predicate: () => boolean, timeoutMs = 10_000, what = 'the condition'): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!predicate()) return;
-        done();
-        resolve();
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== check);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${what} within ${timeoutMs} ms; topics seen: ${JSON.stringify([...new Set(this.topics())])}`));
-      }, timeoutMs);
-      this.waiters.push(check);
-    });
+    return this.changed.until(predicate, timeoutMs, () => `no ${what} within ${timeoutMs} ms; topics seen: ${JSON.stringify([...new Set(this.topics())])}`);
   }
 }
