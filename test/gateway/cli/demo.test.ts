@@ -1,10 +1,15 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { NABO_CLI, runChild } from '../../helpers/child-process.js';
 
 describe('nabo demo', () => {
   it('runs a simulated block with one gateway per building and reports what they read', async () => {
-    const { status, stdout, stderr } = await runChild(process.execPath, [...NABO_CLI, 'demo', '--tcp-only', '--buildings', '2', '--speed', '120', '--minutes', '150', '--every', '15', '--format', 'json']);
-    expect(status, stderr).toBe(0);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--buildings', '2', '--speed', '120', '--minutes', '150', '--every', '15', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(0);
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { at: string; buildings: Array<Record<string, number | string | null>> });
     expect(lines.length).toBeGreaterThanOrEqual(3);
     const last = lines[lines.length - 1]!;
