@@ -2,13 +2,14 @@
 // `<!-- rehearsal: … -->` runs as written, in order, in an empty folder, with `nabo` on PATH
 // standing for the installed command (here the same program from source). The last block is
 // the unit's ExecStart by hand; the test then checks the store holds the simulated readings.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startChild, type WatchedChild } from '../helpers/child-process.js';
 
 interface Step {
   mode: 'run' | 'background';
@@ -40,38 +41,18 @@ function installStandIn(dir: string): string {
   return join(dir, 'bin');
 }
 
-const background: ChildProcess[] = [];
+const background: WatchedChild[] = [];
 let dir: string | undefined;
 afterAll(async () => {
-  for (const child of background.reverse()) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGINT');
-    await exited;
-  }
+  for (const child of background.reverse()) await child.stop('SIGINT');
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function startUntil(script: string, cwd: string, env: NodeJS.ProcessEnv, text: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn('bash', ['-euo', 'pipefail', '-c', `exec ${script.trim()}`], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startUntil(script: string, cwd: string, env: NodeJS.ProcessEnv, text: string): Promise<WatchedChild> {
+  const child = startChild('bash', ['-euo', 'pipefail', '-c', `exec ${script.trim()}`], { cwd, env });
   background.push(child);
-  let out = '';
-  return new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${text}" within 60 s from: ${script}\n${out}`)), 60_000);
-    const onData = (c: Buffer): void => {
-      out += c.toString();
-      if (out.includes(text)) {
-        clearTimeout(timer);
-        resolveReady({ child, output: () => out });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before "${text}": ${script}\n${out}`));
-    });
-  });
+  await child.waitFor(text, 60_000);
+  return child;
 }
 
 describe('docs/install.md, dress rehearsal with the simulator', () => {
@@ -90,7 +71,7 @@ describe('docs/install.md, dress rehearsal with the simulator', () => {
     const work = join(dir, 'site');
     spawnSync('mkdir', ['-p', work]);
     const env = { ...process.env, PATH: `${installStandIn(dir)}:${process.env.PATH ?? ''}`, NABO_MQTT_PASSWORD: '' };
-    let daemon: { child: ChildProcess; output: () => string } | undefined;
+    let daemon: WatchedChild | undefined;
     for (const step of rehearsalSteps(readFileSync('docs/install.md', 'utf8'))) {
       if (step.mode === 'run') {
         const r = spawnSync('bash', ['-euo', 'pipefail', '-c', step.script], { cwd: work, env, encoding: 'utf8', timeout: 120_000 });
@@ -103,26 +84,16 @@ describe('docs/install.md, dress rehearsal with the simulator', () => {
     expect(daemon).toBeDefined();
     if (!daemon) return;
     // A health line where every device has been read, then stop it as systemd would.
-    await new Promise<void>((resolveHealthy, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no health line with reads on every device:\n${daemon?.output()}`)), 60_000);
-      const look = (): void => {
-        const healthy = daemon?.output().split('\n').some((line) => {
-          if (!line.includes('"msg":"health"')) return false;
-          const devices = (JSON.parse(line) as { devices: Array<{ reads: number }> }).devices;
-          return devices.length === 2 && devices.every((d) => d.reads > 0);
-        });
-        if (healthy) {
-          clearTimeout(timer);
-          resolveHealthy();
-        }
-      };
-      daemon?.child.stderr?.on('data', look);
-      daemon?.child.stdout?.on('data', look);
-      look();
-    });
-    const exited = new Promise<number | null>((r) => daemon?.child.once('exit', (code) => r(code)));
-    daemon.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    // Complete lines only: the last one may still be arriving.
+    const everyDeviceRead = (output: string): boolean =>
+      output.split('\n').slice(0, -1).some((line) => {
+        if (!line.includes('"msg":"health"')) return false;
+        const devices = (JSON.parse(line) as { devices: Array<{ reads: number }> }).devices;
+        return devices.length === 2 && devices.every((d) => d.reads > 0);
+      });
+    await daemon.waitFor(everyDeviceRead, 60_000);
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    await daemon.closed;
     expect(daemon.output()).toContain('gateway stopped; readings flushed');
 
     const db = new Database(join(work, 'sim', 'data', 'b1-h1', 'nabo.db'), { readonly: true });

@@ -5,34 +5,43 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoAcl } from '../../gateway/cli/init/mosquitto-acl.js';
-import { blockBrokerConf, connect, freePort, Inbox, requireTools, startMosquitto, tryConnect, writePasswords, type Broker } from './mosquitto-harness.js';
+import { MOSQUITTO, MOSQUITTO_PASSWD, OPENSSL, requireTool, TestBroker, writePasswords } from '../helpers/mosquitto.js';
+import { connect, Inbox, tryConnect } from '../helpers/mqtt-client.js';
 
 const MARKET = 'm1';
 const ROOT = `nabo/v1/${MARKET}`;
 const USERS = { gw1: 'pw-gw1', gw2: 'pw-gw2', operator: 'pw-op' };
 
 let dir: string;
-let broker: Broker;
-let url: string;
+let broker: TestBroker;
 let ca: Buffer;
 const clients: MqttClient[] = [];
 
 /** A TLS client that trusts the block's test CA. */
 async function as(user: keyof typeof USERS): Promise<MqttClient> {
-  const c = await connect(url, { username: user, password: USERS[user], ca, clientId: `${user}-${clients.length}` });
+  const c = await connect(broker.url, { username: user, password: USERS[user], ca, clientId: `${user}-${clients.length}` });
   clients.push(c);
   return c;
 }
 
-async function startBlockBroker(): Promise<Broker> {
-  const port = await freePort();
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, blockBrokerConf(readFileSync('deploy/mosquitto/mosquitto.conf', 'utf8'), dir, port));
-  return startMosquitto(conf, port);
+/** The shipped block broker conf with this test's paths and port; what a test cannot use from it (syslog, pid file) left out. */
+function blockBrokerConf(dir: string, port: number): string {
+  return (
+    readFileSync('deploy/mosquitto/mosquitto.conf', 'utf8')
+      .replaceAll('/etc/mosquitto/nabo/', `${dir}/`)
+      .replace('/var/lib/mosquitto/', `${dir}/data/`)
+      .replace('include_dir /etc/mosquitto/conf.d', `include_dir ${dir}/conf.d`)
+      .replace(/^listener 8883$/m, `listener ${port} 127.0.0.1`)
+      .replace(/^pid_file .*$/m, '')
+      // The 'running' line the harness waits for is logged at information level.
+      .replace(/^log_dest syslog$/m, 'log_dest stderr\nlog_type information')
+  );
 }
 
 beforeAll(async () => {
-  requireTools('mosquitto', 'mosquitto_passwd', 'openssl');
+  requireTool(MOSQUITTO, 'mosquitto');
+  requireTool(MOSQUITTO_PASSWD, 'mosquitto_passwd');
+  requireTool(OPENSSL, 'openssl');
   dir = mkdtempSync(join(tmpdir(), 'nabo-mosquitto-'));
   for (const sub of ['data', 'conf.d']) mkdirSync(join(dir, sub));
   const certs = spawnSync('bash', ['deploy/certs/make-test-ca.sh', '--out', join(dir, 'certs'), '--block', 'b1', '--broker-name', 'localhost', '--broker-name', '127.0.0.1', '--gateway', 'gw1'], { encoding: 'utf8' });
@@ -42,8 +51,7 @@ beforeAll(async () => {
   const acl = mosquittoAcl({ marketId: MARKET, operator: 'operator', gateways: ['gw1', 'gw2'] });
   if (!acl.ok) throw new Error(acl.error.detail);
   writeFileSync(join(dir, 'acl'), acl.value);
-  broker = await startBlockBroker();
-  url = `mqtts://127.0.0.1:${broker.port}`;
+  broker = await TestBroker.start({ config: (port) => blockBrokerConf(dir, port), scheme: 'mqtts' });
 }, 30_000);
 
 afterEach(async () => {
@@ -51,7 +59,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await broker?.stop();
+  await broker?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -99,11 +107,11 @@ describe('block broker from deploy/mosquitto (needs mosquitto and openssl)', () 
   it('refuses a plain connection, an untrusted certificate and a wrong password', async () => {
     const plain = await tryConnect(`mqtt://127.0.0.1:${broker.port}`, { username: 'gw1', password: USERS.gw1, connectTimeout: 3000 });
     expect(plain.ok).toBe(false);
-    const untrusted = await tryConnect(url, { username: 'gw1', password: USERS.gw1 });
+    const untrusted = await tryConnect(broker.url, { username: 'gw1', password: USERS.gw1 });
     expect(untrusted).toMatchObject({ ok: false, reason: expect.stringMatching(/self[- ]signed|unable to verify|certificate/i) });
-    const wrong = await tryConnect(url, { username: 'gw1', password: 'guess', ca });
+    const wrong = await tryConnect(broker.url, { username: 'gw1', password: 'guess', ca });
     expect(wrong).toMatchObject({ ok: false, reason: expect.stringMatching(/Not authorized|Bad username or password/i) });
-    const anonymous = await tryConnect(url, { ca });
+    const anonymous = await tryConnect(broker.url, { ca });
     expect(anonymous.ok).toBe(false);
   });
 
@@ -121,9 +129,8 @@ describe('block broker from deploy/mosquitto (needs mosquitto and openssl)', () 
   it('keeps the retained roster across a broker restart (persistence)', async () => {
     const operator = await as('operator');
     await operator.publishAsync(`${ROOT}/roster`, 'signed roster v7', { qos: 1, retain: true });
-    await broker.stop();
-    broker = await startBlockBroker();
-    url = `mqtts://127.0.0.1:${broker.port}`;
+    // SIGTERM: the broker saves its persistence; it comes back on the same port and files.
+    await broker.restart();
     const gw1 = await as('gw1');
     const inbox = new Inbox(gw1);
     await gw1.subscribeAsync(`${ROOT}/roster`, { qos: 1 });
@@ -133,12 +140,12 @@ describe('block broker from deploy/mosquitto (needs mosquitto and openssl)', () 
 });
 
 describe('bridge from the block broker to the operator broker (needs mosquitto and openssl)', () => {
-  let operatorBroker: Broker | undefined;
-  let blockBroker: Broker | undefined;
+  let operatorBroker: TestBroker | undefined;
+  let blockBroker: TestBroker | undefined;
   let bridgeDir: string;
   afterAll(async () => {
-    await blockBroker?.stop();
-    await operatorBroker?.stop();
+    await blockBroker?.close();
+    await operatorBroker?.close();
     if (bridgeDir) rmSync(bridgeDir, { recursive: true, force: true });
   });
 
@@ -147,14 +154,9 @@ describe('bridge from the block broker to the operator broker (needs mosquitto a
     for (const sub of ['data', 'conf.d', 'op-data']) mkdirSync(join(bridgeDir, sub));
     const certs = join(dir, 'certs');
     // The operator's broker: TLS with the same test CA, a bridge user and the operator.
-    const opPort = await freePort();
-    writePasswords(join(bridgeDir, 'op-passwd'), { 'nabo-bridge-b1': 'bridge-pw', operator: USERS.operator });
-    const opConf = join(bridgeDir, 'operator.conf');
-    writeFileSync(
-      opConf,
-      [`listener ${opPort} 127.0.0.1`, `certfile ${certs}/broker.crt`, `keyfile ${certs}/broker.key`, `cafile ${certs}/ca.crt`, 'allow_anonymous false', `password_file ${join(bridgeDir, 'op-passwd')}`, 'persistence false', 'log_dest stderr', 'log_type information', 'log_type notice', process.getuid?.() === 0 ? 'user root' : ''].join('\n'),
-    );
-    operatorBroker = await startMosquitto(opConf, opPort);
+    const operatorTls = { caFile: `${certs}/ca.crt`, certFile: `${certs}/broker.crt`, keyFile: `${certs}/broker.key` };
+    operatorBroker = await TestBroker.start({ tls: operatorTls, users: { 'nabo-bridge-b1': 'bridge-pw', operator: USERS.operator } });
+    const opPort = operatorBroker.port;
 
     // The block broker: the shipped conf, its bridge file filled in for this block.
     const bridge = readFileSync('deploy/mosquitto/conf.d/nabo-bridge.conf', 'utf8')
@@ -167,19 +169,15 @@ describe('bridge from the block broker to the operator broker (needs mosquitto a
     for (const f of ['passwd', 'acl']) writeFileSync(join(bridgeDir, f), readFileSync(join(dir, f)));
     mkdirSync(join(bridgeDir, 'certs'));
     for (const f of ['broker.crt', 'broker.key', 'ca.crt']) writeFileSync(join(bridgeDir, 'certs', f), readFileSync(join(certs, f)));
-    const blockPort = await freePort();
-    const blockConf = join(bridgeDir, 'block.conf');
-    writeFileSync(blockConf, blockBrokerConf(readFileSync('deploy/mosquitto/mosquitto.conf', 'utf8'), bridgeDir, blockPort));
-    blockBroker = await startMosquitto(blockConf, blockPort);
+    blockBroker = await TestBroker.start({ config: (port) => blockBrokerConf(bridgeDir, port), scheme: 'mqtts' });
 
-    const opUrl = `mqtts://127.0.0.1:${opPort}`;
-    const operator = await connect(opUrl, { username: 'operator', password: USERS.operator, ca, clientId: 'operator-upstream' });
+    const operator = await connect(operatorBroker.url, { username: 'operator', password: USERS.operator, ca, clientId: 'operator-upstream' });
     clients.push(operator);
     const opInbox = new Inbox(operator);
     await operator.subscribeAsync(`${ROOT}/uplink/+/records`, { qos: 1 });
     await operator.publishAsync(`${ROOT}/roster`, 'signed roster', { qos: 1, retain: true });
 
-    const gw1 = await connect(`mqtts://127.0.0.1:${blockPort}`, { username: 'gw1', password: USERS.gw1, ca, clientId: 'gw1-bridged' });
+    const gw1 = await connect(blockBroker.url, { username: 'gw1', password: USERS.gw1, ca, clientId: 'gw1-bridged' });
     clients.push(gw1);
     const gwInbox = new Inbox(gw1);
     await gw1.subscribeAsync(`${ROOT}/roster`, { qos: 1 });

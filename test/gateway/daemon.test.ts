@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { ModbusDevice as SimDevice } from '../../device-sim/devices/modbus-devic
 import { definitionModel } from '../../device-sim/devices/definition-model.js';
 import { ModbusTcpServer } from '../../device-sim/transports/modbus-tcp-server.js';
 import { freePort } from '../free-port.js';
+import { NABO_CLI, startChild } from '../helpers/child-process.js';
 
 afterAll(removeTempFolders);
 
@@ -128,18 +128,14 @@ describe('gateway daemon', () => {
     const dir = tempFolder('nabo-daemon-');
     const file = join(dir, 'nabo.yaml');
     writeFileSync(file, stringify(configFor(dir, await freePort())));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    await expect.poll(() => stderr, { timeout: 20_000, interval: 50 }).toContain('gateway started');
-    expect(stderr).toContain('retrying in the background');
+    const child = startChild(process.execPath, [...NABO_CLI, 'run', '--config', file], { env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
+    await child.waitFor('gateway started', 20_000, 'stderr');
+    expect(child.stderr()).toContain('retrying in the background');
     const stoppedAt = performance.now();
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const code = await child.stop();
     expect(performance.now() - stoppedAt).toBeLessThan(5000);
     expect(code).toBe(0);
-    expect(stderr).toContain('readings flushed');
+    await child.closed;
+    expect(child.stderr()).toContain('readings flushed');
   });
 });

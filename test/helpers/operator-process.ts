@@ -1,5 +1,6 @@
 // `nabo operator run` as a child process, so tests can SIGKILL it mid-ingest.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { NABO_CLI, startChild } from './child-process.js';
 
 export interface OperatorProcess {
   proc: ChildProcess;
@@ -9,40 +10,25 @@ export interface OperatorProcess {
   kill: () => Promise<void>;
 }
 
-export function startOperatorProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<OperatorProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'operator', 'run', '--stats-every-ms', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let err = '';
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const handle: OperatorProcess = {
-    proc,
-    stderr: () => err,
+export async function startOperatorProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<OperatorProcess> {
+  const c = startChild(process.execPath, [...NABO_CLI, 'operator', 'run', '--stats-every-ms', '0', ...args], { env: { ...process.env, ...env } });
+  try {
+    await c.waitFor('receiving on', 30_000, 'stderr');
+  } catch (err) {
+    await c.stop('SIGKILL');
+    throw err;
+  }
+  return {
+    proc: c.proc,
+    stderr: c.stderr,
+    // Its final stats line is the last thing it prints: wait for the streams to end, not just the exit.
     stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-      return out;
+      await c.stop('SIGTERM');
+      await c.closed;
+      return c.stdout();
     },
     kill: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-      await exited;
+      await c.stop('SIGKILL');
     },
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`nabo operator did not start in 30 s: ${err}`));
-    }, 30_000);
-    proc.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('receiving on')) {
-        clearTimeout(timer);
-        resolve(handle);
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`nabo operator exited with ${code}: ${err}`));
-    });
-  });
 }

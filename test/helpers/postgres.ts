@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mosquitto.js';
+import { freePort } from '../free-port.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 

@@ -1,5 +1,5 @@
 // Shared pieces of the uplink tests and benchmark: gateway identities, a roster, records of
-// every kind the operator reads, and a gateway-side uplink wired to a store.
+// every kind the operator reads, a gateway-side uplink wired to a store, and a SQLite operator.
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { publicKeyHex, signEnvelope } from '../../core/signed-envelope.js';
 import { RealClock, SimulatedClock } from '../../gateway/clock/clock.js';
 import { createLogger } from '../../gateway/log/logger.js';
+import { MajorityFinality } from '../../gateway/operator/finality.js';
 import { StaticDirectory } from '../../gateway/operator/member-directory.js';
+import { OperatorReceiver, type ReceiverOptions } from '../../gateway/operator/receiver.js';
+import { SqliteStorage } from '../../gateway/operator/sqlite-storage.js';
 import { StatusBoard } from '../../gateway/services/service.js';
 import { Store } from '../../gateway/store/store.js';
 import { uplinkConfigSchema, type UplinkConfigInput } from '../../gateway/uplink/config.js';
@@ -40,6 +43,28 @@ export function gateways(n: number): TestGateway[] {
 
 export function directoryOf(gws: ReadonlyArray<TestGateway>): StaticDirectory {
   return new StaticDirectory(gws.map((g) => ({ gatewayId: g.id, publicKey: g.publicKey })));
+}
+
+export interface SqliteOperator {
+  receiver: OperatorReceiver;
+  storage: SqliteStorage;
+  /** Stops receiving, then closes the storage. */
+  stop(): Promise<void>;
+}
+
+/** An operator receiving on `brokerUrl` for these gateways into SQLite at `file` (majority finality, real clock). */
+export async function startSqliteOperator(brokerUrl: string, file: string, gws: ReadonlyArray<TestGateway>, extra: Partial<ReceiverOptions> = {}): Promise<SqliteOperator> {
+  const storage = SqliteStorage.open(file);
+  const receiver = new OperatorReceiver({ brokerUrl, storage, directory: directoryOf(gws), finality: new MajorityFinality(), clock: new RealClock(), ...extra });
+  await receiver.start();
+  return {
+    receiver,
+    storage,
+    stop: async () => {
+      await receiver.stop();
+      await storage.close();
+    },
+  };
 }
 
 export function tempDir(prefix = 'nabo-uplink-'): string {

@@ -1,44 +1,33 @@
 // Runs `nabo sim fleet` as its own process (Modbus TCP only, so no socat needed), reads a
 // meter over Modbus TCP, compares it with the control API's truth, and turns the listing into
 // gateway configs that pass `nabo config check`.
-import { spawn, type ChildProcess } from 'node:child_process';
-
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { removeTempFolders, tempFolder } from '../../temp-folders.js';
+import { startChild, type WatchedChild } from '../../helpers/child-process.js';
 import { main } from '../../../gateway/cli/program.js';
 import { readListingFile, type FleetListing } from '../../../device-sim/fleet/listing.js';
 
 afterAll(removeTempFolders);
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-let child: ChildProcess | undefined;
+let child: WatchedChild | undefined;
 let listing: FleetListing;
 let dir: string;
-let exited: Promise<number | null>;
 
 beforeAll(async () => {
   dir = tempFolder('nabo-sim-fleet-');
   const out = path.join(dir, 'fleet.json');
-  child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['gateway/cli/main.ts', 'sim', 'fleet', '--tcp-only', '--blocks', '1', '--buildings', '2', '--seed', '7', '--out', out, '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  exited = new Promise((resolve) => child?.on('exit', (code) => resolve(code)));
-  let stderr = '';
-  await new Promise<void>((resolve, reject) => {
-    child?.stderr?.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      if (stderr.includes('fleet running')) resolve();
-    });
-    child?.on('exit', (code) => reject(new Error(`sim fleet exited early (${code}): ${stderr}`)));
-  });
+  child = startChild(path.join(ROOT, 'node_modules/.bin/tsx'), ['gateway/cli/main.ts', 'sim', 'fleet', '--tcp-only', '--blocks', '1', '--buildings', '2', '--seed', '7', '--out', out, '--format', 'json'], { cwd: ROOT });
+  await child.waitFor('fleet running', 25_000, 'stderr');
   const read = readListingFile(out);
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   listing = read.listing;
 }, 30_000);
 
 afterAll(async () => {
-  child?.kill('SIGTERM');
-  await exited;
+  await child?.stop();
 });
 
 /** Reads `count` input registers with one Modbus TCP request (function 4). */
@@ -96,7 +85,6 @@ describe('nabo sim fleet (a separate process, Modbus TCP only)', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    child?.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await child?.stop()).toBe(0);
   });
 });

@@ -1,29 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { canonicalJson } from '../../../core/canonical-json.js';
-import { main } from '../../../gateway/cli/program.js';
+import { runCli } from '../../gateway/cli/run-cli.js';
 
 afterAll(removeTempFolders);
 
 // `nabo clear` through the real command parser, in process (fast); one test spawns the CLI.
 async function nabo(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const before = process.exitCode;
-  try {
-    process.exitCode = undefined;
-    const status = await main(['node', 'nabo', ...args]);
-    return { status, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-  }
+  const { code, stdout, stderr } = await runCli(args);
+  return { status: code, stdout, stderr };
 }
 
 const dir = tempFolder('nabo-clear-');

@@ -12,7 +12,7 @@ import { Store } from '../../../gateway/store/store.js';
 import { anchorConfigSchema } from '../../../gateway/uplink/config.js';
 import { enqueueRecord, recordHash, type SignedRecord } from '../../../gateway/uplink/record.js';
 import { IotaTestNode } from '../../helpers/iota-test-node.js';
-import { freePort } from '../../helpers/mosquitto.js';
+import { freePort } from '../../free-port.js';
 import { DAY_START_MS, fillEnergy, gateways, quietLog, tempDir, tradeRecord, type TestGateway } from '../../helpers/uplink-fixture.js';
 import { runCli } from '../cli/run-cli.js';
 

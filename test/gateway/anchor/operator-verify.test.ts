@@ -2,17 +2,15 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnchorService } from '../../../gateway/anchor/anchor-service.js';
-import { RealClock, SimulatedClock } from '../../../gateway/clock/clock.js';
-import { MajorityFinality } from '../../../gateway/operator/finality.js';
-import { OperatorReceiver } from '../../../gateway/operator/receiver.js';
-import { SqliteStorage } from '../../../gateway/operator/sqlite-storage.js';
+import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { StatusBoard } from '../../../gateway/services/service.js';
 import { Store } from '../../../gateway/store/store.js';
 import { anchorConfigSchema } from '../../../gateway/uplink/config.js';
 import { enqueueRecord } from '../../../gateway/uplink/record.js';
 import { IotaTestNode } from '../../helpers/iota-test-node.js';
-import { freePort, TestBroker } from '../../helpers/mosquitto.js';
-import { DAY_START_MS, directoryOf, fillEnergy, gateways, quietLog, startUplink, tempDir, tradeRecord, type TestGateway } from '../../helpers/uplink-fixture.js';
+import { freePort } from '../../free-port.js';
+import { TestBroker } from '../../helpers/mosquitto.js';
+import { DAY_START_MS, fillEnergy, gateways, quietLog, startSqliteOperator, startUplink, tempDir, tradeRecord, type TestGateway } from '../../helpers/uplink-fixture.js';
 import { runCli } from '../cli/run-cli.js';
 
 const PACKAGE = `0x${'b2'.repeat(32)}`;
@@ -34,9 +32,8 @@ describe('nabo verify on the operator side', () => {
       await node.stop();
       rmSync(dir, { recursive: true, force: true });
     });
-    const storage = SqliteStorage.open(join(dir, 'operator.db'));
-    const receiver = new OperatorReceiver({ brokerUrl: broker.url, storage, directory: directoryOf(gws), finality: new MajorityFinality(), clock: new RealClock() });
-    await receiver.start();
+    const operator = await startSqliteOperator(broker.url, join(dir, 'operator.db'), gws);
+    const { storage } = operator;
     const store = Store.open(join(dir, 'gw.db'));
     const clock = new SimulatedClock({ startMs: DAY_START_MS });
     const anchor = new AnchorService({ config: anchorConfigSchema.parse({ nodeUrl: node.url, packageId: PACKAGE }), seed: g.seed, gatewayId: g.id });
@@ -45,9 +42,8 @@ describe('nabo verify on the operator side', () => {
     cleanups.push(async () => {
       await anchor.stop();
       await uplink.stop();
-      await receiver.stop();
+      await operator.stop();
       store.close();
-      await storage.close();
     });
     fillEnergy(store, g, 12);
     for (let i = 0; i < 4; i++) enqueueRecord(store, tradeRecord(gws, g, i, 'sell', 300, 80), g.seed);

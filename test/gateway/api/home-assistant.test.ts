@@ -1,10 +1,11 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiConfigSchema } from '../../../gateway/api/config.js';
 import { HA_SENSORS, HomeAssistantService } from '../../../gateway/api/home-assistant.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { harness } from './api-harness.js';
-import { startMosquitto } from './mosquitto.js';
+import { TestBroker } from '../../helpers/mosquitto.js';
+import { Inbox } from '../../helpers/mqtt-client.js';
 
 const T0 = Date.UTC(2026, 5, 21, 12, 0);
 let cleanup: Array<() => unknown> = [];
@@ -13,49 +14,18 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** Collects every message on the given filters; waits for a condition with a bounded timeout. */
-class Collector {
-  readonly messages = new Map<string, { payload: string; retain: boolean }[]>();
-  private waiters: Array<() => void> = [];
-  constructor(readonly client: MqttClient) {
-    client.on('message', (topic, payload, packet) => {
-      const list = this.messages.get(topic) ?? [];
-      list.push({ payload: payload.toString(), retain: packet.retain });
-      this.messages.set(topic, list);
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-  last(topic: string): string | undefined {
-    return this.messages.get(topic)?.at(-1)?.payload;
-  }
-  async until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!predicate()) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`timed out; topics seen: ${[...this.messages.keys()].join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  }
-}
-
-async function collector(url: string, filters: string[]): Promise<Collector> {
+async function collector(url: string, filters: string[]): Promise<Inbox> {
   const client = await connectAsync(url, { reconnectPeriod: 0 });
   cleanup.push(() => client.endAsync(true));
-  const c = new Collector(client);
+  const c = new Inbox(client);
   await client.subscribeAsync(filters, { qos: 1 });
   return c;
 }
 
 describe('home assistant discovery (mosquitto)', () => {
   it('publishes retained sensor configs for the building and numeric states, and says offline on stop', async () => {
-    const broker = await startMosquitto();
-    cleanup.push(() => broker.stop());
+    const broker = await TestBroker.start();
+    cleanup.push(() => broker.close());
     const clock = new SimulatedClock({ startMs: T0 });
     const h = harness(clock);
     cleanup.push(() => h.close());
@@ -104,7 +74,7 @@ describe('home assistant discovery (mosquitto)', () => {
 
     // A client that subscribes later still finds the configs: they are retained.
     const late = await collector(broker.url, ['homeassistant/#', 'nabo/gw-1/availability']);
-    await late.until(() => HA_SENSORS.every((s) => late.messages.get(`homeassistant/sensor/gw-1_${s.key}/config`)?.[0]?.retain === true));
+    await late.until(() => HA_SENSORS.every((s) => late.received.find((m) => m.topic === `homeassistant/sensor/gw-1_${s.key}/config`)?.retain === true));
 
     // States follow the period.
     gridW = -800;
@@ -117,8 +87,8 @@ describe('home assistant discovery (mosquitto)', () => {
   });
 
   it('removes the sensors of roles the building does not have', async () => {
-    const broker = await startMosquitto();
-    cleanup.push(() => broker.stop());
+    const broker = await TestBroker.start();
+    cleanup.push(() => broker.close());
     const clock = new SimulatedClock({ startMs: T0 });
     const h = harness(clock, { devices: [{ id: 'grid', bus: 'lan', model: 'eastron-sdm630', unitId: 1, role: 'grid-meter' }] });
     cleanup.push(() => h.close());

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { apiConfigSchema } from '../../../gateway/api/config.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { getJson, harness } from './api-harness.js';
 import { freePort } from '../../free-port.js';
+import { NABO_CLI, runChild } from '../../helpers/child-process.js';
 
 const T0 = Date.UTC(2026, 5, 21, 12, 0);
 const TOKEN = 'status-command-token-0123456789';
@@ -19,14 +19,7 @@ afterEach(async () => {
 
 /** Runs the CLI without blocking this process's event loop: the API under test answers from here. */
 function nabo(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', ...args], { env: { ...process.env, NABO_API_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
+  return runChild(process.execPath, [...NABO_CLI, ...args], { env: { ...process.env, NABO_API_TOKEN: '', ...env } });
 }
 
 describe('nabo status', () => {

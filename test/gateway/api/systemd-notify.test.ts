@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startChild, type WatchedChild } from '../../helpers/child-process.js';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { findExecutable, SystemdNotifier, SystemdNotifyService, type NotifyTransport } from '../../../gateway/api/systemd-notify.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { HealthRegistry } from '../../../gateway/acquisition/health.js';
@@ -14,6 +13,7 @@ afterEach(async () => {
   for (const c of cleanup.reverse()) await c();
   cleanup = [];
 });
+afterAll(removeTempFolders);
 
 // A NOTIFY_SOCKET as systemd makes one: a unix datagram socket; python3 binds it and prints
 // each datagram it receives as one JSON line.
@@ -29,31 +29,27 @@ while True:
 `;
 
 class NotifyListener {
-  readonly datagrams: string[] = [];
-  private waiters: Array<() => void> = [];
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(private readonly child: WatchedChild) {}
 
   static async open(address: string): Promise<NotifyListener> {
     if (!findExecutable('python3')) throw new Error('this test needs python3 to create a NOTIFY_SOCKET');
-    const child = spawn('python3', ['-c', LISTENER, address], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const l = new NotifyListener(child);
-    let buffer = '';
-    let bound: () => void = () => undefined;
-    const isBound = new Promise<void>((resolve) => (bound = resolve));
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      buffer += d;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line === 'bound') bound();
-        else l.datagrams.push(JSON.parse(line) as string);
-        for (const w of l.waiters.splice(0)) w();
-      }
-    });
-    await isBound;
-    return l;
+    const child = startChild('python3', ['-c', LISTENER, address], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await child.waitFor(/^bound$/m, 10_000, 'stdout');
+    } catch (err) {
+      await child.stop();
+      throw err;
+    }
+    return new NotifyListener(child);
+  }
+
+  /** The datagrams received, from the complete JSON lines the listener printed. */
+  get datagrams(): string[] {
+    return this.child
+      .stdout()
+      .split('\n')
+      .slice(1, -1)
+      .map((line) => JSON.parse(line) as string);
   }
 
   /** The assignments received, a datagram may hold several lines. */
@@ -61,30 +57,18 @@ class NotifyListener {
     return this.datagrams.flatMap((d) => d.split('\n')).filter((x) => x !== '');
   }
 
-  async waitFor(predicate: (lines: string[]) => boolean, timeoutMs = 5000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!predicate(this.lines)) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`timed out; received ${JSON.stringify(this.lines)}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+  /** Checked on each output of the listener; rejects after `timeoutMs` with what it received. */
+  waitFor(predicate: (lines: string[]) => boolean, timeoutMs = 5000): Promise<void> {
+    return this.child.waitFor(() => predicate(this.lines), timeoutMs, 'stdout');
   }
 
-  close(): void {
-    this.child.kill();
+  close(): Promise<unknown> {
+    return this.child.stop();
   }
 }
 
 function tempSocket(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nabo-notify-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'notify.sock');
+  return join(tempFolder('nabo-notify-'), 'notify.sock');
 }
 
 describe('systemd notify', () => {

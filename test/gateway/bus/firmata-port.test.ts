@@ -1,10 +1,9 @@
 // A pulse board (Firmata) that is missing at start, unplugged or replugged must never take the
 // gateway down: the port reconnects with back-off and the other devices keep reading.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { FirmataPort } from '../../../gateway/bus/firmata-port.js';
 import { validateConfig } from '../../../gateway/config/load.js';
@@ -24,12 +23,7 @@ afterEach(async () => {
   for (const c of cleanup.reverse()) await c();
   cleanup = [];
 });
-
-function tempFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nabo-firmata-port-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterAll(removeTempFolders);
 
 /** A simulated Uno with an S0 output on pin 2 (1000 imp/kWh, 3.6 kW: one pulse per simulated second), its host end at `path`. */
 async function board(clock: SimulatedClock, path: string): Promise<FirmataBoard> {
@@ -63,7 +57,7 @@ describe('Firmata pulse board port (needs socat)', () => {
 
   it('fails the first open of a path that does not exist, keeps trying, and connects once the board appears', async () => {
     const clock = new SimulatedClock({ startMs: T0 });
-    const path = join(tempFolder(), 'tty');
+    const path = join(tempFolder('nabo-firmata-port-'), 'tty');
     const errors: string[] = [];
     const port = new FirmataPort({ id: 'board', path, baudRate: 57600, pulsePins: [2], clock, onEdge: () => undefined, onError: (m) => errors.push(m) });
     cleanup.push(() => port.close());
@@ -78,7 +72,7 @@ describe('Firmata pulse board port (needs socat)', () => {
     const sigintListeners = process.listenerCount('SIGINT');
     const boardsKept = (require('johnny-five') as { Board: { cache: unknown[] } }).Board.cache.length;
     const clock = new SimulatedClock({ startMs: T0 });
-    const path = join(tempFolder(), 'tty');
+    const path = join(tempFolder('nabo-firmata-port-'), 'tty');
     const first = await board(clock, path);
     const errors: string[] = [];
     const port = new FirmataPort({ id: 'board', path, baudRate: 57600, pulsePins: [2], clock, onEdge: () => undefined, onError: (m) => errors.push(m) });
@@ -109,7 +103,7 @@ describe('Firmata pulse board port (needs socat)', () => {
       version: 1,
       gateway: { id: 'gw' },
       buses: [
-        { id: 'board', kind: 'firmata', path: join(tempFolder(), 'tty') },
+        { id: 'board', kind: 'firmata', path: join(tempFolder('nabo-firmata-port-'), 'tty') },
         { id: 'lan', kind: 'modbus-tcp', host: '127.0.0.1', port: tcpPort },
       ],
       devices: [

@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publicKeyHex } from '../../../core/signed-envelope.js';
 import { runCli } from './run-cli.js';
+import { NABO_CLI, startChild, type WatchedChild } from '../../helpers/child-process.js';
 import { readKeyFile } from '../../../gateway/market/identity.js';
 
 let dir: string;
@@ -82,31 +83,16 @@ describe('nabo init --non-interactive', () => {
 });
 
 describe('nabo init against a simulated fleet, interactive and not', () => {
-  let fleet: ChildProcess | undefined;
+  let fleet: WatchedChild | undefined;
   afterEach(async () => {
-    if (fleet && fleet.exitCode === null) {
-      const exited = new Promise((resolve) => fleet?.once('exit', resolve));
-      fleet.kill('SIGTERM');
-      await exited;
-    }
+    await fleet?.stop();
     fleet = undefined;
   });
 
   /** A one-building simulated fleet on Modbus TCP; resolves once its listing is written. */
   async function startFleet(listing: string, args = ['--tcp-only', '--buildings', '1']): Promise<Array<{ building: string; kind: string; host: string; port: number; path: string; unitId: number }>> {
-    fleet = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'sim', 'fleet', '--blocks', '1', ...args, '--out', listing, '--format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the fleet did not start within 30 s: ${stderr}`)), 30_000);
-      fleet?.stderr?.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes('fleet running')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      fleet?.once('exit', (code) => reject(new Error(`the fleet exited with ${code}: ${stderr}`)));
-    });
+    fleet = startChild(process.execPath, [...NABO_CLI, 'sim', 'fleet', '--blocks', '1', ...args, '--out', listing, '--format', 'json']);
+    await fleet.waitFor('fleet running', 30_000, 'stderr');
     const doc = JSON.parse(readFileSync(listing, 'utf8')) as { blocks: Array<{ buildings: Array<{ id: string; devices: Array<{ kind: string; endpoint: { host: string; port: number; path: string; unitId: number } }> }> }> };
     return doc.blocks[0]!.buildings.flatMap((b) => b.devices.map((d) => ({ building: b.id, kind: d.kind, ...d.endpoint })));
   }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { openPtyPair } from '../../../device-sim/transports/pty-pair.js';
+import { NABO_CLI, runChild } from '../../helpers/child-process.js';
 
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -25,12 +25,7 @@ describe('nabo read on a port the daemon holds (socat pty)', () => {
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'nabo.yaml');
     writeFileSync(file, stringify({ version: 1, gateway: { id: 'gw-1', dataDir: dir }, buses: [{ id: 'rs485', kind: 'modbus-rtu', path: pair.clientPath, timeoutMs: 300 }], devices: [{ id: 'grid', bus: 'rs485', model: 'eastron-sdm630', unitId: 1 }] }));
-    const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'read', 'grid', '--config', file, '--format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (status) => resolve({ status, stderr }));
-    });
+    const r = await runChild(process.execPath, [...NABO_CLI, 'read', 'grid', '--config', file, '--format', 'json']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`nabo status --config ${file}`);
   });

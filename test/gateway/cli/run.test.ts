@@ -1,7 +1,6 @@
 // `nabo run` as an installer starts it: one daemon per data folder, the README's daemon line a
 // single process that stops on SIGTERM, and `npx nabo run` leaving no gateway behind when only
 // npx gets the signal. The last two run the built CLI (dist/, as `npm run build` makes it).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { openPtyPair } from '../../../device-sim/transports/pty-pair.js';
 import { requireTool } from '../../device-sim/transports/tools.js';
 import { runCli } from './run-cli.js';
 import { freePort } from '../../free-port.js';
+import { NABO_CLI, startChild } from '../../helpers/child-process.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -58,19 +58,6 @@ function killLeftovers(needle: string): void {
   }
 }
 
-function collectStderr(child: ChildProcess): () => string {
-  let text = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  return () => text;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((r) => child.once('exit', (c) => r(c)));
-}
-
 function requireBuild(): void {
   if (!existsSync('dist/gateway/cli/main.js')) throw new Error('dist/ is missing: this test runs the built CLI; run `npm run build` first (the README\'s test line does)');
 }
@@ -78,18 +65,15 @@ function requireBuild(): void {
 describe('nabo run', () => {
   it('refuses a second daemon on the same data folder, naming the running one', async () => {
     const { dir, file } = await gatewayConfig();
-    const first = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
+    const first = startChild(process.execPath, [...NABO_CLI, 'run', '--config', file], { env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
     cleanups.push(() => killLeftovers(file));
-    const firstErr = collectStderr(first);
-    await expect.poll(firstErr, { timeout: 20_000, interval: 50 }).toContain('gateway started');
+    await first.waitFor('gateway started', 20_000, 'stderr');
 
-    const second = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const secondErr = collectStderr(second);
-    expect(await exited(second)).toBe(1);
-    expect(secondErr()).toMatch(new RegExp(`^nabo run: the store in ${dir} is in use by another nabo \\(pid ${first.pid}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); stop that one first, or see \`nabo status\`\\n$`));
+    const second = startChild(process.execPath, [...NABO_CLI, 'run', '--config', file]);
+    expect(await second.closed).toBe(1);
+    expect(second.stderr()).toMatch(new RegExp(`^nabo run: the store in ${dir} is in use by another nabo \\(pid ${first.proc.pid}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); stop that one first, or see \`nabo status\`\\n$`));
 
-    first.kill('SIGTERM');
-    expect(await exited(first)).toBe(0);
+    expect(await first.stop()).toBe(0);
     // The lock went with it: the next daemon starts.
     expect(existsSync(join(dir, 'nabo.lock'))).toBe(false);
   });
@@ -101,33 +85,30 @@ describe('nabo run', () => {
     const command = line.split(/\s+/)[0] as string;
     expect(command).not.toMatch(/^(npx|npm)$/);
     const { file } = await gatewayConfig();
-    const gateway = spawn(command, ['run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
+    const gateway = startChild(command, ['run', '--config', file], { env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
     cleanups.push(() => killLeftovers(file));
-    const stderr = collectStderr(gateway);
-    await expect.poll(stderr, { timeout: 20_000, interval: 50 }).toContain('gateway started');
+    await gateway.waitFor('gateway started', 20_000, 'stderr');
     // The pid we started is the gateway itself (node, with the bin's flag), with no children.
-    const cmdline = readFileSync(`/proc/${gateway.pid}/cmdline`, 'utf8').split('\0');
+    const cmdline = readFileSync(`/proc/${gateway.proc.pid}/cmdline`, 'utf8').split('\0');
     expect(cmdline[0]).toMatch(/node$/);
     expect(cmdline).toContain('--max-semi-space-size=2');
-    expect(pidsMentioning(file)).toEqual([gateway.pid]);
-    gateway.kill('SIGTERM');
-    expect(await exited(gateway)).toBe(0);
-    expect(stderr()).toContain('readings flushed');
+    expect(pidsMentioning(file)).toEqual([gateway.proc.pid]);
+    expect(await gateway.stop()).toBe(0);
+    await gateway.closed;
+    expect(gateway.stderr()).toContain('readings flushed');
     expect(pidsMentioning(file)).toEqual([]);
   });
 
   it('stops the gateway when `npx nabo run` alone gets SIGTERM (no orphan left)', async () => {
     requireBuild();
     const { file } = await gatewayConfig();
-    const npx = spawn('npx', ['--no-install', 'nabo', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
+    const npx = startChild('npx', ['--no-install', 'nabo', 'run', '--config', file], { env: { ...process.env, NABO_LOG_LEVEL: 'info' } });
     cleanups.push(() => killLeftovers(file));
-    const stderr = collectStderr(npx);
-    await expect.poll(stderr, { timeout: 30_000, interval: 50 }).toContain('gateway started');
+    await npx.waitFor('gateway started', 30_000, 'stderr');
     const gatewayPids = pidsMentioning(file).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--max-semi-space-size=2'));
     expect(gatewayPids).toHaveLength(1);
     // Only npx gets the signal, as a service manager that does not kill the whole group would send it.
-    npx.kill('SIGTERM');
-    await exited(npx);
+    await npx.stop();
     await expect.poll(() => pidsMentioning(file), { timeout: 8_000, interval: 100 }).toEqual([]);
   });
 });

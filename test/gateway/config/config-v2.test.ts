@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadConfigFile, validateConfig } from '../../../gateway/config/load.js';
 import { CONFIG_VERSION } from '../../../gateway/config/schema.js';
-import { main } from '../../../gateway/cli/program.js';
+import { runCli } from '../cli/run-cli.js';
 
 const V1_FILE = 'test/fixtures/config/building-v1.yaml';
 const dirs: string[] = [];
@@ -24,15 +24,7 @@ async function check(doc: unknown): Promise<{ code: number; stderr: string; stdo
   dirs.push(dir);
   const file = join(dir, 'nabo.yaml');
   writeFileSync(file, stringify(doc));
-  let stderr = '';
-  let stdout = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  process.exitCode = undefined;
-  const code = await main(['node', 'nabo', 'config', 'check', file, '--format', 'json']);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, stderr, stdout };
+  return runCli(['config', 'check', file, '--format', 'json']);
 }
 
 describe('config version 2', () => {
@@ -130,9 +122,7 @@ describe('nabo config migrate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nabo-config-'));
     dirs.push(dir);
     const out = join(dir, 'nabo.yaml');
-    process.exitCode = undefined;
-    expect(await main(['node', 'nabo', 'config', 'migrate', V1_FILE, '--out', out])).toBe(0);
-    process.exitCode = undefined;
+    expect((await runCli(['config', 'migrate', V1_FILE, '--out', out])).code).toBe(0);
     const lifted = loadConfigFile(out, {});
     const original = loadConfigFile(V1_FILE, {});
     expect(lifted.ok && lifted.migratedFrom).toBe(undefined);

@@ -1,6 +1,6 @@
 // Interop: the gateway reads a Modbus server that nabo did not write — Debian's python3-pymodbus
 // serving an SDM630 register image — over TCP and over RTU on a socat pty pair.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { RequestQueue } from '../../../gateway/bus/request-queue.js';
 import { configSnippet, scanBus } from '../../../gateway/acquisition/scan.js';
 import { openPtyPair, type PtyPair } from '../../../device-sim/transports/pty-pair.js';
 import { freePort } from '../../free-port.js';
+import { startChild, type WatchedChild } from '../../helpers/child-process.js';
 
 afterAll(removeTempFolders);
 
@@ -44,22 +45,11 @@ function imageJson(dir: string, extra: Record<string, unknown>): string {
   return file;
 }
 
-function startServer(specFile: string): Promise<ChildProcess> {
-  const child = spawn(PYTHON, ['test/gateway/interop/pymodbus-server.py', specFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    const guard = setTimeout(() => reject(new Error(`pymodbus server did not start: ${stderr}`)), 15_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) {
-        clearTimeout(guard);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`pymodbus server exited ${code}: ${stderr}`)));
-  });
+async function startServer(specFile: string): Promise<WatchedChild> {
+  const server = startChild(PYTHON, ['test/gateway/interop/pymodbus-server.py', specFile]);
+  child = server; // stopped by afterEach even when it never gets ready
+  await server.waitFor('ready', 15_000, 'stdout');
+  return server;
 }
 
 function expectTruth(values: QuantityValues): void {
@@ -71,10 +61,10 @@ function expectTruth(values: QuantityValues): void {
   }
 }
 
-let child: ChildProcess | undefined;
+let child: WatchedChild | undefined;
 let pty: PtyPair | undefined;
 afterEach(async () => {
-  child?.kill('SIGKILL');
+  await child?.stop('SIGKILL');
   child = undefined;
   await pty?.close();
   pty = undefined;

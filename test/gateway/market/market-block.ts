@@ -17,7 +17,7 @@ import { intervalMsOf, type Roster } from '../../../gateway/market/roster.js';
 import { marketTopics } from '../../../gateway/market/topics.js';
 import { StatusBoard, type ServiceContext } from '../../../gateway/services/service.js';
 import { Store } from '../../../gateway/store/store.js';
-import { Broker } from './mosquitto.js';
+import { TestBroker } from '../../helpers/mosquitto.js';
 import { OPERATOR, signed, type District } from './market-fixtures.js';
 
 export const passwordOf = (user: string): string => `pw-${user}`;
@@ -70,7 +70,7 @@ export class OffsetClock implements Clock {
 
 export class MarketBlock {
   readonly dir = mkdtempSync(join(tmpdir(), 'nabo-market-'));
-  readonly broker: Broker;
+  private brokerOrNull: TestBroker | null = null;
   readonly gateways = new Map<string, Gateway>();
   readonly clock: SimulatedClock;
   readonly roster: Roster;
@@ -84,8 +84,12 @@ export class MarketBlock {
   ) {
     this.roster = district.roster;
     this.clock = new SimulatedClock({ startMs, ...(clockSpeed !== undefined ? { speed: clockSpeed } : {}) });
-    const users = new Map<string, string>([['operator', passwordOf('operator')], ...district.gatewayIds.map((g) => [g, passwordOf(g)] as [string, string])]);
-    this.broker = new Broker(users, mosquittoAcl(this.roster), 1024 * 1024);
+  }
+
+  /** The block's broker (password per member, the roster's ACL, persistent sessions), once started. */
+  get broker(): TestBroker {
+    if (!this.brokerOrNull) throw new Error('MarketBlock.start() has not started the broker yet');
+    return this.brokerOrNull;
   }
 
   get intervalMs(): number {
@@ -93,7 +97,8 @@ export class MarketBlock {
   }
 
   async start(ids: readonly string[] = this.district.gatewayIds, clocks: ReadonlyMap<string, Clock> = new Map(), timeoutMs = 10_000): Promise<void> {
-    await this.broker.start();
+    const users = Object.fromEntries([['operator', passwordOf('operator')], ...this.district.gatewayIds.map((g) => [g, passwordOf(g)])]);
+    this.brokerOrNull = await TestBroker.start({ users, acl: mosquittoAcl(this.roster), persistence: true, maxPacketBytes: 1024 * 1024 });
     await this.publishAsOperator(marketTopics(this.roster.marketId).roster, signed(this.roster), true);
     for (const id of ids) await this.startGateway(id, clocks.get(id) ?? this.clock);
     await this.until(() => [...this.gateways.values()].every((g) => g.service.connected && g.service.roster !== undefined), 'all gateways connected with a roster', timeoutMs).catch((err: Error) => {
@@ -189,7 +194,7 @@ export class MarketBlock {
       await g.service.stop();
       g.store.close();
     }
-    await this.broker.dispose();
+    await this.brokerOrNull?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

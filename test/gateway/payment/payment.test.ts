@@ -10,7 +10,7 @@ import { PaymentService, type PaymentInputs } from '../../../gateway/payment/pay
 import { StatusBoard } from '../../../gateway/services/service.js';
 import { Store } from '../../../gateway/store/store.js';
 import { IotaTestNode } from '../../helpers/iota-test-node.js';
-import { freePort } from '../../helpers/mosquitto.js';
+import { freePort } from '../../free-port.js';
 import { DAY_START_MS, gateways, tempDir, type TestGateway } from '../../helpers/uplink-fixture.js';
 
 const gws = gateways(3);

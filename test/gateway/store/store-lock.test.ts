@@ -1,20 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeTempFolders, tempFolder } from '../../temp-folders.js';
 import { acquireStoreLock, LOCK_FILE } from '../../../gateway/store/store-lock.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nabo-store-lock-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterAll(removeTempFolders);
 
 /** The pid of a process that has exited (a stale lock's holder). */
 async function deadPid(): Promise<number> {
@@ -25,7 +21,7 @@ async function deadPid(): Promise<number> {
 
 describe('one daemon per store (lock file in the data folder)', () => {
   it('takes the lock, refuses a second taker naming the holder, and frees it on release', () => {
-    const dir = tempDir();
+    const dir = tempFolder('nabo-store-lock-');
     const startedAtMs = Date.UTC(2026, 5, 21, 10);
     const first = acquireStoreLock(dir, startedAtMs);
     if (!first.ok) throw new Error(first.error.detail);
@@ -42,7 +38,7 @@ describe('one daemon per store (lock file in the data folder)', () => {
   });
 
   it('refuses while another live process holds the lock, with its pid and start time', async () => {
-    const dir = tempDir();
+    const dir = tempFolder('nabo-store-lock-');
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
     cleanups.push(() => child.kill('SIGKILL'));
     await new Promise((r) => child.once('spawn', r));
@@ -61,7 +57,7 @@ describe('one daemon per store (lock file in the data folder)', () => {
   });
 
   it('takes over a stale lock: a dead pid, a reused pid (another process start), or a torn file', async () => {
-    const dir = tempDir();
+    const dir = tempFolder('nabo-store-lock-');
     const file = join(dir, LOCK_FILE);
     for (const stale of [
       JSON.stringify({ pid: await deadPid(), startedAt: '2026-01-01T00:00:00.000Z', hostname: hostname() }),

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempFolders, tempFolder } from '../../temp-folders.js';
+import { startChild } from '../../helpers/child-process.js';
 import { Store } from '../../../gateway/store/store.js';
 import { StoreError, migrate, openDatabase, schemaVersion } from '../../../gateway/store/database.js';
 import { STORE_MIGRATIONS, STORE_SCHEMA_VERSION } from '../../../gateway/store/migrations.js';
@@ -229,41 +229,19 @@ describe('crash safety', () => {
   it('keeps whole batches or none when the writer is killed with SIGKILL mid-batch', async () => {
     const file = tempFile();
     const batchSize = 60_000;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/gateway/store/crash-writer.ts', file, String(batchSize)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
+    const child = startChild(process.execPath, ['--import', 'tsx', 'test/gateway/store/crash-writer.ts', file, String(batchSize)]);
     const committed: number[] = [];
     const enqueued: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      let buf = '';
-      const guard = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`writer did not reach batch 3: ${stderr}`));
-      }, 25_000);
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          const [what, arg] = line.split(' ');
-          if (what === 'committed') committed.push(Number(arg));
-          if (what === 'enqueued' && arg) enqueued.push(arg);
-          // Kill right after a batch has begun: the flush of batch 3 is in progress.
-          if (what === 'begin' && Number(arg) === 3) {
-            clearTimeout(guard);
-            child.kill('SIGKILL');
-            resolve();
-          }
-        }
-      });
-      child.on('exit', (code, signal) => {
-        if (signal !== 'SIGKILL') reject(new Error(`writer exited early (${code}): ${stderr}`));
-      });
+    child.onLine((line) => {
+      const [what, arg] = line.split(' ');
+      if (what === 'committed') committed.push(Number(arg));
+      if (what === 'enqueued' && arg) enqueued.push(arg);
+      // Kill right after a batch has begun: the flush of batch 3 is in progress.
+      if (what === 'begin' && Number(arg) === 3) child.proc.kill('SIGKILL');
     });
-    await new Promise((r) => child.once('close', r));
+    await child.waitFor(/^begin 3$/m, 25_000, 'stdout').finally(() => child.stop('SIGKILL'));
+    await child.closed;
+    expect(child.proc.signalCode, `the writer ended on its own: ${child.stderr()}`).toBe('SIGKILL');
     const store = Store.open(file);
     const count = store.readings.count();
     expect(count % batchSize).toBe(0);

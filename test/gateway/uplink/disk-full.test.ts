@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock, SimulatedClock } from '../../../gateway/clock/clock.js';
 import { EventBus, type Alarm } from '../../../gateway/events/events.js';
-import { MajorityFinality } from '../../../gateway/operator/finality.js';
-import { OperatorReceiver } from '../../../gateway/operator/receiver.js';
-import { SqliteStorage } from '../../../gateway/operator/sqlite-storage.js';
 import { openDatabase } from '../../../gateway/store/database.js';
 import { StatusBoard } from '../../../gateway/services/service.js';
 import { Store } from '../../../gateway/store/store.js';
 import { enqueueRecord } from '../../../gateway/uplink/record.js';
 import { UplinkService, type UplinkStatus } from '../../../gateway/uplink/uplink-service.js';
 import { TestBroker } from '../../helpers/mosquitto.js';
-import { DAY_START_MS, directoryOf, energyRecord, gateways, quietLog, tempDir, uplinkConfig, type TestGateway } from '../../helpers/uplink-fixture.js';
+import { DAY_START_MS, energyRecord, gateways, quietLog, startSqliteOperator, tempDir, uplinkConfig, type TestGateway } from '../../helpers/uplink-fixture.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -59,13 +56,8 @@ describe('uplink on a full disk', () => {
     });
     const gws = gateways(1);
     const g = gws[0] as TestGateway;
-    const storage = SqliteStorage.open(join(outer, 'operator.db'));
-    const receiver = new OperatorReceiver({ brokerUrl: broker.url, storage, directory: directoryOf(gws), finality: new MajorityFinality(), clock: new RealClock() });
-    await receiver.start();
-    cleanups.push(async () => {
-      await receiver.stop();
-      await storage.close();
-    });
+    const { storage, stop } = await startSqliteOperator(broker.url, join(outer, 'operator.db'), gws);
+    cleanups.push(stop);
     const file = join(mnt, 'gw.db');
     const store = Store.open(file);
     const alarms: Alarm[] = [];
@@ -74,7 +66,7 @@ describe('uplink on a full disk', () => {
     const status = new StatusBoard();
     const uplink = new UplinkService({ config: uplinkConfig(broker.url, { ackTimeoutMs: 500 }), gatewayId: g.id, ioClock: new RealClock(), pollMs: 50 });
     // The broker is down while a backlog builds, so acks arrive only once the disk is full.
-    await broker.stopProcess();
+    await broker.kill();
     uplink.start({ clock: new SimulatedClock({ startMs: DAY_START_MS }), store, status, log: quietLog, events });
     cleanups.push(async () => {
       await uplink.stop();

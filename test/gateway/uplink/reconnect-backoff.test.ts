@@ -6,7 +6,7 @@ import { SimulatedClock } from '../../../gateway/clock/clock.js';
 import { StatusBoard } from '../../../gateway/services/service.js';
 import { Store } from '../../../gateway/store/store.js';
 import { UplinkService } from '../../../gateway/uplink/uplink-service.js';
-import { freePort } from '../../helpers/mosquitto.js';
+import { freePort } from '../../free-port.js';
 import { DAY_START_MS, gateways, quietLog, tempDir, uplinkConfig, type TestGateway } from '../../helpers/uplink-fixture.js';
 
 /** A simulated clock that remembers the delay of every one-shot timer. */

@@ -1,9 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../../gateway/clock/clock.js';
-import { MajorityFinality } from '../../../gateway/operator/finality.js';
-import { OperatorReceiver } from '../../../gateway/operator/receiver.js';
 import { SqliteStorage } from '../../../gateway/operator/sqlite-storage.js';
 import { openDatabase } from '../../../gateway/store/database.js';
 import { Store } from '../../../gateway/store/store.js';
@@ -11,7 +8,7 @@ import type { UplinkStatus } from '../../../gateway/uplink/uplink-service.js';
 import { drainChild, runAndKill } from '../../helpers/gateway-kill.js';
 import { TestBroker } from '../../helpers/mosquitto.js';
 import { startOperatorProcess } from '../../helpers/operator-process.js';
-import { directoryOf, fillEnergy, gateways, startUplink, tempDir, deliveredAtLeast } from '../../helpers/uplink-fixture.js';
+import { fillEnergy, gateways, startSqliteOperator, startUplink, tempDir, deliveredAtLeast } from '../../helpers/uplink-fixture.js';
 import { writeFileSync } from 'node:fs';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -26,13 +23,8 @@ describe('uplink reliability with a real mosquitto', () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const gws = gateways(1);
-    const storage = SqliteStorage.open(join(dir, 'operator.db'));
-    const receiver = new OperatorReceiver({ brokerUrl: broker.url, storage, directory: directoryOf(gws), finality: new MajorityFinality(), clock: new RealClock() });
-    await receiver.start();
-    cleanups.push(async () => {
-      await receiver.stop();
-      await storage.close();
-    });
+    const { receiver, storage, stop } = await startSqliteOperator(broker.url, join(dir, 'operator.db'), gws);
+    cleanups.push(stop);
     const file = join(dir, 'gateway.db');
     const committed: string[] = [];
     for (let k = 0; k < 20; k++) committed.push(...(await runAndKill(file, broker.url, 1 + Math.floor(Math.random() * 40))));

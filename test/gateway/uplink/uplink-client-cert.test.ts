@@ -1,14 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../../gateway/clock/clock.js';
-import { MajorityFinality } from '../../../gateway/operator/finality.js';
-import { OperatorReceiver } from '../../../gateway/operator/receiver.js';
-import { SqliteStorage } from '../../../gateway/operator/sqlite-storage.js';
 import { Store } from '../../../gateway/store/store.js';
 import type { UplinkStatus } from '../../../gateway/uplink/uplink-service.js';
 import { makeClientCert, TestBroker } from '../../helpers/mosquitto.js';
-import { directoryOf, fillEnergy, gateways, startUplink, tempDir, type TestGateway } from '../../helpers/uplink-fixture.js';
+import { fillEnergy, gateways, startSqliteOperator, startUplink, tempDir, type TestGateway } from '../../helpers/uplink-fixture.js';
 
 const ACL = `user operator
 topic read nabo/v1/+/uplink/+/records
@@ -33,13 +29,8 @@ describe('uplink authenticated by a client certificate', () => {
     const opCert = makeClientCert(broker.dir, 'operator');
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const storage = SqliteStorage.open(join(dir, 'operator.db'));
-    const receiver = new OperatorReceiver({ brokerUrl: broker.url, storage, directory: directoryOf(gws), finality: new MajorityFinality(), clock: new RealClock(), caFile: ca, ...opCert });
-    await receiver.start();
-    cleanups.push(async () => {
-      await receiver.stop();
-      await storage.close();
-    });
+    const { storage, stop } = await startSqliteOperator(broker.url, join(dir, 'operator.db'), gws, { caFile: ca, ...opCert });
+    cleanups.push(stop);
     const store = Store.open(join(dir, 'gw1.db'));
     fillEnergy(store, g1, 20);
     const { uplink } = startUplink(store, g1, broker.url, { tls: { caFile: ca, ...makeClientCert(broker.dir, g1.id), rejectUnauthorized: true } });

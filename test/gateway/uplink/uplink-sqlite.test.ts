@@ -2,30 +2,21 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../../gateway/clock/clock.js';
-import { MajorityFinality } from '../../../gateway/operator/finality.js';
-import { OperatorReceiver } from '../../../gateway/operator/receiver.js';
-import { SqliteStorage } from '../../../gateway/operator/sqlite-storage.js';
 import { Store } from '../../../gateway/store/store.js';
 import { enqueueRecord } from '../../../gateway/uplink/record.js';
 import type { UplinkStatus } from '../../../gateway/uplink/uplink-service.js';
 import { TestBroker } from '../../helpers/mosquitto.js';
-import { directoryOf, energyRecord, fillEnergy, gateways, startUplink, tempDir } from '../../helpers/uplink-fixture.js';
+import { energyRecord, fillEnergy, gateways, startSqliteOperator, startUplink, tempDir, type SqliteOperator } from '../../helpers/uplink-fixture.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function operatorOn(broker: TestBroker, file: string, gws: ReturnType<typeof gateways>): Promise<{ receiver: OperatorReceiver; storage: SqliteStorage }> {
-  const storage = SqliteStorage.open(file);
-  const receiver = new OperatorReceiver({ brokerUrl: broker.url, storage, directory: directoryOf(gws), finality: new MajorityFinality(), clock: new RealClock() });
-  await receiver.start();
-  cleanups.push(async () => {
-    await receiver.stop();
-    await storage.close();
-  });
-  return { receiver, storage };
+async function operatorOn(broker: TestBroker, file: string, gws: ReturnType<typeof gateways>): Promise<SqliteOperator> {
+  const op = await startSqliteOperator(broker.url, file, gws);
+  cleanups.push(op.stop);
+  return op;
 }
 
 describe('uplink to a SQLite operator through a real mosquitto', () => {
@@ -73,7 +64,7 @@ describe('uplink to a SQLite operator through a real mosquitto', () => {
     });
     fillEnergy(store, g, 10);
     await uplink.drained(10_000);
-    await broker.stopProcess();
+    await broker.kill();
     // A simulated hour offline: four intervals per device, enqueued while the broker is down.
     for (let i = 10; i < 110; i++) enqueueRecord(store, energyRecord(g.id, 'meter-0', i), g.seed);
     const down = status.snapshot().uplink as UplinkStatus;
