@@ -95,7 +95,7 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
       meteringDevices: () =>
         acquisition.acquisition
           .latestReadings()
-          .filter((r) => r.values.energyImportWh !== undefined || r.values.energyExportWh !== undefined)
+          .filter((r) => r.values.energyImportWh !== undefined || r.values.energyExportWh !== undefined || r.values.pvEnergyWh !== undefined)
           .map((r) => r.deviceId),
       doubtDuring: (deviceId, fromMs) => {
         const health = acquisition.acquisition.health;

@@ -198,7 +198,13 @@ export class IntervalJob {
     return this.store.readings.latestAtOrBefore({ deviceId, quantity }, Number.MAX_SAFE_INTEGER) !== undefined;
   }
 
-  private counters(deviceId: string, quantity: Counter, fromMs: number, toMs: number): CounterSample[] {
+  /** The counter read for `quantity`: a PV inverter's production counter (pvEnergyWh) is its export. */
+  private source(deviceId: string, quantity: Counter): string {
+    if (quantity === 'energyExportWh' && !this.metered(deviceId, quantity) && this.metered(deviceId, 'pvEnergyWh')) return 'pvEnergyWh';
+    return quantity;
+  }
+
+  private counters(deviceId: string, quantity: string, fromMs: number, toMs: number): CounterSample[] {
     return this.store.readings.range({ deviceId, quantity }, fromMs, toMs).map((r) => ({ atMs: r.atMs, valueWh: r.value }));
   }
 
@@ -206,8 +212,9 @@ export class IntervalJob {
     const { intervalMs, maxBracketMs } = this.options;
     // A counter the device never reported (an S0 input counting import only) is not metered:
     // its energy is unknown (null), which is no reason to call the other counter's interval a gap.
-    if (!this.metered(deviceId, quantity)) return UNMETERED;
-    const samples = this.counters(deviceId, quantity, intervalStartMs - maxBracketMs, intervalStartMs + intervalMs + maxBracketMs + 1);
+    const counter = this.source(deviceId, quantity);
+    if (!this.metered(deviceId, counter)) return UNMETERED;
+    const samples = this.counters(deviceId, counter, intervalStartMs - maxBracketMs, intervalStartMs + intervalMs + maxBracketMs + 1);
     const e = intervalEnergies(samples, [intervalStartMs], intervalMs, maxBracketMs)[0];
     if (!e || e.gap) return { energyWh: null, quality: 'gap', gapReason: e?.gapReason };
     return { energyWh: e.energyWh, quality: 'measured' };

@@ -116,6 +116,10 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
   const pv = raw.devices.find((d) => d.role === 'pv');
   const battery = raw.devices.find((d) => d.role === 'battery');
   if (!grid) throw new Error(`${building.id}: no grid meter in the listing`);
+  // A district of nine processes on two cores: every device is read once a simulated minute
+  // (power and counters alike), enough for quarter-hour energy and for control, and no faster
+  // in real time than the buses and the machine can carry.
+  for (const d of raw.devices) if (d.bus !== undefined && d.model !== 's0' && d.model !== 'han' && d.model !== 'dsmr-p1') d.poll = { fastMs: Math.max(60_000, pollMs(d.poll)), slowMs: Math.max(60_000, pollMs(d.poll)) };
   if (battery && spec?.battery) {
     const b = spec.battery;
     battery.capabilities = ['read', 'battery-setpoint'];
@@ -146,6 +150,10 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
     },
     api: { enabled: true, listen: { host: '127.0.0.1', port: s.apiPort } },
   };
+}
+
+function pollMs(poll: unknown): number {
+  return poll && typeof poll === 'object' && 'fastMs' in poll && typeof poll.fastMs === 'number' ? poll.fastMs : 0;
 }
 
 export function checkedConfig(raw: Record<string, unknown>, buildingId: string): void {

@@ -221,3 +221,14 @@ describe('interval job on a store that cannot be written', () => {
     expect(job.retrying).toEqual([]);
   });
 });
+
+describe('interval job: PV inverters', () => {
+  it("turns a PV inverter's production counter (pvEnergyWh) into its interval export", () => {
+    const s = openStore();
+    const clock = new SimulatedClock({ startMs: T0 });
+    for (let t = T0 - 60_000; t <= T0 + Q + 60_000; t += 60_000) s.readings.add({ deviceId: 'pv', quantity: 'pvEnergyWh', unit: 'Wh', atMs: t, value: 20_000 + (t - T0) / 1000 });
+    const job = new IntervalJob(clock, s, { intervalMs: Q, deviceIds: () => ['pv'], maxBracketMs: 120_001, graceMs: 65_000 });
+    const [row] = job.compute(T0);
+    expect(row).toMatchObject({ deviceId: 'pv', importWh: null, exportWh: 900, quality: 'measured' });
+  });
+});
