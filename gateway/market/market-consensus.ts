@@ -33,12 +33,12 @@ export class MarketConsensus {
     m.tally.snapshotsSent++;
   }
 
-  onSnapshot(env: SignedEnvelope<SnapshotPayload>, from: string): void {
+  onSnapshot(env: SignedEnvelope<SnapshotPayload>, from: string, canonicalPayload?: string): void {
     const m = this.m;
     const roster = m.roster;
     if (!roster || !m.members) return m.rejections.add('no-roster', from);
     if (env.payload.coordinator !== from) return m.rejections.add('topic-mismatch', from);
-    const v = verifySnapshot(env, roster, m.members);
+    const v = verifySnapshot(env, roster, m.members, { verified: m.verified, ...(canonicalPayload !== undefined ? { canonicalPayload } : {}) });
     if (!v.ok) return m.rejections.add(`snapshot-${v.error.kind}`, from);
     // A book closed before gate closure (on any clock within the skew) would shut out orders still due.
     if (m.clock.now() < gateClosureMs(roster, v.value.intervalStartMs) - roster.parameters.clockSkewMs) return m.rejections.add('snapshot-early', from);
@@ -108,8 +108,10 @@ export class MarketConsensus {
 
   private async checkFinal(round: MarketRound): Promise<void> {
     const m = this.m;
+    // Checked before the certificate is built: every vote after finality comes here.
+    if (round.status === 'final' || round.certificate) return;
     const cert = round.tally.certificate();
-    if (!cert || round.status === 'final' || round.certificate) return;
+    if (!cert) return;
     const snapshot = round.snapshotByHash(cert.snapshotHash);
     const me = m.members?.byGateway(m.gatewayId);
     const nowMs = (): number => m.clock.now();

@@ -17,6 +17,7 @@ import { blockPricesFor, PriceListHolder, type BlockPrices } from './prices.js';
 import type { RejectionCounter } from './rejections.js';
 import type { RosterHolder, Roster } from './roster.js';
 import { marketTopics } from './topics.js';
+import { VerifiedOrders } from './verified-orders.js';
 
 export interface MarketServiceOptions {
   market: MarketConfig;
@@ -26,6 +27,11 @@ export interface MarketServiceOptions {
   forecast?: (intervalStartMs: number) => { consumptionWh: number; pvWh: number };
   /** The battery's state of charge now, percent; without it no battery flexibility is offered. */
   batterySocPercent?: () => number | undefined;
+  /**
+   * Measurement only (bench:market's "before" rows): check every order of a snapshot again as
+   * gateways did before the order cache. Results and hashes are the same either way.
+   */
+  withoutOrderCache?: boolean;
 }
 
 export class MarketContext {
@@ -35,6 +41,8 @@ export class MarketContext {
   readonly topics: ReturnType<typeof marketTopics>;
   readonly prices = new PriceListHolder();
   readonly intake = new OrderIntake();
+  /** Orders whose signature this gateway checked, so a snapshot need not check them again. */
+  readonly verified: VerifiedOrders;
   readonly rounds = new Map<number, MarketRound>();
   readonly tally = { ordersSent: 0, snapshotsSent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
   members: MemberIndex | undefined;
@@ -56,6 +64,7 @@ export class MarketContext {
     this.clock = ctx.clock;
     this.log = ctx.log;
     this.topics = marketTopics(options.market.marketId);
+    this.verified = new VerifiedOrders(options.withoutOrderCache ? 0 : undefined);
   }
 
   get roster(): Roster | undefined {

@@ -9,12 +9,13 @@ import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import type { Logger } from '../log/logger.js';
 import type { MarketConfig } from './config.js';
 import type { SignedVote } from './finality.js';
-import { decodeSigned, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import { decodeSigned, decodeSignedText, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
 import { marketTopics, parseMarketTopic } from './topics.js';
 
 export interface LinkHandlers {
   order(order: SignedOrder, from: string): void;
-  snapshot(snapshot: SignedEnvelope<SnapshotPayload>, from: string): void;
+  /** `canonicalPayload`: the payload's canonical JSON, already encoded to check the signature. */
+  snapshot(snapshot: SignedEnvelope<SnapshotPayload>, from: string, canonicalPayload: string): void;
   vote(vote: SignedVote, from: string): void;
   /** Roster or price list, parsed JSON, still to be verified. */
   operator(kind: 'roster' | 'prices', raw: unknown): void;
@@ -114,8 +115,8 @@ export class MarketLink {
         return d.ok ? h.order(d.value, from) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'snapshot') {
-        const d = decodeSigned(payload, max, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
-        return d.ok ? h.snapshot(d.value, from) : h.reject(d.error.kind, from);
+        const d = decodeSignedText(payload, max, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
+        return d.ok ? h.snapshot(d.value.envelope, from, d.value.canonicalPayload) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'vote') {
         const d = decodeSigned(payload, max, VOTE_DOMAIN, votePayloadSchema);

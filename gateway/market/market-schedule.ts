@@ -37,6 +37,7 @@ export class MarketSchedule {
       this.scheduledUntilMs = T + intervalMs;
     }
     this.m.intake.prune(now - 2 * intervalMs);
+    this.m.verified.prune(now - 2 * intervalMs);
     for (const k of [...this.m.rounds.keys()]) if (k < now - 8 * intervalMs) this.m.rounds.delete(k);
   }
 }

@@ -69,7 +69,7 @@ export class MarketService implements Service {
     ctx.status.provide(this.name, () => this.status());
     m.link ??= new MarketLink(o.broker, m.gatewayId, o.marketId, m.log, {
       order: (order, from) => orders.received(order, from),
-      snapshot: (s, from) => consensus.onSnapshot(s, from),
+      snapshot: (s, from, canonicalPayload) => consensus.onSnapshot(s, from, canonicalPayload),
       vote: (v, from) => consensus.onVote(v, from),
       operator: (kind, raw) => this.onOperatorMessage(kind, raw),
       reject: (reason, member) => m.rejections.add(reason, member),
