@@ -7,13 +7,20 @@ import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import { signVote, type SignedVote } from './finality.js';
 import type { MarketContext } from './market-context.js';
 import type { MarketRound } from './market-round.js';
-import type { SnapshotPayload } from './messages.js';
+import { checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SnapshotPayload } from './messages.js';
 import { gateClosureMs } from './order-rules.js';
 import { signTrade, tradeFromResult } from './records.js';
 import { coordinatorFor, intervalMsOf } from './roster.js';
 import { clearSnapshot, signSnapshot, verifySnapshot } from './snapshot.js';
+import { referencedSnapshot, resolveSnapshot, wantSchema, type WantMessage } from './snapshot-wire.js';
 
 export class MarketConsensus {
+  /** This gateway's snapshots as coordinator, full form, by `<interval ms>/<attempt>`: what a `want` is answered with. */
+  private readonly published = new Map<string, SignedEnvelope<SnapshotPayload>>();
+  private readonly answered = new Set<string>();
+  /** `<interval ms>/<attempt>/<coordinator>` this gateway asked the full form of (once each). */
+  private readonly asked = new Set<string>();
+
   constructor(private readonly m: MarketContext) {}
 
   coordinate(T: number, attempt: number): void {
@@ -29,8 +36,59 @@ export class MarketConsensus {
       { marketId: roster.marketId, intervalStart: iso, rosterVersion: roster.version, attempt, coordinator: m.gatewayId, orders: m.intake.ordersFor(T), prices: m.prices.forInterval(iso) },
       m.identity.seed,
     );
-    m.publish(m.topics.of('snapshot', m.gatewayId), snapshot);
+    this.forgetBefore(T - 4 * intervalMsOf(roster));
+    this.published.set(`${T}/${attempt}`, snapshot);
+    const referenced = m.options.market.snapshotOrderRefs && !m.options.withoutOrderCache;
+    m.publish(m.topics.of('snapshot', m.gatewayId), referenced ? referencedSnapshot(snapshot) : snapshot);
     m.tally.snapshotsSent++;
+  }
+
+  /** A snapshot naming its orders by signature: rebuilt from the orders held, or asked for in full. */
+  onReferencedSnapshot(raw: unknown, from: string): void {
+    const m = this.m;
+    const shape = snapshotPayloadSchema.safeParse((raw as { payload?: unknown }).payload);
+    if (!shape.success) return m.rejections.add('invalid-payload', from);
+    const r = resolveSnapshot(raw, (signature) => m.verified.bySig(signature)?.order);
+    if (!r.ok) {
+      if (r.error.kind === 'malformed') return m.rejections.add('malformed', from);
+      m.rejections.add('snapshot-orders-missing', from);
+      const { intervalStart, attempt, coordinator, marketId } = shape.data;
+      const key = `${intervalStart}/${attempt}/${coordinator}`;
+      if (coordinator !== from || marketId !== m.roster?.marketId || this.asked.has(key)) return;
+      this.asked.add(key);
+      m.publish(m.topics.of('snapshot', m.gatewayId), { want: { marketId, intervalStart, attempt, coordinator } } satisfies WantMessage);
+      m.tally.snapshotsWanted++;
+      return;
+    }
+    const c = checkSignedText(r.value, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
+    if (!c.ok) return m.rejections.add(c.error.kind, from);
+    this.onSnapshot(c.value.envelope, from, c.value.canonicalPayload);
+  }
+
+  /** A member asks this coordinator for the full form of its snapshot: answered once per attempt, to everyone. */
+  onWant(raw: unknown, from: string): void {
+    const m = this.m;
+    const w = wantSchema.safeParse(raw);
+    if (!w.success) return m.rejections.add('invalid-payload', from);
+    const { marketId, intervalStart, attempt, coordinator } = w.data.want;
+    if (coordinator !== m.gatewayId || marketId !== m.roster?.marketId) return;
+    if (!m.members?.byGateway(from)) return m.rejections.add('non-member', from);
+    const key = `${Date.parse(intervalStart)}/${attempt}`;
+    const snapshot = this.published.get(key);
+    if (!snapshot || this.answered.has(key)) return;
+    this.answered.add(key);
+    m.publish(m.topics.of('snapshot', m.gatewayId), snapshot);
+    m.tally.snapshotsResent++;
+  }
+
+  private forgetBefore(beforeMs: number): void {
+    for (const key of [...this.published.keys(), ...this.answered]) {
+      if (Number(key.split('/')[0]) < beforeMs) {
+        this.published.delete(key);
+        this.answered.delete(key);
+      }
+    }
+    for (const key of this.asked) if (Date.parse(key.split('/')[0]!) < beforeMs) this.asked.delete(key);
   }
 
   onSnapshot(env: SignedEnvelope<SnapshotPayload>, from: string, canonicalPayload?: string): void {

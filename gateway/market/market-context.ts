@@ -28,8 +28,9 @@ export interface MarketServiceOptions {
   /** The battery's state of charge now, percent; without it no battery flexibility is offered. */
   batterySocPercent?: () => number | undefined;
   /**
-   * Measurement only (bench:market's "before" rows): check every order of a snapshot again as
-   * gateways did before the order cache. Results and hashes are the same either way.
+   * Measurement only (bench:market's "before" rows): check every order of a snapshot again and
+   * publish snapshots with every order in them, as gateways did before the order cache and the
+   * order references. Results and hashes are the same either way.
    */
   withoutOrderCache?: boolean;
 }
@@ -44,7 +45,7 @@ export class MarketContext {
   /** Orders whose signature this gateway checked, so a snapshot need not check them again. */
   readonly verified: VerifiedOrders;
   readonly rounds = new Map<number, MarketRound>();
-  readonly tally = { ordersSent: 0, snapshotsSent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
+  readonly tally = { ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
   members: MemberIndex | undefined;
   link: MarketLink | undefined;
   /** Set by stop(): clearings still running when it came must not write to a closed store. */

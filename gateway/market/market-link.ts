@@ -9,13 +9,18 @@ import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import type { Logger } from '../log/logger.js';
 import type { MarketConfig } from './config.js';
 import type { SignedVote } from './finality.js';
-import { decodeSigned, decodeSignedText, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import { checkSignedText, decodeSigned, parseBounded, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import { isReferenced, isWant } from './snapshot-wire.js';
 import { marketTopics, parseMarketTopic } from './topics.js';
 
 export interface LinkHandlers {
   order(order: SignedOrder, from: string): void;
   /** `canonicalPayload`: the payload's canonical JSON, already encoded to check the signature. */
   snapshot(snapshot: SignedEnvelope<SnapshotPayload>, from: string, canonicalPayload: string): void;
+  /** A snapshot naming its orders by signature (snapshot-wire.ts), parsed, nothing checked yet. */
+  referencedSnapshot(raw: unknown, from: string): void;
+  /** A gateway's request for a snapshot's full form, parsed, nothing checked yet. */
+  want(raw: unknown, from: string): void;
   vote(vote: SignedVote, from: string): void;
   /** Roster or price list, parsed JSON, still to be verified. */
   operator(kind: 'roster' | 'prices', raw: unknown): void;
@@ -115,7 +120,11 @@ export class MarketLink {
         return d.ok ? h.order(d.value, from) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'snapshot') {
-        const d = decodeSignedText(payload, max, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
+        const raw = parseBounded(payload, max);
+        if (!raw.ok) return h.reject(raw.error.kind, from);
+        if (isWant(raw.value)) return h.want(raw.value, from);
+        if (isReferenced(raw.value)) return h.referencedSnapshot(raw.value, from);
+        const d = checkSignedText(raw.value, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
         return d.ok ? h.snapshot(d.value.envelope, from, d.value.canonicalPayload) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'vote') {

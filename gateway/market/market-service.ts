@@ -70,6 +70,8 @@ export class MarketService implements Service {
     m.link ??= new MarketLink(o.broker, m.gatewayId, o.marketId, m.log, {
       order: (order, from) => orders.received(order, from),
       snapshot: (s, from, canonicalPayload) => consensus.onSnapshot(s, from, canonicalPayload),
+      referencedSnapshot: (raw, from) => consensus.onReferencedSnapshot(raw, from),
+      want: (raw, from) => consensus.onWant(raw, from),
       vote: (v, from) => consensus.onVote(v, from),
       operator: (kind, raw) => this.onOperatorMessage(kind, raw),
       reject: (reason, member) => m.rejections.add(reason, member),
@@ -107,7 +109,7 @@ export class MarketService implements Service {
 
   /** Messages and bytes on the broker link, and what this gateway did. */
   get counters() {
-    return this.m ? marketCounters(this.m) : { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
+    return this.m ? marketCounters(this.m) : { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
   }
 
   get roster(): Roster | undefined {

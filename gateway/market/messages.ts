@@ -76,14 +76,18 @@ export function decodeSigned<T>(bytes: Uint8Array, maxBytes: number, domain: str
 
 /** As decodeSigned, with the payload's canonical JSON (a snapshot's hash is taken over it: encode once). */
 export function decodeSignedText<T>(bytes: Uint8Array, maxBytes: number, domain: string, schema: z.ZodType<T>): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, DecodeErrorKind> {
+  const raw = parseBounded(bytes, maxBytes);
+  return raw.ok ? checkSignedText(raw.value, domain, schema) : raw;
+}
+
+/** Bytes → parsed JSON, refusing more than `maxBytes`. */
+export function parseBounded(bytes: Uint8Array, maxBytes: number): Result<unknown, 'oversized' | 'invalid-json'> {
   if (bytes.length > maxBytes) return fail('oversized', `${bytes.length} bytes, limit ${maxBytes}`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+    return ok(JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as unknown);
   } catch (err) {
     return fail('invalid-json', (err as Error).message);
   }
-  return checkSignedText(raw, domain, schema);
 }
 
 /** An already parsed value → verified envelope (snapshots carry orders as parsed values). */
@@ -92,7 +96,8 @@ export function checkSigned<T>(raw: unknown, domain: string, schema: z.ZodType<T
   return c.ok ? ok(c.value.envelope) : c;
 }
 
-function checkSignedText<T>(raw: unknown, domain: string, schema: z.ZodType<T>): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, Exclude<DecodeErrorKind, 'oversized' | 'invalid-json'>> {
+/** As checkSigned, with the payload's canonical JSON. */
+export function checkSignedText<T>(raw: unknown, domain: string, schema: z.ZodType<T>): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, Exclude<DecodeErrorKind, 'oversized' | 'invalid-json'>> {
   const v = verifyEnvelopeText<unknown>(domain, raw);
   if (!v.ok) return fail(v.error.kind === 'signature' ? 'bad-signature' : 'malformed', v.error.detail);
   const env = v.value.envelope;
