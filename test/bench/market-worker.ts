@@ -15,18 +15,19 @@ import { MarketService } from '../../gateway/market/market-service.js';
 import { StatusBoard } from '../../gateway/services/service.js';
 import { Store } from '../../gateway/store/store.js';
 import { passwordOf, testForecast } from '../gateway/market/market-block.js';
+import { watchFinals } from './market-watch.js';
 
 export type WorkerCommand =
   | { type: 'init'; brokerUrl: string; marketId: string; operatorPublicKey: string; identities: Array<[string, GatewayIdentity]>; startMs: number; withoutOrderCache: boolean }
   | { type: 'advanceTo'; ms: number; beginInterval?: boolean }
   | { type: 'orders'; T: number; expect: number }
-  | { type: 'run'; T: number; atWallMs: number; measureFromMs: number }
+  | { type: 'run'; T: number; atWallMs: number }
   | { type: 'stop' };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'done' }
-  | { type: 'final'; latenciesMs: number[]; hashes: string[]; counters: { published: number; publishedBytes: number; received: number; receivedBytes: number }; cpuMs: number }
+  | { type: 'final'; latenciesMs: number[]; hashes: string[]; counters: { published: number; publishedBytes: number; received: number; receivedBytes: number }; cpuMs: number; cpuAfterGateMs: number }
   | { type: 'error'; message: string };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
@@ -84,10 +85,15 @@ async function handle(c: WorkerCommand): Promise<void> {
   if (c.type === 'run') {
     const c0 = clock;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, c.atWallMs - wallNow())));
+    const cpuAtGate = process.cpuUsage();
+    const finalReal = watchFinals(gateways.map((g) => g.service), c.T);
     c0.start();
+    // The clock reaches G + skew 20 ms after it starts: latency counts in real ms from there.
+    const gateReal = performance.now() + 20;
     await until(() => gateways.every((g) => g.service.round(c.T)?.status === 'final'), `final for ${new Date(c.T).toISOString()}`, 150_000);
     c0.stop();
     const cpu = process.cpuUsage(cpuAtBegin);
+    const cpuAfterGate = process.cpuUsage(cpuAtGate);
     const counters = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0 };
     for (const g of gateways) {
       const before = countersAtBegin.get(g.service)!;
@@ -95,10 +101,11 @@ async function handle(c: WorkerCommand): Promise<void> {
     }
     return send({
       type: 'final',
-      latenciesMs: gateways.map((g) => g.service.round(c.T)!.finalAtMs! - c.measureFromMs),
+      latenciesMs: finalReal.stop().map((ms) => Math.round(ms - gateReal)),
       hashes: gateways.map((g) => g.service.round(c.T)!.certificate!.resultHash),
       counters,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      cpuAfterGateMs: (cpuAfterGate.user + cpuAfterGate.system) / 1000,
     });
   }
   if (c.type === 'stop') {
