@@ -7,7 +7,7 @@ import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import { signVote, type SignedVote } from './finality.js';
 import type { MarketContext } from './market-context.js';
 import type { MarketRound } from './market-round.js';
-import { checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SnapshotPayload } from './messages.js';
+import { checkSigned, checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SnapshotPayload } from './messages.js';
 import { gateClosureMs } from './order-rules.js';
 import { signTrade, tradeFromResult } from './records.js';
 import { coordinatorFor, intervalMsOf } from './roster.js';
@@ -38,7 +38,7 @@ export class MarketConsensus {
     );
     this.forgetBefore(T - 4 * intervalMsOf(roster));
     this.published.set(`${T}/${attempt}`, snapshot);
-    const referenced = m.options.market.snapshotOrderRefs && !m.options.withoutOrderCache;
+    const referenced = m.options.market.snapshotOrderRefs && !m.options.baseline;
     m.publish(m.topics.of('snapshot', m.gatewayId), referenced ? referencedSnapshot(snapshot) : snapshot);
     m.tally.snapshotsSent++;
   }
@@ -148,6 +148,35 @@ export class MarketConsensus {
     m.changed();
   }
 
+  /**
+   * A vote off the broker, parsed. Checked now, unless this gateway is already final for its
+   * interval: then it can change nothing here, and its signature check (the costliest part of a
+   * vote, one per member at every gateway) waits for the deadline, off the path by which the
+   * others reach finality. Bounded: beyond twice the members, votes are checked at once.
+   */
+  onVoteMessage(raw: unknown, from: string): void {
+    const start = (raw as { payload?: { intervalStart?: unknown } } | null)?.payload?.intervalStart;
+    const round = typeof start === 'string' ? this.m.rounds.get(Date.parse(start)) : undefined;
+    if (!this.m.options.baseline && round?.status === 'final' && round.lateVotes.length < 2 * round.roster.members.length) {
+      round.lateVotes.push({ raw, from });
+      return;
+    }
+    this.checkVote(raw, from);
+  }
+
+  /** Checks the late votes of a round (at its deadline, or when the service stops). */
+  flushLateVotes(round: MarketRound): void {
+    if (round.lateVotes.length === 0) return;
+    for (const { raw, from } of round.lateVotes.splice(0)) this.checkVote(raw, from);
+    this.m.changed();
+  }
+
+  private checkVote(raw: unknown, from: string): void {
+    const v = checkSigned(raw, VOTE_DOMAIN, votePayloadSchema);
+    if (!v.ok) return this.m.rejections.add(v.error.kind, from);
+    this.onVote(v.value, from);
+  }
+
   onVote(vote: SignedVote, from: string): void {
     const m = this.m;
     if (!m.roster) return m.rejections.add('no-roster', from);
@@ -213,6 +242,7 @@ export class MarketConsensus {
   deadline(T: number): void {
     const m = this.m;
     const round = m.roundFor(T);
+    if (round) this.flushLateVotes(round);
     if (!round || round.status !== 'open') return;
     if (round.tally.certificate()) {
       // Certified, but the snapshot never came: grid only here, and say why.

@@ -28,11 +28,12 @@ export interface MarketServiceOptions {
   /** The battery's state of charge now, percent; without it no battery flexibility is offered. */
   batterySocPercent?: () => number | undefined;
   /**
-   * Measurement only (bench:market's "before" rows): check every order of a snapshot again and
-   * publish snapshots with every order in them, as gateways did before the order cache and the
-   * order references. Results and hashes are the same either way.
+   * Measurement only (bench:market's "before" rows): check every order of a snapshot again,
+   * publish snapshots with every order in them and check every vote on arrival, as gateways did
+   * before the order cache, the order references and the deferred late votes. Results and
+   * hashes are the same either way.
    */
-  withoutOrderCache?: boolean;
+  baseline?: boolean;
 }
 
 export class MarketContext {
@@ -65,7 +66,7 @@ export class MarketContext {
     this.clock = ctx.clock;
     this.log = ctx.log;
     this.topics = marketTopics(options.market.marketId);
-    this.verified = new VerifiedOrders(options.withoutOrderCache ? 0 : undefined);
+    this.verified = new VerifiedOrders(options.baseline ? 0 : undefined);
   }
 
   get roster(): Roster | undefined {

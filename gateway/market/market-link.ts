@@ -8,8 +8,7 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import type { Logger } from '../log/logger.js';
 import type { MarketConfig } from './config.js';
-import type { SignedVote } from './finality.js';
-import { checkSignedText, decodeSigned, parseBounded, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import { checkSignedText, decodeSigned, parseBounded, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
 import { isReferenced, isWant } from './snapshot-wire.js';
 import { marketTopics, parseMarketTopic } from './topics.js';
 
@@ -21,7 +20,8 @@ export interface LinkHandlers {
   referencedSnapshot(raw: unknown, from: string): void;
   /** A gateway's request for a snapshot's full form, parsed, nothing checked yet. */
   want(raw: unknown, from: string): void;
-  vote(vote: SignedVote, from: string): void;
+  /** A vote, parsed; its signature is checked by the consensus, when it matters (market-consensus.ts). */
+  vote(raw: unknown, from: string): void;
   /** Roster or price list, parsed JSON, still to be verified. */
   operator(kind: 'roster' | 'prices', raw: unknown): void;
   reject(reason: string, member: string | undefined): void;
@@ -128,8 +128,8 @@ export class MarketLink {
         return d.ok ? h.snapshot(d.value.envelope, from, d.value.canonicalPayload) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'vote') {
-        const d = decodeSigned(payload, max, VOTE_DOMAIN, votePayloadSchema);
-        return d.ok ? h.vote(d.value, from) : h.reject(d.error.kind, from);
+        const raw = parseBounded(payload, max);
+        return raw.ok ? h.vote(raw.value, from) : h.reject(raw.error.kind, from);
       }
     } finally {
       h.changed();

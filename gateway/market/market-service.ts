@@ -32,6 +32,7 @@ export class MarketService implements Service {
   readonly rejections = new RejectionCounter();
   private m: MarketContext | undefined;
   private schedule: MarketSchedule | undefined;
+  private consensus: MarketConsensus | undefined;
   private readonly unsubscribe: Array<() => void> = [];
   /** Listeners added before start() are kept here and handed to the context. */
   private readonly earlyListeners = new Set<() => void>();
@@ -55,6 +56,7 @@ export class MarketService implements Service {
     for (const l of this.earlyListeners) m.onUpdate(l);
     const orders = new MarketOrders(m);
     const consensus = new MarketConsensus(m);
+    this.consensus = consensus;
     const schedule = new MarketSchedule(m, { sendOrder: (T) => orders.send(T), coordinate: (T, a) => consensus.coordinate(T, a), deadline: (T) => consensus.deadline(T) });
     this.schedule = schedule;
     m.rosterHolder.onChange((roster) => this.onRoster(roster));
@@ -72,7 +74,7 @@ export class MarketService implements Service {
       snapshot: (s, from, canonicalPayload) => consensus.onSnapshot(s, from, canonicalPayload),
       referencedSnapshot: (raw, from) => consensus.onReferencedSnapshot(raw, from),
       want: (raw, from) => consensus.onWant(raw, from),
-      vote: (v, from) => consensus.onVote(v, from),
+      vote: (raw, from) => consensus.onVoteMessage(raw, from),
       operator: (kind, raw) => this.onOperatorMessage(kind, raw),
       reject: (reason, member) => m.rejections.add(reason, member),
       changed: () => m.changed(),
@@ -84,6 +86,8 @@ export class MarketService implements Service {
   async stop(): Promise<void> {
     const m = this.m;
     if (!m) return;
+    // Late votes are evidence: checked and stored before the store closes.
+    for (const round of m.rounds.values()) this.consensus?.flushLateVotes(round);
     m.stopped = true;
     m.clearTimers();
     for (const u of this.unsubscribe.splice(0)) u();

@@ -18,7 +18,7 @@ import { passwordOf, testForecast } from '../gateway/market/market-block.js';
 import { watchFinals } from './market-watch.js';
 
 export type WorkerCommand =
-  | { type: 'init'; brokerUrl: string; marketId: string; operatorPublicKey: string; identities: Array<[string, GatewayIdentity]>; startMs: number; withoutOrderCache: boolean }
+  | { type: 'init'; brokerUrl: string; marketId: string; operatorPublicKey: string; identities: Array<[string, GatewayIdentity]>; startMs: number; baseline: boolean }
   | { type: 'advanceTo'; ms: number; beginInterval?: boolean }
   | { type: 'orders'; T: number; expect: number }
   | { type: 'run'; T: number; atWallMs: number }
@@ -62,7 +62,7 @@ async function handle(c: WorkerCommand): Promise<void> {
     for (const [id, identity] of c.identities) {
       const store = Store.open(join(dir, `${id}.db`));
       const market = marketConfigSchema.parse({ enabled: true, marketId: c.marketId, operatorPublicKey: c.operatorPublicKey, broker: { url: c.brokerUrl, username: id, password: passwordOf(id), maxPayloadBytes: 64 * 1024 }, gridMeterDeviceId: 'grid-meter' });
-      const service = new MarketService({ market, identity, forecast: testForecast(id), ...(c.withoutOrderCache ? { withoutOrderCache: true } : {}) });
+      const service = new MarketService({ market, identity, forecast: testForecast(id), ...(c.baseline ? { baseline: true } : {}) });
       await service.start({ config: configSchema.parse({ version: 1, gateway: { id, dataDir: dir } }), clock, log, store, events: new EventBus(), status: new StatusBoard() });
       gateways.push({ service, store });
     }

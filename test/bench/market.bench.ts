@@ -79,8 +79,8 @@ const districtOf = (n: number): District => {
 };
 
 /** Every gateway in this process, on one simulated clock. */
-async function oneProcess(d: District, withoutOrderCache: boolean): Promise<IntervalOutcome[]> {
-  const block = new MarketBlock(d, T0 - 120_000, 1, withoutOrderCache ? { withoutOrderCache } : {});
+async function oneProcess(d: District, baseline: boolean): Promise<IntervalOutcome[]> {
+  const block = new MarketBlock(d, T0 - 120_000, 1, baseline ? { baseline } : {});
   const outcomes: IntervalOutcome[] = [];
   try {
     await block.start(d.gatewayIds, new Map(), 120_000);
@@ -146,7 +146,7 @@ async function workerProcesses(d: District, processes: number): Promise<Interval
     for (let p = 0; p < processes; p++) workers.push(fork(script, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     await Promise.all(
       workers.map((w, p) =>
-        ask(w, { type: 'init', brokerUrl: broker.url, marketId: d.roster.marketId, operatorPublicKey: OPERATOR.publicKey, identities: d.gatewayIds.filter((_, i) => i % processes === p).map((id) => [id, d.identities.get(id)!]), startMs: T0 - 120_000, withoutOrderCache: false }),
+        ask(w, { type: 'init', brokerUrl: broker.url, marketId: d.roster.marketId, operatorPublicKey: OPERATOR.publicKey, identities: d.gatewayIds.filter((_, i) => i % processes === p).map((id) => [id, d.identities.get(id)!]), startMs: T0 - 120_000, baseline: false }),
       ),
     );
     for (let k = 0; k <= INTERVALS; k++) {

@@ -82,7 +82,7 @@ export class MarketBlock {
     /** A speed lets the bench run the clock in real time around gate closure (stepped by hand otherwise). */
     clockSpeed?: number,
     /** The bench's "before" rows turn the order cache off. */
-    private readonly serviceOptions: Pick<MarketServiceOptions, 'withoutOrderCache'> = {},
+    private readonly serviceOptions: Pick<MarketServiceOptions, 'baseline'> = {},
   ) {
     this.roster = district.roster;
     this.clock = new SimulatedClock({ startMs, ...(clockSpeed !== undefined ? { speed: clockSpeed } : {}) });
