@@ -29,6 +29,7 @@ import { marketTopics } from '../../gateway/market/topics.js';
 import { MarketBlock, passwordOf } from '../gateway/market/market-block.js';
 import { district, OPERATOR, signed, type District } from '../gateway/market/market-fixtures.js';
 import { Broker } from '../gateway/market/mosquitto.js';
+import { brokerCpuMs } from './broker-cpu.js';
 import { watchFinals } from './market-watch.js';
 import type { WorkerCommand, WorkerReply } from './market-worker.js';
 
@@ -57,6 +58,8 @@ interface Row {
   cpuMsPerGatewayAfterGate: number;
   /** What one gateway on its own box would see: the snapshot window plus that work (network aside). */
   ownBoxEstimateMs: number;
+  /** Mosquitto's CPU per interval: the fan-out that separate boxes still share. */
+  brokerCpuMsPerInterval: number;
   target: string;
 }
 
@@ -66,6 +69,7 @@ interface IntervalOutcome {
   counters: { published: number; publishedBytes: number; received: number; receivedBytes: number };
   cpuMs: number;
   cpuAfterGateMs: number;
+  brokerCpuMs: number;
 }
 
 function quantile(xs: number[], q: number): number {
@@ -90,6 +94,7 @@ async function oneProcess(d: District, baseline: boolean): Promise<IntervalOutco
       const gate = block.gate(T);
       const before = all.map((g) => ({ ...g.service.counters }));
       const cpu0 = process.cpuUsage();
+      const broker0 = brokerCpuMs(block.broker.dir);
       await block.clock.advanceTo(gate - 30_000);
       await block.until(() => all.every((g) => g.service.ordersHeld(T) === all.length), 'orders held', 60_000);
       await block.clock.advanceTo(gate + PARAMS.clockSkewMs - 20);
@@ -115,6 +120,7 @@ async function oneProcess(d: District, baseline: boolean): Promise<IntervalOutco
         counters,
         cpuMs: (cpu.user + cpu.system) / 1000,
         cpuAfterGateMs: (cpuAfterGate.user + cpuAfterGate.system) / 1000,
+        brokerCpuMs: brokerCpuMs(block.broker.dir) - broker0,
       });
     }
   } finally {
@@ -152,6 +158,7 @@ async function workerProcesses(d: District, processes: number): Promise<Interval
     for (let k = 0; k <= INTERVALS; k++) {
       const T = T0 + k * intervalMsOf(d.roster);
       const gate = gateClosureMs(d.roster, T);
+      const broker0 = brokerCpuMs(broker.dir);
       await all({ type: 'advanceTo', ms: gate - 30_000, beginInterval: true });
       await all({ type: 'orders', T, expect: d.gatewayIds.length });
       await all({ type: 'advanceTo', ms: gate + PARAMS.clockSkewMs - 20 });
@@ -164,6 +171,7 @@ async function workerProcesses(d: District, processes: number): Promise<Interval
         counters: finals.reduce((s, f) => ({ published: s.published + f.counters.published, publishedBytes: s.publishedBytes + f.counters.publishedBytes, received: s.received + f.counters.received, receivedBytes: s.receivedBytes + f.counters.receivedBytes }), { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0 }),
         cpuMs: finals.reduce((s, f) => s + f.cpuMs, 0),
         cpuAfterGateMs: finals.reduce((s, f) => s + f.cpuAfterGateMs, 0),
+        brokerCpuMs: brokerCpuMs(broker.dir) - broker0,
       });
     }
     await all({ type: 'stop' });
@@ -201,6 +209,7 @@ function rowOf(mode: string, processes: number, d: District, all: IntervalOutcom
     cpuMsPerGatewayPerInterval: Math.round((outcomes.reduce((s, o) => s + o.cpuMs, 0) / outcomes.length / n) * 10) / 10,
     cpuMsPerGatewayAfterGate: afterGate,
     ownBoxEstimateMs: Math.round(PARAMS.snapshotWindowMs + afterGate),
+    brokerCpuMsPerInterval: per((o) => o.brokerCpuMs),
     target: n > 9 ? `p99 < ${limit} ms: ${p99 < limit ? 'met' : 'MISSED'}` : '-',
   };
 }
