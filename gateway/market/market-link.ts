@@ -8,12 +8,13 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import type { Logger } from '../log/logger.js';
 import type { MarketConfig } from './config.js';
-import { checkSignedText, decodeSigned, parseBounded, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import { checkSignedText, decodeSignedText, parseBounded, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
 import { isReferenced, isWant } from './snapshot-wire.js';
 import { marketTopics, parseMarketTopic } from './topics.js';
 
 export interface LinkHandlers {
-  order(order: SignedOrder, from: string): void;
+  /** `canonicalPayload`: the payload's canonical JSON, already encoded to check the signature. */
+  order(order: SignedOrder, from: string, canonicalPayload: string): void;
   /** `canonicalPayload`: the payload's canonical JSON, already encoded to check the signature. */
   snapshot(snapshot: SignedEnvelope<SnapshotPayload>, from: string, canonicalPayload: string): void;
   /** A snapshot naming its orders by signature (snapshot-wire.ts), parsed, nothing checked yet. */
@@ -116,8 +117,8 @@ export class MarketLink {
       }
       const from = t.gatewayId!;
       if (t.kind === 'order') {
-        const d = decodeSigned(payload, max, ORDER_DOMAIN, orderPayloadSchema);
-        return d.ok ? h.order(d.value, from) : h.reject(d.error.kind, from);
+        const d = decodeSignedText(payload, max, ORDER_DOMAIN, orderPayloadSchema);
+        return d.ok ? h.order(d.value.envelope, from, d.value.canonicalPayload) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'snapshot') {
         const raw = parseBounded(payload, max);

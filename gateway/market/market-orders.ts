@@ -55,10 +55,10 @@ export class MarketOrders {
   }
 
   /** An order from the broker, already decoded and signature-checked by the link. */
-  received(order: SignedOrder, from: string): void {
+  received(order: SignedOrder, from: string, canonicalPayload?: string): void {
     const m = this.m;
     // Its signature is good whatever the rules say now: the snapshot that carries it need not check it again.
-    m.verified.add(order);
+    m.verified.add(order, canonicalPayload);
     const members = m.members;
     const roster = m.roster;
     if (!members || !roster) return m.rejections.add('no-roster', from);

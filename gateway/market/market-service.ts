@@ -70,7 +70,7 @@ export class MarketService implements Service {
     this.unsubscribe.push(ctx.events.on('intervalEnergyFinal', (e) => settleOnEnergyFinal(m, e)));
     ctx.status.provide(this.name, () => this.status());
     m.link ??= new MarketLink(o.broker, m.gatewayId, o.marketId, m.log, {
-      order: (order, from) => orders.received(order, from),
+      order: (order, from, canonicalPayload) => orders.received(order, from, canonicalPayload),
       snapshot: (s, from, canonicalPayload) => consensus.onSnapshot(s, from, canonicalPayload),
       referencedSnapshot: (raw, from) => consensus.onReferencedSnapshot(raw, from),
       want: (raw, from) => consensus.onWant(raw, from),

@@ -22,11 +22,13 @@ export class VerifiedOrders {
   /** `capacity` 0 turns the cache off (every lookup misses). */
   constructor(private readonly capacity = 20_000) {}
 
-  /** Remembers an order whose signature was verified (for example by the link's decoder). */
-  add(order: SignedOrder): void {
+  /**
+   * Remembers an order whose signature was verified (for example by the link's decoder), with
+   * the canonical JSON of its payload when the verification produced it.
+   */
+  add(order: SignedOrder, canonicalPayload = canonicalJson(order.payload)): void {
     if (this.capacity === 0 || this.bySignature.has(order.signature)) return;
     if (this.bySignature.size >= this.capacity) this.evictOldestInterval();
-    const canonicalPayload = canonicalJson(order.payload);
     const canonicalEnvelope = `{"payload":${canonicalPayload},"signature":${JSON.stringify(order.signature)},"signer":${JSON.stringify(order.signer)}}`;
     this.bySignature.set(order.signature, { order, canonicalEnvelope, canonicalPayload, intervalStartMs: Date.parse(order.payload.intervalStart) });
   }
