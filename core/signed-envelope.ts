@@ -22,9 +22,19 @@ const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
 
+// A gateway signs with the same seed object all day: importing the key (and deriving its public
+// key) cost more than the signature itself. Weak keys: a dropped seed drops its cached key.
+const privateKeys = new WeakMap<Uint8Array, { key: KeyObject; bytes: string; publicKey?: string }>();
+
 function privateKeyOf(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) throw new Error(`an Ed25519 secret key is 32 bytes, got ${seed.length}`);
-  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+  const bytes = Buffer.from(seed).toString('hex');
+  const cached = privateKeys.get(seed);
+  // The bytes are compared too: a caller may have rewritten the array in place.
+  if (cached && cached.bytes === bytes) return cached.key;
+  const key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+  privateKeys.set(seed, { key, bytes });
+  return key;
 }
 
 const publicKeys = new Map<string, KeyObject>();
@@ -40,8 +50,12 @@ function publicKeyOf(hex: string): KeyObject {
 
 /** The raw public key (hex) of a 32-byte secret key. */
 export function publicKeyHex(seed: Uint8Array): string {
-  const der = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' });
-  return Buffer.from(der.subarray(der.length - 32)).toString('hex');
+  const key = privateKeyOf(seed);
+  const cached = privateKeys.get(seed)!;
+  if (cached.publicKey) return cached.publicKey;
+  const der = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  cached.publicKey = Buffer.from(der.subarray(der.length - 32)).toString('hex');
+  return cached.publicKey;
 }
 
 /** The exact bytes a signature covers: `nabo/<domain>\n` + canonical JSON of the payload. */
@@ -70,17 +84,23 @@ export function signEnvelope<T>(domain: string, payload: T, seed: Uint8Array): S
 
 /** Checks an envelope of untrusted origin: its shape, that its payload encodes canonically, and its signature. */
 export function verifyEnvelope<T = unknown>(domain: string, envelope: unknown): Result<SignedEnvelope<T>, EnvelopeErrorKind> {
+  const v = verifyEnvelopeText<T>(domain, envelope);
+  return v.ok ? ok(v.value.envelope) : v;
+}
+
+/** As verifyEnvelope, also handing back the payload's canonical JSON, so a caller hashing it need not encode it again. */
+export function verifyEnvelopeText<T = unknown>(domain: string, envelope: unknown): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, EnvelopeErrorKind> {
   if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) return fail('shape', 'an envelope is an object with payload, signer and signature');
   const e = envelope as Record<string, unknown>;
   if (typeof e.signer !== 'string' || !HEX64.test(e.signer)) return fail('shape', 'signer must be 64 lower-case hex digits');
   if (typeof e.signature !== 'string' || !HEX128.test(e.signature)) return fail('shape', 'signature must be 128 lower-case hex digits');
   if (!('payload' in e)) return fail('shape', 'payload is missing');
-  let message: Buffer;
+  let canonicalPayload: string;
   try {
-    message = signedMessage(domain, e.payload);
+    canonicalPayload = canonicalJson(e.payload);
   } catch (err) {
     return fail('encoding', (err as Error).message);
   }
-  if (!verifyBytes(e.signer, message, e.signature)) return fail('signature', `signature does not verify for ${e.signer.slice(0, 12)}… in domain ${domain}`);
-  return ok({ payload: e.payload as T, signer: e.signer, signature: e.signature });
+  if (!verifyBytes(e.signer, Buffer.from(`nabo/${domain}\n${canonicalPayload}`, 'utf8'), e.signature)) return fail('signature', `signature does not verify for ${e.signer.slice(0, 12)}… in domain ${domain}`);
+  return ok({ envelope: { payload: e.payload as T, signer: e.signer, signature: e.signature }, canonicalPayload });
 }

@@ -51,6 +51,12 @@ export const marketConfigSchema = z.strictObject({
       useBattery: z.boolean().default(true),
     })
     .default({ firmShare: 0.8, useBattery: true }),
+  /**
+   * As coordinator, publish snapshots naming the orders by signature (every gateway holds them)
+   * rather than carrying them all; off while some members still run a version that cannot
+   * rebuild them (docs/market-protocol.md, "Snapshot on the wire").
+   */
+  snapshotOrderRefs: z.boolean().default(true),
   /** Publish the interval's order this long before gate closure (longer than the clock skew). */
   orderLeadMs: z.number().int().min(1000).max(3_600_000).default(30_000),
 });

@@ -8,14 +8,21 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import type { Logger } from '../log/logger.js';
 import type { MarketConfig } from './config.js';
-import type { SignedVote } from './finality.js';
-import { decodeSigned, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import { checkSignedText, decodeSignedText, parseBounded, orderPayloadSchema, ORDER_DOMAIN, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SignedOrder, type SnapshotPayload } from './messages.js';
+import { isReferenced, isWant } from './snapshot-wire.js';
 import { marketTopics, parseMarketTopic } from './topics.js';
 
 export interface LinkHandlers {
-  order(order: SignedOrder, from: string): void;
-  snapshot(snapshot: SignedEnvelope<SnapshotPayload>, from: string): void;
-  vote(vote: SignedVote, from: string): void;
+  /** `canonicalPayload`: the payload's canonical JSON, already encoded to check the signature. */
+  order(order: SignedOrder, from: string, canonicalPayload: string): void;
+  /** `canonicalPayload`: the payload's canonical JSON, already encoded to check the signature. */
+  snapshot(snapshot: SignedEnvelope<SnapshotPayload>, from: string, canonicalPayload: string): void;
+  /** A snapshot naming its orders by signature (snapshot-wire.ts), parsed, nothing checked yet. */
+  referencedSnapshot(raw: unknown, from: string): void;
+  /** A gateway's request for a snapshot's full form, parsed, nothing checked yet. */
+  want(raw: unknown, from: string): void;
+  /** A vote, parsed; its signature is checked by the consensus, when it matters (market-consensus.ts). */
+  vote(raw: unknown, from: string): void;
   /** Roster or price list, parsed JSON, still to be verified. */
   operator(kind: 'roster' | 'prices', raw: unknown): void;
   reject(reason: string, member: string | undefined): void;
@@ -110,16 +117,20 @@ export class MarketLink {
       }
       const from = t.gatewayId!;
       if (t.kind === 'order') {
-        const d = decodeSigned(payload, max, ORDER_DOMAIN, orderPayloadSchema);
-        return d.ok ? h.order(d.value, from) : h.reject(d.error.kind, from);
+        const d = decodeSignedText(payload, max, ORDER_DOMAIN, orderPayloadSchema);
+        return d.ok ? h.order(d.value.envelope, from, d.value.canonicalPayload) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'snapshot') {
-        const d = decodeSigned(payload, max, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
-        return d.ok ? h.snapshot(d.value, from) : h.reject(d.error.kind, from);
+        const raw = parseBounded(payload, max);
+        if (!raw.ok) return h.reject(raw.error.kind, from);
+        if (isWant(raw.value)) return h.want(raw.value, from);
+        if (isReferenced(raw.value)) return h.referencedSnapshot(raw.value, from);
+        const d = checkSignedText(raw.value, SNAPSHOT_DOMAIN, snapshotPayloadSchema);
+        return d.ok ? h.snapshot(d.value.envelope, from, d.value.canonicalPayload) : h.reject(d.error.kind, from);
       }
       if (t.kind === 'vote') {
-        const d = decodeSigned(payload, max, VOTE_DOMAIN, votePayloadSchema);
-        return d.ok ? h.vote(d.value, from) : h.reject(d.error.kind, from);
+        const raw = parseBounded(payload, max);
+        return raw.ok ? h.vote(raw.value, from) : h.reject(raw.error.kind, from);
       }
     } finally {
       h.changed();

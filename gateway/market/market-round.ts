@@ -25,6 +25,8 @@ export class MarketRound {
   reason: string | null = null;
   certificate: FinalityCertificate | undefined;
   ownResultHash: string | undefined;
+  /** Votes that came after this gateway was final, parsed, checked at the deadline (they cannot change the outcome here). */
+  readonly lateVotes: Array<{ raw: unknown; from: string }> = [];
   /** When the gate closed here and when the result became final here (clock ms), for latency. */
   finalAtMs: number | undefined;
 

@@ -4,7 +4,7 @@
 // untrusted bytes and returns a Result whose error kind is the rejection reason counted.
 import { z } from 'zod';
 import { fail, ok, type Result } from '../../core/result.js';
-import { verifyEnvelope, type SignedEnvelope } from '../../core/signed-envelope.js';
+import { verifyEnvelopeText, type SignedEnvelope } from '../../core/signed-envelope.js';
 
 export const ORDER_DOMAIN = 'order';
 export const SNAPSHOT_DOMAIN = 'snapshot';
@@ -70,26 +70,43 @@ export type DecodeErrorKind = 'oversized' | 'invalid-json' | 'malformed' | 'bad-
 
 /** Bytes → verified envelope of the given domain and payload shape. */
 export function decodeSigned<T>(bytes: Uint8Array, maxBytes: number, domain: string, schema: z.ZodType<T>): Result<SignedEnvelope<T>, DecodeErrorKind> {
+  const d = decodeSignedText(bytes, maxBytes, domain, schema);
+  return d.ok ? ok(d.value.envelope) : d;
+}
+
+/** As decodeSigned, with the payload's canonical JSON (a snapshot's hash is taken over it: encode once). */
+export function decodeSignedText<T>(bytes: Uint8Array, maxBytes: number, domain: string, schema: z.ZodType<T>): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, DecodeErrorKind> {
+  const raw = parseBounded(bytes, maxBytes);
+  return raw.ok ? checkSignedText(raw.value, domain, schema) : raw;
+}
+
+/** Bytes → parsed JSON, refusing more than `maxBytes`. */
+export function parseBounded(bytes: Uint8Array, maxBytes: number): Result<unknown, 'oversized' | 'invalid-json'> {
   if (bytes.length > maxBytes) return fail('oversized', `${bytes.length} bytes, limit ${maxBytes}`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+    return ok(JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as unknown);
   } catch (err) {
     return fail('invalid-json', (err as Error).message);
   }
-  return checkSigned(raw, domain, schema);
 }
 
 /** An already parsed value → verified envelope (snapshots carry orders as parsed values). */
 export function checkSigned<T>(raw: unknown, domain: string, schema: z.ZodType<T>): Result<SignedEnvelope<T>, Exclude<DecodeErrorKind, 'oversized' | 'invalid-json'>> {
-  const env = verifyEnvelope<unknown>(domain, raw);
-  if (!env.ok) return fail(env.error.kind === 'signature' ? 'bad-signature' : 'malformed', env.error.detail);
-  const parsed = schema.safeParse(env.value.payload);
+  const c = checkSignedText(raw, domain, schema);
+  return c.ok ? ok(c.value.envelope) : c;
+}
+
+/** As checkSigned, with the payload's canonical JSON. */
+export function checkSignedText<T>(raw: unknown, domain: string, schema: z.ZodType<T>): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, Exclude<DecodeErrorKind, 'oversized' | 'invalid-json'>> {
+  const v = verifyEnvelopeText<unknown>(domain, raw);
+  if (!v.ok) return fail(v.error.kind === 'signature' ? 'bad-signature' : 'malformed', v.error.detail);
+  const env = v.value.envelope;
+  const parsed = schema.safeParse(env.payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return fail('invalid-payload', `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
   }
-  return ok({ payload: parsed.data, signer: env.value.signer, signature: env.value.signature });
+  return ok({ envelope: { payload: parsed.data, signer: env.signer, signature: env.signature }, canonicalPayload: v.value.canonicalPayload });
 }
 
 /** Order ids: `<gateway>-<interval index>-<sequence>`, unique per gateway, interval and sequence. */

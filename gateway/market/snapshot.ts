@@ -2,7 +2,7 @@
 // gateway verifies (coordinator in turn, roster version, every order again, prices from the
 // operator) and clears to the same bytes. The clearing inputs follow from the snapshot and the
 // roster alone, so `nabo market replay` can re-clear a stored snapshot years later.
-import { hashOf } from '../../core/hash.js';
+import { hashOf, sha256Hex } from '../../core/hash.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import { signEnvelope, type SignedEnvelope } from '../../core/signed-envelope.js';
 import { clearBook, clearInterval, validateOrderBook, type ClearingResult, type OrderBook, type OrderBookInput } from '../../edge-solver/clearing/index.js';
@@ -10,6 +10,7 @@ import { checkSigned, orderPayloadSchema, SNAPSHOT_DOMAIN, ORDER_DOMAIN, type Si
 import { checkOrder, MemberIndex } from './order-rules.js';
 import { blockPricesFor, verifyPriceList, type BlockPrices, type PriceList } from './prices.js';
 import { coordinatorFor, type Roster } from './roster.js';
+import type { VerifiedOrders } from './verified-orders.js';
 
 export type SnapshotKind = 'wrong-market' | 'roster-version' | 'not-coordinator' | 'bad-order' | 'unsorted-orders' | 'duplicate-gateway' | 'bad-prices' | 'invalid-book';
 
@@ -63,8 +64,15 @@ export function bookFor(roster: Roster, intervalStart: string, prices: readonly 
   return validateOrderBook(input);
 }
 
+/** What a gateway already knows that spares work: orders it verified, the payload's canonical JSON. */
+export interface SnapshotShortcuts {
+  verified?: VerifiedOrders;
+  /** Canonical JSON of `envelope.payload` as decoded (its hash is the snapshot hash). */
+  canonicalPayload?: string;
+}
+
 /** Verifies a decoded snapshot envelope against the roster this gateway holds. */
-export function verifySnapshot(envelope: SignedEnvelope<SnapshotPayload>, roster: Roster, members: MemberIndex = new MemberIndex(roster)): Result<VerifiedSnapshot, SnapshotKind> {
+export function verifySnapshot(envelope: SignedEnvelope<SnapshotPayload>, roster: Roster, members: MemberIndex = new MemberIndex(roster), known: SnapshotShortcuts = {}): Result<VerifiedSnapshot, SnapshotKind> {
   const s = envelope.payload;
   if (s.marketId !== roster.marketId) return fail('wrong-market', `snapshot for market ${s.marketId}`);
   if (s.rosterVersion !== roster.version) return fail('roster-version', `snapshot made with roster version ${s.rosterVersion}, this gateway holds ${roster.version}`);
@@ -84,7 +92,9 @@ export function verifySnapshot(envelope: SignedEnvelope<SnapshotPayload>, roster
   const gateways = new Set<string>();
   let previousId = '';
   for (const [i, raw] of s.orders.entries()) {
-    const o = checkSigned(raw, ORDER_DOMAIN, orderPayloadSchema);
+    // An order verified at intake is taken when the snapshot carries it unchanged; else checked in full.
+    const hit = known.verified?.match(raw);
+    const o = hit ? ok(hit.order) : checkSigned(raw, ORDER_DOMAIN, orderPayloadSchema);
     if (!o.ok) return fail('bad-order', `orders[${i}]: ${o.error.kind}: ${o.error.detail}`);
     const rules = checkOrder(o.value, members, (block) => byBlock.get(block));
     if (!rules.ok) return fail('bad-order', `orders[${i}]: ${rules.error.kind}: ${rules.error.detail}`);
@@ -97,7 +107,8 @@ export function verifySnapshot(envelope: SignedEnvelope<SnapshotPayload>, roster
   }
   const book = bookFor(roster, s.intervalStart, prices, orders, members);
   if (!book.ok) return fail('invalid-book', book.error.detail);
-  return ok({ envelope, hash: snapshotHash(envelope), intervalStartMs, attempt: s.attempt, orders, book: book.value, priceSource: source });
+  const hash = known.canonicalPayload !== undefined ? sha256Hex(known.canonicalPayload) : snapshotHash(envelope);
+  return ok({ envelope, hash, intervalStartMs, attempt: s.attempt, orders, book: book.value, priceSource: source });
 }
 
 /** Clears a verified snapshot with the roster's backend and price rule; the hash every gateway votes on. */

@@ -10,7 +10,7 @@ import { configSchema } from '../../../gateway/config/schema.js';
 import { EventBus, type Alarm } from '../../../gateway/events/events.js';
 import { createLogger } from '../../../gateway/log/logger.js';
 import { marketConfigSchema } from '../../../gateway/market/config.js';
-import { MarketService } from '../../../gateway/market/market-service.js';
+import { MarketService, type MarketServiceOptions } from '../../../gateway/market/market-service.js';
 import { mosquittoAcl } from '../../../gateway/market/mosquitto-acl.js';
 import { gateClosureMs } from '../../../gateway/market/order-rules.js';
 import { intervalMsOf, type Roster } from '../../../gateway/market/roster.js';
@@ -81,6 +81,8 @@ export class MarketBlock {
     startMs: number,
     /** A speed lets the bench run the clock in real time around gate closure (stepped by hand otherwise). */
     clockSpeed?: number,
+    /** The bench's "before" rows turn the order cache off. */
+    private readonly serviceOptions: Pick<MarketServiceOptions, 'baseline'> = {},
   ) {
     this.roster = district.roster;
     this.clock = new SimulatedClock({ startMs, ...(clockSpeed !== undefined ? { speed: clockSpeed } : {}) });
@@ -127,7 +129,7 @@ export class MarketBlock {
       broker: { url: this.broker.url, username: id, password: passwordOf(id), maxPayloadBytes: 64 * 1024 },
       gridMeterDeviceId: 'grid-meter',
     });
-    const service = new MarketService({ market, identity: this.district.identities.get(id)!, forecast: testForecast(id) });
+    const service = new MarketService({ market, identity: this.district.identities.get(id)!, forecast: testForecast(id), ...this.serviceOptions });
     await service.start(ctx);
     const g = { id, service, store, events, alarms, ctx };
     this.gateways.set(id, g);
