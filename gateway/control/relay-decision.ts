@@ -15,10 +15,10 @@ export function surplusWant(gridW: number, isOn: boolean, loadW: number): RelayW
   return -gridW >= loadW ? 'on' : 'off';
 }
 
-export type RelayBlock = 'min-on' | 'min-off' | 'switch-limit';
+export type RelayBlock = 'min-on' | 'min-off' | 'switch-limit' | 'connection-cap';
 
 export interface RelayDecisionInput {
-  relay: Pick<RelayConfig, 'minOnMs' | 'minOffMs' | 'maxSwitchesPerHour'>;
+  relay: Pick<RelayConfig, 'minOnMs' | 'minOffMs' | 'maxSwitchesPerHour' | 'loadW'>;
   nowMs: number;
   isOn: boolean;
   /** When the relay last switched (or nabo started, which may have been just after a switch). */
@@ -26,6 +26,9 @@ export interface RelayDecisionInput {
   /** Instants of the switches so far; only the last hour's count. */
   switchTimesMs: readonly number[];
   want: RelayWant | undefined;
+  /** Grid power now (import > 0) and the connection's cap (main fuse, DSO), when both are known. */
+  gridW?: number;
+  connectionCapW?: number;
 }
 
 export type RelayDecision = { switchTo: boolean } | { stay: true; blockedBy?: RelayBlock; untilMs?: number };
@@ -34,6 +37,13 @@ const HOUR_MS = 3_600_000;
 
 export function decideRelay(input: RelayDecisionInput): RelayDecision {
   const { relay, nowMs, isOn, want } = input;
+  const cap = input.connectionCapW;
+  const gridW = input.gridW;
+  if (cap !== undefined && gridW !== undefined) {
+    // The fuse comes before the equipment: a load on an overloaded connection goes off at once.
+    if (isOn && gridW > cap) return { switchTo: false };
+    if (!isOn && want === 'on' && gridW + relay.loadW > cap) return { stay: true, blockedBy: 'connection-cap' };
+  }
   if (want === undefined || (want === 'on') === isOn) return { stay: true };
   const minMs = isOn ? relay.minOnMs : relay.minOffMs;
   if (nowMs - input.changedAtMs < minMs) return { stay: true, blockedBy: isOn ? 'min-on' : 'min-off', untilMs: input.changedAtMs + minMs };

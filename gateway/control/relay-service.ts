@@ -32,6 +32,8 @@ export interface RelayServiceOptions {
   periodMs?: number;
   /** A grid reading older than this puts the relays in fail-safe (default 30 s). */
   staleAfterMs?: number;
+  /** The connection's cap (main fuse or the DSO's), W: no load is switched on past it, and one on goes off. */
+  connectionCapW?: number;
 }
 
 type Mode = 'auto' | 'held' | 'safe' | 'unavailable';
@@ -71,7 +73,7 @@ export class RelayService implements Service {
     for (const r of this.options.relays) {
       const busId = relayBoardBus(r, ctx.config);
       // nabo cannot know when the load last switched before it started: the minimum times count from now.
-      this.relays.set(r.id, { config: r, busId, mode: 'auto', isOn: undefined, changedAtMs: startedMs, switchTimesMs: [], readBack: undefined, disagreeSinceMs: null, stuck: false, blockedBy: null, blocked: { 'min-on': 0, 'min-off': 0, 'switch-limit': 0 }, switches: 0, detail: null });
+      this.relays.set(r.id, { config: r, busId, mode: 'auto', isOn: undefined, changedAtMs: startedMs, switchTimesMs: [], readBack: undefined, disagreeSinceMs: null, stuck: false, blockedBy: null, blocked: { 'min-on': 0, 'min-off': 0, 'switch-limit': 0, 'connection-cap': 0 }, switches: 0, detail: null });
     }
     if (this.relays.size === 0) return;
     this.timer = ctx.clock.setInterval(() => {
@@ -136,14 +138,16 @@ export class RelayService implements Service {
 
     const failSafe: RelayWant = r.config.failSafe;
     let want: RelayWant | undefined;
+    let gridW: number | undefined;
     if (held) {
       this.enter(ctx, r, 'held', 'held by an installer or owner (nabo control hold): left in its fail-safe state');
       want = failSafe;
     } else {
       const grid = this.gridReading(ctx);
       const staleAfterMs = this.options.staleAfterMs ?? 30_000;
-      const gridW = grid?.values.powerW;
+      gridW = grid?.values.powerW;
       if (!grid || gridW === undefined || now - grid.atMs > staleAfterMs) {
+        gridW = undefined;
         this.enter(ctx, r, 'safe', `measurements are stale or missing: relay goes to its fail-safe state (${failSafe})`);
         want = failSafe;
       } else {
@@ -151,7 +155,16 @@ export class RelayService implements Service {
         want = this.options.want ? this.options.want(now, r.config) : surplusWant(gridW, r.isOn, r.config.loadW);
       }
     }
-    const decision = decideRelay({ relay: r.config, nowMs: now, isOn: r.isOn, changedAtMs: r.changedAtMs, switchTimesMs: r.switchTimesMs, want });
+    const decision = decideRelay({
+      relay: r.config,
+      nowMs: now,
+      isOn: r.isOn,
+      changedAtMs: r.changedAtMs,
+      switchTimesMs: r.switchTimesMs,
+      want,
+      ...(gridW !== undefined ? { gridW } : {}),
+      ...(this.options.connectionCapW !== undefined ? { connectionCapW: this.options.connectionCapW } : {}),
+    });
     if ('stay' in decision) {
       r.blockedBy = decision.blockedBy ?? null;
       if (decision.blockedBy) r.blocked[decision.blockedBy]++;

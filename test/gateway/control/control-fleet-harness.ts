@@ -134,6 +134,7 @@ export async function controlFleet(options: ControlFleetOptions): Promise<Contro
       return bus?.kind === 'firmata' ? bus.port : undefined;
     },
     latest: () => handle?.acquisition.latestReadings() ?? [],
+    connectionCapW: CONNECTION_CAP_W,
   });
   const gw = await startGateway(parsed.config, clock, createLogger({ level: 'fatal', pretty: false }), { extraServices: [relays] });
   handle = gw;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideRelay, surplusWant } from '../../../gateway/control/relay-decision.js';
 
-const relay = { minOnMs: 120_000, minOffMs: 300_000, maxSwitchesPerHour: 3 };
+const relay = { minOnMs: 120_000, minOffMs: 300_000, maxSwitchesPerHour: 3, loadW: 2000 };
 const T = 10_000_000;
 
 describe('relay decision', () => {
@@ -28,5 +28,14 @@ describe('relay decision', () => {
   it('keeps the state without a want, or when the want is the state already', () => {
     expect(decideRelay({ relay, nowMs: T, isOn: true, changedAtMs: 0, switchTimesMs: [], want: undefined })).toEqual({ stay: true });
     expect(decideRelay({ relay, nowMs: T, isOn: true, changedAtMs: 0, switchTimesMs: [], want: 'on' })).toEqual({ stay: true });
+  });
+
+  it('never switches a load on past the connection cap, and takes one off at once when the connection is over it', () => {
+    const base = { relay, changedAtMs: T, switchTimesMs: [T], connectionCapW: 6000 };
+    expect(decideRelay({ ...base, nowMs: T + 600_000, isOn: false, want: 'on', gridW: 4001 })).toEqual({ stay: true, blockedBy: 'connection-cap' });
+    expect(decideRelay({ ...base, nowMs: T + 600_000, isOn: false, want: 'on', gridW: 4000 })).toEqual({ switchTo: true });
+    // Inside its minimum on time and whatever control wants: the fuse comes first.
+    expect(decideRelay({ ...base, nowMs: T + 1000, isOn: true, want: 'on', gridW: 6001 })).toEqual({ switchTo: false });
+    expect(decideRelay({ ...base, nowMs: T + 1000, isOn: true, want: 'on', gridW: 6000 })).toEqual({ stay: true });
   });
 });

@@ -37,7 +37,7 @@ export interface RelayRig {
   close(): Promise<void>;
 }
 
-export async function relayRig(relay: Partial<RelayConfig>, options: Partial<Pick<RelayServiceOptions, 'want' | 'staleAfterMs'>> & { freshGrid?: boolean } = {}): Promise<RelayRig> {
+export async function relayRig(relay: Partial<RelayConfig>, options: Partial<Pick<RelayServiceOptions, 'want' | 'staleAfterMs' | 'connectionCapW'>> & { freshGrid?: boolean } = {}): Promise<RelayRig> {
   const clock = new SimulatedClock({ startMs: T0 });
   const writes: RelayRig['writes'] = [];
   const board = await FirmataBoard.open(
@@ -70,6 +70,7 @@ export async function relayRig(relay: Partial<RelayConfig>, options: Partial<Pic
     periodMs,
     ...(options.want ? { want: options.want } : {}),
     ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
+    ...(options.connectionCapW !== undefined ? { connectionCapW: options.connectionCapW } : {}),
   });
   const store = Store.open(join(dir, 'nabo.db'));
   const events = new EventBus();

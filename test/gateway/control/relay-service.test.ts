@@ -118,4 +118,21 @@ describe('relays on a Firmata board through johnny-five (needs socat)', () => {
     await r.run(20_000);
     expect(r.board.relays.get(8)).toBe(false);
   });
+
+  it('keeps the heater off when it would take the connection past its cap, and switches it off at once when the connection is over it', async () => {
+    const r = await rig({ minOnMs: 30 * MIN, minOffMs: 0, loadW: 2000 }, { want: () => 'on', connectionCapW: 6000 });
+    r.grid.powerW = 4500;
+    await r.run(30_000);
+    expect(r.board.relays.get(8)).toBe(false);
+    expect((r.service.status()[0]!.blocked as Record<string, number>)['connection-cap']).toBeGreaterThan(0);
+    r.grid.powerW = 3500;
+    await r.run(20_000);
+    expect(r.board.relays.get(8)).toBe(true);
+    // Someone starts the oven: the connection is over its cap, well inside the heater's minimum on time.
+    r.grid.powerW = 6500;
+    await r.run(10_000);
+    // One round: the write is on its way over the pty.
+    await expect.poll(() => r.board.relays.get(8), { timeout: 5000, interval: 5 }).toBe(false);
+    expect(r.clock.now() - r.writes.at(-2)!.atMs).toBeLessThan(30 * MIN);
+  });
 });
