@@ -121,6 +121,8 @@ export class RelayService implements Service {
     if (!board || !board.connected) {
       r.mode = 'unavailable';
       r.detail = r.busId ? `board '${r.busId}' is not connected` : `'${r.config.device}' is not a Firmata board`;
+      // A board that comes back has reset its outputs: judge the read-back afresh then.
+      r.disagreeSinceMs = null;
       return;
     }
     // Every round, so a board the acquisition built after this service started gets its relays too.

@@ -135,4 +135,21 @@ describe('relays on a Firmata board through johnny-five (needs socat)', () => {
     await expect.poll(() => r.board.relays.get(8), { timeout: 5000, interval: 5 }).toBe(false);
     expect(r.clock.now() - r.writes.at(-2)!.atMs).toBeLessThan(30 * MIN);
   });
+
+  it('switches the load on again after the board reset and dropped its outputs, without calling the relay stuck', async () => {
+    const r = await rig({ minOnMs: 0, minOffMs: 0, readBackTimeoutMs: 30_000 }, { want: () => 'on' });
+    await r.run(20_000);
+    expect(r.board.relays.get(8)).toBe(true);
+    // The host lets go of the port and takes it again: the Arduino resets (DTR) and its pins go low.
+    await r.port.close();
+    await expect.poll(() => r.board.relays.get(8), { timeout: 5000, interval: 5 }).toBe(false);
+    await r.run(60_000);
+    expect(r.service.status()[0]).toMatchObject({ mode: 'unavailable' });
+    await r.port.open();
+    await expect.poll(() => r.port.connected, { timeout: 10_000, interval: 5 }).toBe(true);
+    await r.run(20_000);
+    expect(r.board.relays.get(8)).toBe(true);
+    expect(r.service.status()[0]).toMatchObject({ mode: 'auto', on: true, readBack: true });
+    expect(r.alarms.filter((a) => a.code === 'relay-stuck')).toEqual([]);
+  });
 });
