@@ -145,6 +145,8 @@ describe('relays on a Firmata board through johnny-five (needs socat)', () => {
     await expect.poll(() => r.board.relays.get(8), { timeout: 5000, interval: 5 }).toBe(false);
     await r.run(60_000);
     expect(r.service.status()[0]).toMatchObject({ mode: 'unavailable' });
+    // The board waits for the next host on the same path.
+    await expect.poll(() => r.board.sessions, { timeout: 5000, interval: 5 }).toBe(2);
     await r.port.open();
     await expect.poll(() => r.port.connected, { timeout: 10_000, interval: 5 }).toBe(true);
     await r.run(20_000);
