@@ -2,7 +2,7 @@
 // as a top-level list): flexible loads such as a water heater, each switched by a relay on a
 // pin of a Firmata board. Times are clock time (the simulated clock in tests and the demo).
 import { z } from 'zod';
-import type { Problem } from '../../core/problems.js';
+import { formatPath, type Problem } from '../../core/problems.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit');
 const ms = z.number().int('must be a whole number of ms').min(0, 'must be >= 0');
@@ -47,29 +47,40 @@ export function relayBoardBus(relay: Pick<RelayConfig, 'device'>, config: RelayC
   return onBus?.kind === 'firmata' ? onBus.id : undefined;
 }
 
-/**
- * Cross-checks against the rest of the config, for the main schema's superRefine: the board
- * exists, the pin is free, ids are unique (a relay id shares the holds' name space with devices).
- */
-export function relayConfigProblems(relays: readonly RelayConfig[], config: RelayConfigContext): Problem[] {
-  const problems: Problem[] = [];
+type Issue = { path: Array<string | number>; message: string };
+
+function relayIssues(relays: readonly RelayConfig[], config: RelayConfigContext): Issue[] {
+  const issues: Issue[] = [];
   const ids = new Set<string>();
   const pins = new Map<string, number>();
   relays.forEach((r, i) => {
-    const at = `relays[${i}]`;
-    if (ids.has(r.id)) problems.push({ path: `${at}.id`, message: `duplicate relay id '${r.id}'` });
-    if (config.devices.some((d) => d.id === r.id)) problems.push({ path: `${at}.id`, message: `'${r.id}' is also a device id; holds name relays and devices alike` });
+    const at = ['relays', i];
+    if (ids.has(r.id)) issues.push({ path: [...at, 'id'], message: `duplicate relay id '${r.id}'` });
+    if (config.devices.some((d) => d.id === r.id)) issues.push({ path: [...at, 'id'], message: `'${r.id}' is also a device id; holds name relays and devices alike` });
     ids.add(r.id);
     const bus = relayBoardBus(r, config);
     if (!bus) {
-      problems.push({ path: `${at}.device`, message: `'${r.device}' is not a Firmata board (a bus of kind firmata, or a device on one)` });
+      issues.push({ path: [...at, 'device'], message: `'${r.device}' is not a Firmata board (a bus of kind firmata, or a device on one)` });
       return;
     }
     const key = `${bus}/${r.pin}`;
-    if (pins.has(key)) problems.push({ path: `${at}.pin`, message: `pin ${r.pin} of '${bus}' is already relays[${pins.get(key)}]` });
+    if (pins.has(key)) issues.push({ path: [...at, 'pin'], message: `pin ${r.pin} of '${bus}' is already relays[${pins.get(key)}]` });
     else pins.set(key, i);
     const s0 = config.devices.find((d) => d.bus === bus && d.pin === r.pin && d.model !== 'relay');
-    if (s0) problems.push({ path: `${at}.pin`, message: `pin ${r.pin} of '${bus}' is the input of device '${s0.id}'` });
+    if (s0) issues.push({ path: [...at, 'pin'], message: `pin ${r.pin} of '${bus}' is the input of device '${s0.id}'` });
   });
-  return problems;
+  return issues;
+}
+
+/**
+ * Cross-checks against the rest of the config: the board exists, the pin is free, ids are
+ * unique (a relay id shares the holds' name space with devices).
+ */
+export function relayConfigProblems(relays: readonly RelayConfig[], config: RelayConfigContext): Problem[] {
+  return relayIssues(relays, config).map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+/** The same checks for the main schema's superRefine: `addRelayConfigIssues(cfg.relays, cfg, ctx)`. */
+export function addRelayConfigIssues(relays: readonly RelayConfig[], config: RelayConfigContext, ctx: z.RefinementCtx): void {
+  for (const issue of relayIssues(relays, config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }

@@ -41,4 +41,13 @@ describe('relays config section', () => {
       { path: 'relays[3].pin', message: "pin 2 of 'uno' is the input of device 'pulses'" },
     ]);
   });
+
+  it('reports the same problems through a superRefine, with their paths, as the main schema will', async () => {
+    const { z } = await import('zod');
+    const { addRelayConfigIssues, relaysSectionSchema: section } = await import('../../../gateway/control/relay-config.js');
+    const schema = z.object({ relays: section }).superRefine((cfg, ctx) => addRelayConfigIssues(cfg.relays, context, ctx));
+    const parsed = schema.safeParse({ relays: [{ id: 'pump', device: 'uno', pin: 2, loadW: 500 }] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => [i.path, i.message])).toEqual([[['relays', 0, 'pin'], "pin 2 of 'uno' is the input of device 'pulses'"]]);
+  });
 });
