@@ -13,6 +13,8 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('frozen-values') }),
   z.strictObject({ kind: z.literal('counter-reset') }),
   z.strictObject({ kind: z.literal('ignore-commands') }),
+  z.strictObject({ kind: z.literal('slow-ramp'), fraction: z.number().gt(0).max(1) }),
+  z.strictObject({ kind: z.literal('stuck-relay'), pin: z.number().int().min(0).max(127).optional() }),
   z.strictObject({ kind: z.literal('garbage'), bytes: z.number().int().min(1).max(4096), everyMs: z.number().positive() }),
   z.strictObject({ kind: z.literal('clock-skew'), skewMs: z.number().finite() }),
 ]);
@@ -20,7 +22,7 @@ const faultSchema = z.discriminatedUnion('kind', [
 /** Either one fault or `{ "faults": [...] }` (the whole set the device should show). */
 export const faultBodySchema = z.union([z.strictObject({ faults: z.array(faultSchema) }), faultSchema]);
 
-export const FAULT_KINDS = ['no-answer', 'late-answer', 'crc-error', 'exception', 'drop-connection', 'frozen-values', 'counter-reset', 'garbage', 'clock-skew', 'ignore-commands'] as const;
+export const FAULT_KINDS = ['no-answer', 'late-answer', 'crc-error', 'exception', 'drop-connection', 'frozen-values', 'counter-reset', 'garbage', 'clock-skew', 'ignore-commands', 'slow-ramp', 'stuck-relay'] as const;
 
 export function parseFaultBody(raw: unknown): { ok: true; faults: DeviceFault[] } | { ok: false; problems: Array<{ path: string; message: string }> } {
   const parsed = faultBodySchema.safeParse(raw, { reportInput: true });

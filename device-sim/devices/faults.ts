@@ -27,6 +27,12 @@ function validate(fault: DeviceFault): void {
     case 'garbage':
       if (!(fault.bytes > 0 && fault.bytes <= 4096 && fault.everyMs > 0)) throw new Error('garbage: bytes in 1..4096 and everyMs > 0 required');
       break;
+    case 'slow-ramp':
+      if (!(fault.fraction > 0 && fault.fraction <= 1)) throw new Error(`slow-ramp: fraction must be in (0, 1], got ${fault.fraction}`);
+      break;
+    case 'stuck-relay':
+      if (fault.pin !== undefined && !(Number.isInteger(fault.pin) && fault.pin >= 0 && fault.pin <= 127)) throw new Error(`stuck-relay: pin must be 0..127, got ${fault.pin}`);
+      break;
     case 'clock-skew':
       if (!Number.isFinite(fault.skewMs)) throw new Error('clock-skew: skewMs must be finite');
       break;

@@ -224,9 +224,23 @@ export class FirmataBoard implements SimulatedDevice {
     this.caps.forEach((cap, pin) => {
       const p = this.pins[pin] as PinState;
       p.mode = cap.analogChannel !== undefined ? PIN_MODE.ANALOG : PIN_MODE.OUTPUT;
-      p.value = 0;
+      // A reset drops the outputs, so a relay opens, unless it is stuck.
+      p.value = this.relayStuck(pin) ? (this.relays.get(pin) ? 1 : 0) : 0;
+      if (this.relays.has(pin)) this.relayLevel(pin, p.value === 1);
     });
     this.reportingPorts.clear();
+  }
+
+  private relayStuck(pin: number): boolean {
+    const stuck = this.faults.get('stuck-relay');
+    return stuck !== undefined && this.relays.has(pin) && (stuck.pin === undefined || stuck.pin === pin);
+  }
+
+  /** Tells the physics when a relay changes state (the load it switches turns on or off). */
+  private relayLevel(pin: number, on: boolean): void {
+    if (this.relays.get(pin) === on) return;
+    this.relays.set(pin, on);
+    this.ctx.onSetpoint?.({ kind: 'relay', deviceId: this.identity.deviceId, atMs: this.ctx.clock.now(), pin, on });
   }
 
   /** The level an input pin reads: S0 is an open collector, so a pull-up reads low during a pulse. */
@@ -257,11 +271,10 @@ export class FirmataBoard implements SimulatedDevice {
   private writeOutput(pin: number, value: number): void {
     const p = this.pins[pin];
     if (!p || p.mode !== PIN_MODE.OUTPUT) return;
+    // A stuck relay (welded contact, dead driver) keeps its state whatever the host writes.
+    if (this.relayStuck(pin)) return;
     p.value = value ? 1 : 0;
-    if (this.relays.has(pin) && this.relays.get(pin) !== (p.value === 1)) {
-      this.relays.set(pin, p.value === 1);
-      this.ctx.onSetpoint?.({ kind: 'relay', deviceId: this.identity.deviceId, atMs: this.ctx.clock.now(), pin, on: p.value === 1 });
-    }
+    if (this.relays.has(pin)) this.relayLevel(pin, p.value === 1);
   }
 
   private onHostMessage(m: HostMessage): void {

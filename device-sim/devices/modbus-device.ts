@@ -31,7 +31,12 @@ export interface ModbusDeviceOptions {
   unitId: number;
   /** Rebuild the image at most this often (clock ms); 0 rebuilds whenever the clock moved. */
   refreshMs?: number;
+  /** A battery's rated power, W: under the slow-ramp fault it moves `fraction` of it per second (default 5000). */
+  ratedPowerW?: number;
 }
+
+/** Steps of a slow ramp, clock ms: the battery reports a new power once a second as it moves. */
+const RAMP_STEP_MS = 1000;
 
 const ILLEGAL_FUNCTION = 1;
 const ILLEGAL_DATA_ADDRESS = 2;
@@ -49,6 +54,9 @@ export class ModbusDevice implements SimulatedDevice {
   private where: DeviceEndpoint | undefined;
   private lastSetpoint: string | undefined;
   private revertTimer: TimerHandle | undefined;
+  /** The battery power last passed to the physics, and the ramp toward a new setpoint under slow-ramp. */
+  private actualW: number | undefined;
+  private ramp: { targetW: number; timer: TimerHandle } | undefined;
   /** Times the battery went back to its own control because no write came in time. */
   reverts = 0;
   /** Requests answered (not counting those a fault swallowed). */
@@ -57,7 +65,7 @@ export class ModbusDevice implements SimulatedDevice {
   constructor(
     private readonly ctx: DeviceContext,
     readonly model: ModbusDeviceModel,
-    options: ModbusDeviceOptions,
+    private readonly options: ModbusDeviceOptions,
   ) {
     if (!Number.isInteger(options.unitId) || options.unitId < 0 || options.unitId > 247) {
       throw new RangeError(`unit id ${options.unitId} outside 0..247`);
@@ -67,8 +75,10 @@ export class ModbusDevice implements SimulatedDevice {
     this.refreshMs = options.refreshMs ?? 0;
     this.reported = new ReportedValues(ctx.truth, this.faults);
     // A frozen device keeps its image; force a rebuild when a value fault changes.
-    this.faults.onChange((kind) => {
+    this.faults.onChange((kind, fault) => {
       if (kind === 'frozen-values' || kind === 'counter-reset') this.builtAtMs = Number.NEGATIVE_INFINITY;
+      // The inverter recovers: a ramp under way completes at once.
+      if (kind === 'slow-ramp' && !fault && this.ramp) this.emit({ kind: 'battery-power', batteryPowerW: this.ramp.targetW });
     });
   }
 
@@ -89,7 +99,7 @@ export class ModbusDevice implements SimulatedDevice {
       this.revertTimer = undefined;
       this.lastSetpoint = JSON.stringify({ kind: 'battery-auto' });
       this.reverts++;
-      this.ctx.onSetpoint?.({ kind: 'battery-auto', deviceId: this.identity.deviceId, atMs: this.ctx.clock.now() });
+      this.emit({ kind: 'battery-auto' });
     }, s.revertAfterS * 1000);
   }
 
@@ -177,8 +187,34 @@ export class ModbusDevice implements SimulatedDevice {
       const key = JSON.stringify(s);
       if (key === this.lastSetpoint) continue;
       this.lastSetpoint = key;
-      this.ctx.onSetpoint?.({ ...s, deviceId, atMs });
+      this.emit(s);
     }
     return undefined;
+  }
+
+  /**
+   * Hands a setpoint to the physics: at once, or under slow-ramp in steps of `fraction` of the
+   * rated power per second from where the battery is now (a sluggish inverter).
+   */
+  private emit(s: ModelSetpoint): void {
+    const deviceId = this.identity.deviceId;
+    this.ctx.clock.clear(this.ramp?.timer);
+    this.ramp = undefined;
+    const slow = this.faults.get('slow-ramp');
+    if (s.kind === 'battery-auto' || !slow) {
+      this.actualW = s.kind === 'battery-power' ? s.batteryPowerW : undefined;
+      this.ctx.onSetpoint?.(s.kind === 'battery-power' ? { kind: 'battery-power', deviceId, atMs: this.ctx.clock.now(), batteryPowerW: s.batteryPowerW } : { kind: 'battery-auto', deviceId, atMs: this.ctx.clock.now() });
+      return;
+    }
+    const stepW = slow.fraction * (this.options.ratedPowerW ?? 5000) * (RAMP_STEP_MS / 1000);
+    const targetW = s.batteryPowerW;
+    const step = (): void => {
+      const fromW = this.actualW ?? Number(this.ctx.truth().batteryPowerW ?? 0);
+      const nextW = Math.abs(targetW - fromW) <= stepW ? targetW : fromW + Math.sign(targetW - fromW) * stepW;
+      this.actualW = nextW;
+      this.ctx.onSetpoint?.({ kind: 'battery-power', deviceId, atMs: this.ctx.clock.now(), batteryPowerW: nextW });
+      this.ramp = nextW === targetW ? undefined : { targetW, timer: this.ctx.clock.setTimeout(step, RAMP_STEP_MS) };
+    };
+    step();
   }
 }

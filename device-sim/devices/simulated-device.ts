@@ -53,6 +53,10 @@ export type DeviceFault =
   | { kind: 'garbage'; bytes: number; everyMs: number }
   /** A battery acknowledges control writes and does not act on them (firmware in local mode). */
   | { kind: 'ignore-commands' }
+  /** A battery moves toward each new setpoint at `fraction` of its rated power per second instead of at once. */
+  | { kind: 'slow-ramp'; fraction: number }
+  /** A relay output ignores writes and keeps its state: all relay pins, or only `pin`. */
+  | { kind: 'stuck-relay'; pin?: number }
   /** The meter's own clock (HAN, P1 timestamps) runs this far from the true time. */
   | { kind: 'clock-skew'; skewMs: number };
 

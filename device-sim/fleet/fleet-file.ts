@@ -71,6 +71,18 @@ const s0PinSchema = z.strictObject({
   impulsesPerKWh: z.number().int().positive('must be a positive integer').default(1000),
 });
 
+const relayPinSchema = z.strictObject({
+  pin: z.number().int().min(2, 'must be a digital pin 2..13').max(13, 'must be a digital pin 2..13'),
+  /** Power of the load the relay switches (a water heater's rating), W; 0 for a spare output. */
+  loadW: z.number().min(0, 'must be >= 0').max(50_000, 'must be at most 50 kW'),
+});
+
+/** A 2 kW water heater on pin 8 and a spare output on pin 9. */
+export const DEFAULT_BOARD_RELAYS: ReadonlyArray<{ pin: number; loadW: number }> = [
+  { pin: 8, loadW: 2000 },
+  { pin: 9, loadW: 0 },
+];
+
 /** What a device stands for in its building: which truth of the physics it shows. */
 export const FLEET_ROLES = ['grid-meter', 'pv', 'battery', 'hybrid'] as const;
 export type FleetRole = (typeof FLEET_ROLES)[number];
@@ -91,7 +103,13 @@ export const fleetDeviceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sunspec-storage'), ...modbusCommon, sunspecModel: z.union([z.literal(124), z.literal(802)]).default(124) }),
   z.strictObject({ kind: z.literal('han'), id, vendor: z.enum(['aidon', 'kaifa', 'kamstrup']).default('aidon') }),
   z.strictObject({ kind: z.literal('p1'), id, dsmrVersion: z.enum(['5.0', '4.2', 'e-mucs']).default('5.0') }),
-  z.strictObject({ kind: z.literal('s0-board'), id, pins: z.array(s0PinSchema).min(1, 'needs at least one pin') }),
+  z.strictObject({
+    kind: z.literal('s0-board'),
+    id,
+    pins: z.array(s0PinSchema).min(1, 'needs at least one pin'),
+    /** Relay outputs and the loads they switch; by default a 2 kW water heater on pin 8 and a spare on 9. */
+    relays: z.array(relayPinSchema).default(() => DEFAULT_BOARD_RELAYS.map((r) => ({ ...r }))),
+  }),
 ]);
 
 const rtuBusSchema = z.strictObject({
@@ -176,6 +194,10 @@ function checkBuilding(b: BuildingInput, path: Array<string | number>, seen: Map
         if (pins.has(p.pin)) ctx.addIssue({ code: 'custom', path: [...at, 'pins', pi, 'pin'], message: `pin ${p.pin} is used twice` });
         pins.add(p.pin);
         if (p.counts === 'pv' && !b.pv) ctx.addIssue({ code: 'custom', path: [...at, 'pins', pi, 'counts'], message: 'counts PV but the building has no pv' });
+      });
+      d.relays.forEach((r, ri) => {
+        if (pins.has(r.pin)) ctx.addIssue({ code: 'custom', path: [...at, 'relays', ri, 'pin'], message: `pin ${r.pin} is used twice` });
+        pins.add(r.pin);
       });
     }
     if (d.kind === 'modbus') {

@@ -88,7 +88,9 @@ export async function startFleet(world: FleetWorld, options: StartFleetOptions =
       for (const plan of building.devices) {
         const d = plan.spec;
         if (d.kind === 'sdm630' || d.kind === 'modbus' || d.kind === 'sunspec-inverter' || d.kind === 'sunspec-storage') {
-          const device = new ModbusDevice(contextFor(plan, clock), modbusModelFor(plan, building), { unitId: d.unitId ?? 1 });
+          const battery = d.kind === 'sunspec-storage' ? building.spec.battery : undefined;
+          const ratedPowerW = battery ? Math.max(battery.maxChargeW, battery.maxDischargeW) : undefined;
+          const device = new ModbusDevice(contextFor(plan, clock), modbusModelFor(plan, building), { unitId: d.unitId ?? 1, ...(ratedPowerW !== undefined ? { ratedPowerW } : {}) });
           if (d.transport === 'modbus-tcp') {
             const server = new ModbusTcpServer({ clock, host: world.spec.host });
             server.add(device);
@@ -121,7 +123,7 @@ export async function startFleet(world: FleetWorld, options: StartFleetOptions =
           const pulseWidthMs = s0PulseWidthMs(clock.speed);
           const board = await FirmataBoard.open(contextFor(plan, clock), {
             s0: d.pins.map((p) => ({ pin: p.pin, pulsesPerKWh: p.impulsesPerKWh, quantity: quantity[p.counts], pulseWidthMs })),
-            relayPins: [8, 9],
+            relayPins: d.relays.map((r) => r.pin),
           });
           closers.push(() => board.close());
           started(plan.deviceId, board);

@@ -91,6 +91,12 @@ export class SimBuilding {
     if (this.recentWrites.length > RECENT_WRITES) this.recentWrites.shift();
     if (write.kind === 'battery-power') this.physics.commandBattery(write.atMs, { mode: 'setpoint', powerW: write.batteryPowerW });
     else if (write.kind === 'battery-auto') this.physics.commandBattery(write.atMs, { mode: 'auto' });
+    else if (write.kind === 'relay') {
+      // The relay's load (a water heater) runs while its contact is closed.
+      const board = this.devices.find((d) => d.deviceId === write.deviceId)?.spec;
+      const loadW = board?.kind === 's0-board' ? (board.relays.find((r) => r.pin === write.pin)?.loadW ?? 0) : 0;
+      this.physics.switchLoad(write.atMs, `${write.deviceId}/${write.pin}`, write.on ? loadW : 0);
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 // pulse board), so a small fleet exercises everything without a pty per device.
 import { Prng } from '../random.js';
 import { s0CapacityKW } from './fleet-runner.js';
-import { FLEET_VERSION, type FleetBuilding, type FleetDevice, type FleetSpec } from './fleet-file.js';
+import { DEFAULT_BOARD_RELAYS, FLEET_VERSION, type FleetBuilding, type FleetDevice, type FleetSpec } from './fleet-file.js';
 
 export interface GenerateOptions {
   blocks: number;
@@ -67,7 +67,7 @@ function building(rng: Prng, id: string, office: boolean, extra: Extra | undefin
     const loadPeakKW = b.load.profile === 'office' ? ((b.load.areaM2 ?? 1500) * 50) / 1000 : 15;
     const pins: Array<{ pin: number; counts: 'grid-import' | 'grid-export' | 'pv'; impulsesPerKWh: number }> = [{ pin: 2, counts: 'grid-import', impulsesPerKWh: s0ConstantFor(speed, loadPeakKW) }];
     if (b.pv) pins.push({ pin: 3, counts: 'pv', impulsesPerKWh: s0ConstantFor(speed, b.pv.kWp) });
-    b.devices.push({ kind: 's0-board', id: 'pulses', pins });
+    b.devices.push({ kind: 's0-board', id: 'pulses', pins, relays: DEFAULT_BOARD_RELAYS.map((r) => ({ ...r })) });
   }
   return b;
 }

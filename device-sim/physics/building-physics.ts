@@ -39,7 +39,10 @@ export type BatteryCommand = { mode: 'auto' } | { mode: 'setpoint'; powerW: numb
 /** Instantaneous powers (W) and integrated energies of a building. */
 export interface BuildingTruth {
   atMs: number;
+  /** The whole load, switched loads included. */
   loadW: number;
+  /** The part of the load that relays switch on (a water heater), W. */
+  switchedLoadW: number;
   pvAcW: number;
   pvDcW: number;
   /** Generator convention: positive discharging. */
@@ -62,6 +65,8 @@ export interface BuildingTruth {
 }
 
 interface Cell {
+  /** The household's own load, without switched loads. */
+  baseLoadW: number;
   loadW: number;
   pvAcW: number;
   pvDcW: number;
@@ -78,6 +83,8 @@ export class BuildingPhysics {
   private cell!: Cell;
   private storedWh: number;
   private command: BatteryCommand = { mode: 'auto' };
+  /** Loads a relay has switched on, by the relay's key, W. */
+  private readonly switched = new Map<string, number>();
   private readonly limits: BatteryLimits | undefined;
   private readonly phaseWeights: [number, number, number];
   private readonly counters: Record<'gridImport' | 'gridExport' | 'pv' | 'load' | 'batteryCharge' | 'batteryDischarge' | 'reactiveImport', EnergyCounter>;
@@ -129,6 +136,25 @@ export class BuildingPhysics {
     this.refreshGrid(this.lastMs);
   }
 
+  /**
+   * A load switched by a relay (a water heater) turns on or off at `atMs`: it adds its power to
+   * the building's load from that instant, so the meters see it. A heater runs at its rating.
+   */
+  switchLoad(atMs: number, key: string, powerW: number): void {
+    this.advanceTo(atMs);
+    if (powerW > 0) this.switched.set(key, powerW);
+    else this.switched.delete(key);
+    this.cell.loadW = this.cell.baseLoadW + this.switchedW();
+    this.cell.batteryW = this.batteryPowerFor(this.cell.loadW, this.cell.pvAcW, this.cellEndAfter(this.lastMs) - this.lastMs);
+    this.refreshGrid(this.lastMs);
+  }
+
+  private switchedW(): number {
+    let w = 0;
+    for (const v of this.switched.values()) w += v;
+    return w;
+  }
+
   truth(): BuildingTruth {
     const c = this.cell;
     const k = this.counters;
@@ -139,6 +165,7 @@ export class BuildingPhysics {
     const out: BuildingTruth = {
       atMs: this.lastMs,
       loadW: c.loadW,
+      switchedLoadW: c.loadW - c.baseLoadW,
       pvAcW: c.pvAcW,
       pvDcW: c.pvDcW,
       batteryW: c.batteryW,
@@ -227,8 +254,10 @@ export class BuildingPhysics {
     const w = this.options.weather.sample(atMs);
     const load = loadPower(this.spec.load, this.spec.seed, this.options.weather, atMs);
     const pv = this.spec.pv ? pvOutputFrom(this.spec.pv, w) : { acPowerW: 0, dcPowerW: 0, poaWm2: 0 };
+    const loadW = load.totalW + this.switchedW();
     this.cell = {
-      loadW: load.totalW,
+      baseLoadW: load.totalW,
+      loadW,
       pvAcW: pv.acPowerW,
       pvDcW: pv.dcPowerW,
       poaWm2: pv.poaWm2,
@@ -237,7 +266,7 @@ export class BuildingPhysics {
       reactiveVar: 0,
       batteryW: 0,
     };
-    this.cell.batteryW = this.batteryPowerFor(load.totalW, pv.acPowerW, this.cellEndAfter(atMs) - atMs);
+    this.cell.batteryW = this.batteryPowerFor(loadW, pv.acPowerW, this.cellEndAfter(atMs) - atMs);
     this.refreshGrid(atMs);
   }
 

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SerialPort } from 'serialport';
+import { fail, ok, type Result } from '../../core/result.js';
 import { RealClock, type Clock } from '../clock/clock.js';
 import { ReconnectingLink } from './reconnecting-link.js';
 
@@ -23,6 +24,8 @@ interface FiveRelay {
 }
 interface FirmataIo {
   on(event: 'error', cb: (err: unknown) => void): void;
+  queryPinState(pin: number, cb: () => void): void;
+  readonly pins: ReadonlyArray<{ state?: number } | undefined>;
 }
 interface Five {
   Board: (new (options: { io: unknown; repl: boolean; debug: boolean; sigint?: boolean; timeout?: number }) => FiveBoard) & { readonly cache: FiveBoard[] };
@@ -55,6 +58,11 @@ export class FirmataPort {
   private readonly clock: Clock;
   private readonly link: ReconnectingLink;
   private relays = new Map<number, FiveRelay>();
+  /** Pins switched as relays: those of the options and those added later (the relay service's). */
+  private readonly relayPins: Set<number>;
+  private makeRelay: ((pin: number) => FiveRelay) | undefined;
+  private io: FirmataIo | undefined;
+  private readonly ioClock = new RealClock();
   private readyWaiters: Array<() => void> = [];
   ready = false;
   /** Pulse edges johnny-five reported (after its debounce), for health and for tests that step a clock. */
@@ -63,6 +71,7 @@ export class FirmataPort {
   constructor(private readonly options: FirmataPortOptions) {
     this.id = options.id;
     this.clock = options.clock ?? new RealClock();
+    this.relayPins = new Set(options.relayPins ?? []);
     this.link = new ReconnectingLink(
       (cb) =>
         new Promise((resolve, reject) => {
@@ -94,6 +103,7 @@ export class FirmataPort {
           port.on('close', () => fail('port closed'));
           port.on('error', (err: Error) => fail(err.message));
           const io = new Firmata(port);
+          this.io = io;
           // firmata-io re-emits the port's errors as its own 'error' event; with no listener that
           // event would be thrown and take the whole gateway down.
           io.on('error', (err: unknown) => fail(message(err)));
@@ -116,7 +126,8 @@ export class FirmataPort {
                 this.options.onEdge(pin, 'falling', this.clock.now());
               });
             }
-            this.relays = new Map((options.relayPins ?? []).map((pin) => [pin, new five.Relay({ pin, board: created })]));
+            this.makeRelay = (pin) => new five.Relay({ pin, board: created });
+            this.relays = new Map([...this.relayPins].map((pin) => [pin, new five.Relay({ pin, board: created })]));
             ready = true;
             this.ready = true;
             for (const w of this.readyWaiters.splice(0)) w();
@@ -149,11 +160,43 @@ export class FirmataPort {
     return this.link.close();
   }
 
-  /** Switches a relay output: on = circuit closed. */
-  setRelay(pin: number, on: boolean): void {
+  /** Makes `pin` a relay output, now if the board is up and again after every reconnect. */
+  addRelayPin(pin: number): void {
+    if (this.relayPins.has(pin)) return;
+    this.relayPins.add(pin);
+    if (this.ready && this.makeRelay) this.relays.set(pin, this.makeRelay(pin));
+  }
+
+  /** Switches a relay output: on = circuit closed (a normally-open relay driven HIGH). */
+  setRelay(pin: number, on: boolean): Result<void, 'not-connected' | 'not-a-relay'> {
+    if (!this.relayPins.has(pin)) return fail('not-a-relay', `pin ${pin} is not a relay on ${this.id}`);
     const relay = this.relays.get(pin);
-    if (!relay) throw new Error(`pin ${pin} is not a configured relay on ${this.id}`);
+    if (!this.connected || !relay) return fail('not-connected', `${this.id} is not connected`);
     if (on) relay.close();
     else relay.open();
+    return ok(undefined);
+  }
+
+  /**
+   * What the board says a relay pin is driven to now (Firmata pin state query): true = on. A
+   * board that does not answer within `timeoutMs` of real time is a failure, not a guess.
+   */
+  readRelay(pin: number, timeoutMs = 2000): Promise<Result<boolean, 'not-connected' | 'timeout'>> {
+    const io = this.io;
+    if (!this.connected || !io) return Promise.resolve(fail('not-connected', `${this.id} is not connected`));
+    return new Promise((resolve) => {
+      let done = false;
+      const timer = this.ioClock.setTimeout(() => {
+        if (done) return;
+        done = true;
+        resolve(fail('timeout', `${this.id} did not report pin ${pin} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      io.queryPinState(pin, () => {
+        if (done) return;
+        done = true;
+        this.ioClock.clear(timer);
+        resolve(ok(io.pins[pin]?.state === 1));
+      });
+    });
   }
 }

@@ -168,10 +168,16 @@ export class ControlService implements Service {
 
   private async handBack(ctx: ServiceContext, b: BatteryState, device: SunSpecDevice, mode: 'held' | 'safe', why: string): Promise<void> {
     if (b.mode === mode) return;
-    b.model124 ??= await device.readModel(124);
-    if (b.model124) {
-      const writes = releaseStorage124(b.model124);
-      if (writes.ok) await device.write(writes.value);
+    // A battery that cannot be reached is safe all the same (its revert timeout hands it back):
+    // a failed release must not keep the mode and the alarm from being raised.
+    try {
+      b.model124 ??= await device.readModel(124);
+      if (b.model124) {
+        const writes = releaseStorage124(b.model124);
+        if (writes.ok) await device.write(writes.value);
+      }
+    } catch (err) {
+      ctx.log.warn({ err, deviceId: b.config.id }, 'could not hand the battery back; its revert timeout will');
     }
     if (mode === 'safe') ctx.events.emit('alarm', { code: 'control-safe-mode', severity: 'warning', message: `${b.config.id}: ${why}`, atMs: ctx.clock.now(), deviceId: b.config.id });
     ctx.log.warn({ deviceId: b.config.id }, why);

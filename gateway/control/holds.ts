@@ -3,6 +3,7 @@
 // service reads it every period.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { relaysSectionSchema } from './relay-config.js';
 
 export interface Hold {
   sinceIso: string;
@@ -38,4 +39,18 @@ export function writeHolds(dataDir: string, holds: Holds): void {
   const file = holdsFile(dataDir);
   writeFileSync(`${file}.tmp`, `${JSON.stringify(holds, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Why `id` cannot be held, or undefined when it can: a device nabo steers (battery setpoints,
+ * relay capability) or a relay of the `relays` section. Devices and relays share the name space.
+ */
+export function notHoldable(config: { devices: ReadonlyArray<{ id: string; capabilities: readonly string[] }>; relays?: unknown }, id: string): string | undefined {
+  const parsed = relaysSectionSchema.safeParse(config.relays);
+  const relays = parsed.success ? parsed.data : [];
+  if (relays.some((r) => r.id === id)) return undefined;
+  const device = config.devices.find((d) => d.id === id);
+  if (!device) return `no device or relay '${id}' (devices: ${config.devices.map((d) => d.id).join(', ') || 'none'}; relays: ${relays.map((r) => r.id).join(', ') || 'none'})`;
+  if (!device.capabilities.some((c) => c === 'battery-setpoint' || c === 'relay')) return `'${id}' is read only: nabo does not control it (capabilities: ${device.capabilities.join(', ')})`;
+  return undefined;
 }

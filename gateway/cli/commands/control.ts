@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
-import { readHolds, writeHolds } from '../../control/holds.js';
+import { notHoldable, readHolds, writeHolds } from '../../control/holds.js';
 import { loadConfigOrExit } from '../gateway-setup.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, formatTable, printJson, resolveFormat } from '../output.js';
 import { RealClock } from '../../clock/clock.js';
 
 function controllable(configFile: string, deviceId: string): string {
   const config = loadConfigOrExit(configFile);
-  const device = config.devices.find((d) => d.id === deviceId);
-  if (!device) throw new UsageError(`no device '${deviceId}' in ${configFile} (devices: ${config.devices.map((d) => d.id).join(', ') || 'none'})`);
-  if (!device.capabilities.some((c) => c === 'battery-setpoint' || c === 'relay')) throw new UsageError(`'${deviceId}' is read only: nabo does not control it (capabilities: ${device.capabilities.join(', ')})`);
+  const why = notHoldable(config, deviceId);
+  if (why) throw new UsageError(`${why} in ${configFile}`);
   return config.gateway.dataDir;
 }
 
@@ -17,10 +16,10 @@ export function register(program: Command): void {
   control
     .command('hold')
     .description('take a device out of automatic control: the daemon hands it back to its own control within one period')
-    .argument('<device>', 'device id from the config')
+    .argument('<device>', 'device id, or relay id, from the config')
     .option('-c, --config <file>', 'the gateway config', 'nabo.yaml')
     .option('--reason <text>', 'why, for whoever looks later')
-    .addHelpText('after', '\nExample:\n  $ nabo control hold battery --config /etc/nabo/nabo.yaml --reason "service visit"\n')
+    .addHelpText('after', '\nExample:\n  $ nabo control hold battery --config /etc/nabo/nabo.yaml --reason "service visit"\n  $ nabo control hold water-heater --config /etc/nabo/nabo.yaml   # a relay: left in its fail-safe state\n')
     .action((deviceId: string, opts: { config: string; reason?: string }) => {
       const dataDir = controllable(opts.config, deviceId);
       const current = readHolds(dataDir);

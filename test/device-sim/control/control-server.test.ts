@@ -103,4 +103,14 @@ describe('control API', () => {
       ['b1-h1-pv', false],
     ]);
   });
+
+  it('switches the control faults (slow-ramp, stuck-relay) like the others, by kind', async () => {
+    const { url } = await setUp();
+    const set = await json(`${url}/devices/b1-h1-meter/faults`, { method: 'PUT', body: JSON.stringify({ faults: [{ kind: 'slow-ramp', fraction: 0.01 }, { kind: 'stuck-relay', pin: 8 }] }) });
+    expect(set.status).toBe(200);
+    expect(set.body.faults).toEqual([{ kind: 'slow-ramp', fraction: 0.01 }, { kind: 'stuck-relay', pin: 8 }]);
+    expect((await json(`${url}/devices/b1-h1-meter/faults`, { method: 'PUT', body: JSON.stringify({ kind: 'slow-ramp', fraction: 2 }) })).status).toBe(400);
+    const cleared = await json(`${url}/devices/b1-h1-meter/faults/stuck-relay`, { method: 'DELETE' });
+    expect(cleared.body.faults).toEqual([{ kind: 'slow-ramp', fraction: 0.01 }]);
+  });
 });

@@ -12,7 +12,7 @@ function simulatedBattery() {
   const d = new ModbusDevice(
     { identity: { deviceId: 'bat', meterId: '1', model: 'SIM', manufacturer: 'nabo' }, truth: () => ({ socPercent: 50, batteryPowerW: 0, batteryCapacityWh: 10_000 }), clock, onSetpoint: (w) => writes.push(w) },
     sunspecStorageModel({ maxPowerW: 5000 }),
-    { unitId: 1 },
+    { unitId: 1, ratedPowerW: 5000 },
   );
   const reader = (address: number, count: number) => {
     const r = d.handle({ kind: 'read', functionCode: 3, address, quantity: count });
@@ -59,5 +59,43 @@ describe('simulated battery control: revert timeout and faults', () => {
     d.faults.clear('ignore-commands');
     send(2500, 60);
     expect(battery()).toEqual([2500]);
+  });
+
+  it('ramps to a new setpoint at a fraction of its rated power per second while slow-ramp is set', async () => {
+    const { clock, d, send, battery } = simulatedBattery();
+    d.faults.set({ kind: 'slow-ramp', fraction: 0.1 });
+    // 10 % of 5 kW per second: 500 W at once, then 500 W more each second.
+    send(2000, 60);
+    expect(battery()).toEqual([500]);
+    await clock.advance(3000);
+    expect(battery()).toEqual([500, 1000, 1500, 2000]);
+    await clock.advance(5000);
+    expect(battery()).toHaveLength(4);
+    // Down again from where it is, through zero into charging.
+    send(-500, 60);
+    await clock.advance(10_000);
+    expect(battery().slice(4)).toEqual([1500, 1000, 500, 0, -500]);
+  });
+
+  it('finishes a ramp at once when slow-ramp is cleared, and refuses a fraction outside (0, 1]', async () => {
+    const { clock, d, send, battery } = simulatedBattery();
+    d.faults.set({ kind: 'slow-ramp', fraction: 0.02 });
+    send(-3000, 60);
+    await clock.advance(2000);
+    expect(battery()).toEqual([-100, -200, -300]);
+    d.faults.clear('slow-ramp');
+    expect(battery().at(-1)).toBe(-3000);
+    await clock.advance(10_000);
+    expect(battery()).toHaveLength(4);
+    expect(() => d.faults.set({ kind: 'slow-ramp', fraction: 0 })).toThrow(/fraction/);
+    expect(() => d.faults.set({ kind: 'slow-ramp', fraction: 1.5 })).toThrow(/fraction/);
+  });
+
+  it('accepts the control faults in the fault API body and rejects malformed ones', async () => {
+    const { parseFaultBody } = await import('../../../device-sim/control/fault-body.js');
+    expect(parseFaultBody({ kind: 'slow-ramp', fraction: 0.05 })).toEqual({ ok: true, faults: [{ kind: 'slow-ramp', fraction: 0.05 }] });
+    expect(parseFaultBody({ faults: [{ kind: 'stuck-relay' }, { kind: 'stuck-relay', pin: 8 }] }).ok).toBe(true);
+    expect(parseFaultBody({ kind: 'slow-ramp', fraction: 0 }).ok).toBe(false);
+    expect(parseFaultBody({ kind: 'stuck-relay', pin: 'eight' }).ok).toBe(false);
   });
 });

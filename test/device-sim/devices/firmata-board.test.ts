@@ -145,4 +145,28 @@ describe('simulated Firmata board on a pty (needs socat)', () => {
     expect(downs).toBe(expected);
     expect(ups).toBe(expected);
   });
+
+  it('keeps a stuck relay where it is whatever johnny-five writes, and reports that state when asked', async () => {
+    const clock = new SimulatedClock({ startMs: HOUR_START });
+    const writes: SetpointWrite[] = [];
+    const board = await openBoard(clock, writes);
+    const port = new SerialPort({ path: board.endpoint().path, baudRate: 57600 });
+    cleanup.push(() => new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r())));
+    const io = new Firmata(port);
+    const j5 = new five.Board({ io, repl: false, debug: false });
+    await within(new Promise<void>((resolve, reject) => (j5.on('ready', () => resolve()), j5.on('error', reject))), 10_000, 'johnny-five ready');
+    const relay = new five.Relay({ pin: 8, board: j5 });
+    board.faults.set({ kind: 'stuck-relay', pin: 8 });
+    relay.close();
+    await within(new Promise<void>((r) => io.queryPinState(8, () => r())), 5000, 'pin state');
+    // The write went out before the query on the same line, so it has been seen and ignored.
+    expect(io.pins[8]).toMatchObject({ state: 0 });
+    expect(writes.filter((w) => w.kind === 'relay')).toEqual([]);
+    expect(board.relays.get(8)).toBe(false);
+    board.faults.clear('stuck-relay');
+    relay.close();
+    await within(new Promise<void>((r) => io.queryPinState(8, () => r())), 5000, 'pin state');
+    expect(io.pins[8]).toMatchObject({ state: 1 });
+    expect(writes.filter((w) => w.kind === 'relay')).toEqual([expect.objectContaining({ pin: 8, on: true })]);
+  });
 });

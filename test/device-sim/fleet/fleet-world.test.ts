@@ -62,6 +62,31 @@ describe('fleet world', () => {
     expect(w.building('b1-h1')?.truth().battery?.command).toEqual({ mode: 'auto' });
   });
 
+  it('adds the water heater a board relay switches to the metered load, and takes it off again', async () => {
+    const { world: w, clock } = world();
+    const building = w.building('b1-h1')!;
+    const board = w.device('b1-h1-pulses')!;
+    // The battery on its own would cover the heater; hold it idle so the meter sees the heater.
+    w.device('b1-h1-battery')?.onSetpoint?.({ kind: 'battery-power', deviceId: 'b1-h1-battery', atMs: clock.now(), batteryPowerW: 0 });
+    await clock.advance(500);
+    const before = building.truth();
+    board.onSetpoint?.({ kind: 'relay', deviceId: 'b1-h1-pulses', atMs: clock.now(), pin: 8, on: true });
+    const on = building.truth();
+    // Same cell, same household load: the whole difference is the default 2 kW heater on pin 8.
+    expect(on.switchedLoadW).toBe(2000);
+    expect(on.netW - before.netW).toBeCloseTo(2000, 6);
+    expect(w.device('b1-h1-meter')!.truth().powerW! - Number(before.netW)).toBeCloseTo(2000, 6);
+    const importBefore = on.exactEnergy.loadWh;
+    await clock.advance(60_000);
+    // One minute of household load plus 2 kW for a minute (33.3 Wh).
+    expect(building.truth().exactEnergy.loadWh - importBefore).toBeGreaterThan(2000 / 60);
+    board.onSetpoint?.({ kind: 'relay', deviceId: 'b1-h1-pulses', atMs: clock.now(), pin: 8, on: false });
+    expect(building.truth().switchedLoadW).toBe(0);
+    // The spare output on pin 9 switches nothing.
+    board.onSetpoint?.({ kind: 'relay', deviceId: 'b1-h1-pulses', atMs: clock.now(), pin: 9, on: true });
+    expect(building.truth().switchedLoadW).toBe(0);
+  });
+
   it('builds a generated fleet with a unique, fleet-wide id per device', () => {
     const r = validateFleet(JSON.parse(JSON.stringify(generateFleet({ blocks: 2, buildings: 4, seed: 9 }))));
     if (!r.ok) throw new Error('generated fleet invalid');
