@@ -4,7 +4,9 @@
 // same backend, hashes the same bytes. A building alone gets the same model without P2P.
 import { hashOf } from '../../core/hash.js';
 import { BACKENDS, type BackendName } from '../../edge-solver/lp/index.js';
-import { solveSchedule, type BatterySpec, type BuildingSchedule, type ScheduleCase, type ScheduleOptions } from '../../edge-solver/schedule/index.js';
+import { tieBreakModel } from '../../edge-solver/lp/tie-break.js';
+import { assertValidCase, buildScheduleModel, resolveOptions, type BatterySpec, type BuildingSchedule, type ScheduleCase, type ScheduleOptions } from '../../edge-solver/schedule/index.js';
+import { readSchedules } from '../../edge-solver/schedule/result.js';
 import { blockPricesFor, type PriceList } from '../market/prices.js';
 import { intervalMsOf, type Roster, type RosterMember } from '../market/roster.js';
 import type { PlanBattery, PlanForecastPayload } from './plan-messages.js';
@@ -133,11 +135,16 @@ async function solve(inputs: PlanInputs, mode: DayAheadPlan['mode']): Promise<So
   const community = mode === 'community';
   const blocks = community ? roster.blocks.map((b) => b.id) : [...new Set(inputs.forecasts.map((f) => f.member.block))];
   const scheduleCase = planCase(inputs, blocks, community);
-  const outcome = await solveSchedule(scheduleCase, planOptions(roster, community), BACKENDS[planBackend(roster)]);
-  if (!outcome.ok) {
-    return { planHash: hashOf({ snapshotHash: inputs.snapshotHash, failure: outcome.error.kind }), plan: null, failure: `${outcome.error.kind}: ${outcome.error.detail}` };
-  }
-  const r = outcome.value;
+  assertValidCase(scheduleCase);
+  const sm = buildScheduleModel(scheduleCase, resolveOptions(planOptions(roster, community)));
+  const backend = BACKENDS[planBackend(roster)];
+  const unplannable = (kind: string, detail: string | undefined): SolvedPlan => ({ planHash: hashOf({ snapshotHash: inputs.snapshotHash, failure: kind }), plan: null, failure: `${kind}: ${detail ?? ''}` });
+  const first = await backend.solve(sm.model);
+  if (first.status !== 'optimal') return unplannable(first.status, first.detail);
+  // Second pass over the optimal face: one vertex whatever the backend, so every gateway hashes the same plan.
+  const second = await backend.solve(tieBreakModel(sm.model, first.objective));
+  if (second.status !== 'optimal') return unplannable(`tie-break-${second.status}`, second.detail);
+  const r = readSchedules(sm, second);
   const plan: DayAheadPlan = {
     marketId: roster.marketId,
     planStart: new Date(inputs.planStartMs).toISOString(),
