@@ -6,7 +6,8 @@ import { forecastSeriesFromStore } from '../market/building-energy.js';
 import type { MarketConfig } from '../market/config.js';
 import type { Store } from '../store/store.js';
 import type { PlanConfig } from './config.js';
-import type { PlanBattery, PlanForecastPayload } from './plan-messages.js';
+import { intervalMsOf, type Roster } from '../market/roster.js';
+import { signPlanForecast, type PlanBattery, type PlanForecastPayload, type SignedPlanForecast } from './plan-messages.js';
 
 export type ForecastSource = (targetsMs: readonly number[], nowMs: number) => { consumptionWh: number[]; pvWh: number[] };
 
@@ -63,4 +64,39 @@ function batteryOf(input: OwnForecastInput): PlanBattery | null {
     chargeEfficiency: input.plan.batteryChargeEfficiency,
     dischargeEfficiency: input.plan.batteryDischargeEfficiency,
   };
+}
+
+/** The battery's last stored state of charge, if read in the last 10 minutes (older says little). */
+export function socPercentFromStore(store: Store, deviceId: string | undefined, nowMs: number): number | undefined {
+  if (!deviceId) return undefined;
+  const r = store.readings.latestAtOrBefore({ deviceId, quantity: 'socPercent' }, nowMs);
+  return r && nowMs - r.atMs <= 600_000 ? r.value : undefined;
+}
+
+/** The service's own forecast for the plan starting at `planStartMs`, signed. */
+export function signedOwnForecast(o: {
+  roster: Roster;
+  gatewayId: string;
+  planStartMs: number;
+  nowMs: number;
+  options: { plan: PlanConfig; market: MarketConfig; forecast?: ForecastSource; batterySocPercent?: () => number | undefined };
+  config: NaboConfig;
+  store: Store;
+  seed: Uint8Array;
+}): SignedPlanForecast {
+  const { options } = o;
+  const payload = ownForecast({
+    marketId: o.roster.marketId,
+    gatewayId: o.gatewayId,
+    planStartMs: o.planStartMs,
+    intervalMs: intervalMsOf(o.roster),
+    nowMs: o.nowMs,
+    plan: options.plan,
+    market: options.market,
+    config: o.config,
+    store: o.store,
+    ...(options.forecast ? { forecast: options.forecast } : {}),
+    socPercent: options.batterySocPercent ? options.batterySocPercent() : socPercentFromStore(o.store, options.market.battery?.deviceId, o.nowMs),
+  });
+  return signPlanForecast(payload, o.seed);
 }
