@@ -94,6 +94,11 @@ export class PlanStore {
     return r ? fromRaw(r) : undefined;
   }
 
+  /** The plans (one per market) starting at `planStartMs`. */
+  plansAt(planStartMs: number): PlanRow[] {
+    return (this.db.prepare('SELECT * FROM plans WHERE plan_start_ms = ? ORDER BY market_id').all(planStartMs) as RawRow[]).map(fromRaw);
+  }
+
   /** Plans starting at or after `fromMs`, oldest first. */
   plans(marketId: string, fromMs: number): PlanRow[] {
     return (this.db.prepare('SELECT * FROM plans WHERE market_id = ? AND plan_start_ms >= ? ORDER BY plan_start_ms').all(marketId, fromMs) as RawRow[]).map(fromRaw);
