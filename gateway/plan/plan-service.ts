@@ -104,13 +104,8 @@ export class PlanService implements Service {
   }
 
   /** Drops the broker connection at once (a cut cable); `reconnect` resumes the same session. */
-  async disconnect(): Promise<void> {
-    await this.link?.disconnect();
-  }
-
-  reconnect(): void {
-    this.link?.connect();
-  }
+  disconnect = async (): Promise<void> => this.link?.disconnect();
+  reconnect = (): void => this.link?.connect();
 
   get connected(): boolean {
     return this.link?.connected ?? false;
@@ -121,9 +116,7 @@ export class PlanService implements Service {
     return () => this.listeners.delete(listener);
   }
 
-  round(planStartMs: number): PlanRound | undefined {
-    return this.voting?.rounds.get(planStartMs);
-  }
+  round = (planStartMs: number): PlanRound | undefined => this.voting?.rounds.get(planStartMs);
 
   /** The plan in force for the day starting at `planStartMs` (final or alone). */
   planFor(planStartMs: number): PlanRow | undefined {
@@ -214,6 +207,12 @@ export class PlanService implements Service {
   }
 
   private onFinal(round: PlanRound, snapshot: VerifiedPlanSnapshot, plan: DayAheadPlan, planHash: string, certificate: FinalityCertificate): void {
+    // A plan made without this building (its forecast missed the snapshot) says nothing about its battery: keep planning alone.
+    if (!plan.buildings.some((b) => b.gatewayId === this.gatewayId)) {
+      round.reason = 'final-without-this-building';
+      this.changed();
+      return void this.ensureAlone(round.planStartMs, round.reason);
+    }
     const row: Omit<PlanRow, 'updatedMs'> = { marketId: round.roster.marketId, planStartMs: round.planStartMs, status: 'final', reason: null, planHash, rosterVersion: round.roster.version, snapshot: snapshot.envelope, plan, certificate };
     this.planStore.savePlan(row, this.clock.now());
     const wasAlone = round.status === 'alone';

@@ -107,6 +107,11 @@ describe('day-ahead plan over a real Mosquitto (needs mosquitto)', () => {
     expect(g.service.plannedBatteryW(cut, DAY.planStartMs + k * 900_000)).toBe(alone.plan.buildings[0]!.batteryWh![k]! * 4);
     // The others stay final.
     for (const id of live) expect(block.gateways.get(id)!.service.planFor(DAY.planStartMs)!.status).toBe('final');
+    // Back online, its session delivers the certified plan, which lacks its building: it keeps its own plan.
+    g.service.reconnect();
+    await block.until(() => g.service.round(DAY.planStartMs)?.reason === 'final-without-this-building', 'the late certificate judged', SOLVE_TIMEOUT_MS);
+    expect(g.service.planFor(DAY.planStartMs)).toMatchObject({ status: 'alone', planHash: alone.planHash });
+    expect(g.service.rejections.count('late', live[0]!)).toBe(1);
   }, 240_000);
 
   it('refuses forged and absurd forecasts with a counted reason, and they never enter the plan', async () => {
