@@ -25,8 +25,10 @@ import { solveAlonePlan, type DayAheadPlan } from './plan-schedule.js';
 import type { VerifiedPlanSnapshot } from './plan-snapshot.js';
 import { PlanStore, type PlanRow } from './plan-store.js';
 import { nextPlanDay, planDayCovering, planDayStarting } from './plan-timing.js';
-import { plannedBatteryWIn, planStatus, planView, type PlanView } from './plan-view.js';
+import { plannedBatteryWIn, planStatus, planView } from './plan-view.js';
 import { PlanVoting, type PlanVotingHost } from './plan-voting.js';
+
+const RETRY_MS = 30_000;
 
 export interface PlanServiceOptions {
   plan: PlanConfig;
@@ -107,9 +109,7 @@ export class PlanService implements Service {
   disconnect = async (): Promise<void> => this.link?.disconnect();
   reconnect = (): void => this.link?.connect();
 
-  get connected(): boolean {
-    return this.link?.connected ?? false;
-  }
+  get connected(): boolean { return this.link?.connected ?? false; }
 
   onUpdate(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -232,7 +232,8 @@ export class PlanService implements Service {
 
   private publishForecast(P: number): void {
     const signed = this.buildOwnForecast(P);
-    if (!signed) return this.log.warn('plan: no roster or not a member; no forecast published');
+    // The roster may still be on its way (retained on the market's connection): try again while collecting.
+    if (!signed) return this.retry(planDayStarting(P, this.options.plan, this.timeZone).collectEndMs, () => this.publishForecast(P), 'no forecast published');
     // Stored before it leaves the box; taken into our own round at once (the broker's echo may not come).
     this.planStore.saveOwnForecast(signed.payload.marketId, P, signed, this.clock.now());
     this.voting.offerForecast(signed, this.gatewayId);
@@ -261,7 +262,7 @@ export class PlanService implements Service {
     if (this.plans.get(P)?.status === 'final' || (this.plans.has(P) && reason === 'no-plan-at-start')) return;
     const m = this.memberIndex();
     const me = m?.index.byGateway(this.gatewayId);
-    if (!m || !me) return this.log.warn('plan: no roster or not a member; cannot plan alone');
+    if (!m || !me) return this.retry(P + 86_400_000, () => void this.ensureAlone(P, reason), 'cannot plan alone');
     const forecast = this.planStore.ownForecast(m.roster.marketId, P) ?? this.buildOwnForecast(P);
     if (!forecast) return;
     const solved = await solveAlonePlan({ roster: m.roster, planStartMs: P, steps: forecast.payload.steps, forecasts: [{ forecast: forecast.payload, member: me }], prices: this.prices.forInterval(new Date(P).toISOString())?.payload ?? null });
@@ -278,19 +279,20 @@ export class PlanService implements Service {
     this.changed();
   }
 
+  private retry(untilMs: number, fn: () => void, what: string): void {
+    this.log.warn(`plan: no roster or not a member; ${what}`);
+    if (this.clock.now() + RETRY_MS < untilMs) this.at(this.clock.now() + RETRY_MS, fn);
+  }
+
   private alarm(code: string, severity: Alarm['severity'], message: string, details: Record<string, unknown>, cleared = false): void {
     this.ctx.events.emit('alarm', { code, severity, message, atMs: this.clock.now(), details, ...(cleared ? { cleared } : {}) });
     this.log.warn({ code, ...details }, message);
-  }
-
-  view(planStartMs: number): PlanView | undefined {
-    return planView(planStartMs, this.voting?.rounds.get(planStartMs), this.plans.get(planStartMs), this.options.roster());
   }
 
   status(): Record<string, unknown> {
     const now = this.clock.now();
     const days = { current: planDayCovering(now, this.options.plan, this.timeZone).planStartMs, next: nextPlanDay(now, this.options.plan, this.timeZone).planStartMs };
     const counters = { ...(this.link?.counters ?? {}), ...this.tally, ...(this.voting?.counters ?? {}) };
-    return planStatus({ gatewayId: this.gatewayId, connected: this.connected, roster: this.options.roster(), view: (P) => this.view(P), days, rejections: this.rejections, counters });
+    return planStatus({ gatewayId: this.gatewayId, connected: this.connected, roster: this.options.roster(), view: (P) => planView(P, this.voting?.rounds.get(P), this.plans.get(P), this.options.roster()), days, rejections: this.rejections, counters });
   }
 }

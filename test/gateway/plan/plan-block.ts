@@ -37,6 +37,8 @@ export class PlanBlock {
   readonly gateways = new Map<string, PlanGateway>();
   readonly clock: SimulatedClock;
   readonly roster: Roster;
+  /** Off: the gateways have no roster yet (it comes retained on the market's connection, maybe late). */
+  rosterAvailable = true;
   private readonly log = createLogger({ level: 'silent' });
 
   constructor(
@@ -82,7 +84,7 @@ export class PlanBlock {
     const service = new PlanService({
       plan: planConfigSchema.parse({ enabled: true, ...this.planConfig }),
       market,
-      roster: () => this.roster,
+      roster: () => (this.rosterAvailable ? this.roster : undefined),
       identity: this.district.identities.get(id)!,
       forecast: (targets) => {
         const d = dayForecast(id, targets[0]!, targets.length);

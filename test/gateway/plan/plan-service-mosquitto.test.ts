@@ -154,4 +154,20 @@ describe('day-ahead plan over a real Mosquitto (needs mosquitto)', () => {
     expect(snapshot.map((f) => f.signature)).toContain(held.signature);
     expect(snapshot).toHaveLength(ids.length);
   }, 240_000);
+
+  it('waits for a roster that comes late: plans today alone and publishes its forecast once it has one', async () => {
+    block = new PlanBlock(district({ blocks: 3, buildings: 2, parameters: PARAMS }), DAY.publishMs - 60_000, PLAN);
+    block.rosterAvailable = false;
+    await block.start();
+    const ids = block.district.gatewayIds;
+    await block.clock.advanceTo(DAY.publishMs);
+    for (const id of ids) expect(block.gateways.get(id)!.service.round(DAY.planStartMs)?.forecasts.size ?? 0).toBe(0);
+    block.rosterAvailable = true;
+    await block.clock.advance(30_000);
+    await block.until(() => ids.every((id) => (block!.gateways.get(id)!.service.round(DAY.planStartMs)?.forecasts.size ?? 0) === ids.length), 'six forecasts everywhere after the retry');
+    // Today's plan (published yesterday, before this start) is this building alone.
+    const today = DAY.planStartMs - 86_400_000;
+    await block.until(() => ids.every((id) => block!.gateways.get(id)!.service.planFor(today)?.status === 'alone'), 'today planned alone everywhere', SOLVE_TIMEOUT_MS);
+    expect(block.gateways.get(ids[0]!)!.service.planFor(today)!.reason).toBe('no-plan-at-start');
+  }, 240_000);
 });
