@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signEnvelope } from '../../../core/signed-envelope.js';
 import { marketTopics } from '../../../gateway/market/topics.js';
-import { PLAN_FORECAST_DOMAIN } from '../../../gateway/plan/plan-messages.js';
+import { PLAN_FORECAST_DOMAIN, signPlanSnapshot } from '../../../gateway/plan/plan-messages.js';
 import { planCoordinatorFor, solveSnapshot, verifyPlanSnapshot } from '../../../gateway/plan/plan-snapshot.js';
 import { planDayOf } from '../../../gateway/plan/plan-timing.js';
 import { planConfigSchema } from '../../../gateway/plan/config.js';
@@ -169,5 +169,37 @@ describe('day-ahead plan over a real Mosquitto (needs mosquitto)', () => {
     const today = DAY.planStartMs - 86_400_000;
     await block.until(() => ids.every((id) => block!.gateways.get(id)!.service.planFor(today)?.status === 'alone'), 'today planned alone everywhere', SOLVE_TIMEOUT_MS);
     expect(block.gateways.get(ids[0]!)!.service.planFor(today)!.reason).toBe('no-plan-at-start');
+  }, 240_000);
+
+  it('catches a coordinator that signs two plan snapshots: nobody votes on that attempt, the next coordinator makes the plan final', async () => {
+    block = new PlanBlock(district({ blocks: 3, buildings: 2, parameters: PARAMS }), DAY.publishMs - 60_000, PLAN);
+    await block.start();
+    const ids = block.district.gatewayIds;
+    const bad = planCoordinatorFor(block.roster, DAY.planStartMs, 0)!.gatewayId;
+    const next = planCoordinatorFor(block.roster, DAY.planStartMs, 1)!.gatewayId;
+    const live = ids.filter((id) => id !== bad);
+    await block.clock.advanceTo(DAY.publishMs);
+    await block.until(() => ids.every((id) => (block!.gateways.get(id)!.service.round(DAY.planStartMs)?.forecasts.size ?? 0) === ids.length), 'six forecasts everywhere');
+    // The coordinator's own service is offline; its key signs two different books by hand.
+    await block.gateways.get(bad)!.service.disconnect();
+    await block.clock.advanceTo(DAY.collectEndMs + PARAMS.clockSkewMs);
+    const forecasts = block.gateways.get(next)!.service.round(DAY.planStartMs)!.forecastsFor(96);
+    const snap = (fs: unknown[]) => signPlanSnapshot({ marketId: block!.roster.marketId, planStart: new Date(DAY.planStartMs).toISOString(), steps: 96, rosterVersion: 1, attempt: 0, coordinator: bad, forecasts: fs, prices: null }, identityOf(bad).seed);
+    const topic = marketTopics(block.roster.marketId).of('plan', bad);
+    await block.publishRaw(bad, topic, { type: 'snapshot', signed: snap(forecasts) });
+    await block.publishRaw(bad, topic, { type: 'snapshot', signed: snap(forecasts.filter((f) => f.payload.gatewayId !== bad)) });
+    const gws = live.map((id) => block!.gateways.get(id)!);
+    await block.until(() => gws.every((g) => g.service.round(DAY.planStartMs)?.equivocatedAttempts.has(0) === true), 'the equivocation seen everywhere');
+    await block.clock.advance(PARAMS.snapshotWindowMs);
+    for (const g of gws) expect(g.service.round(DAY.planStartMs)!.voted).toBeUndefined();
+    await block.clock.advanceTo(DAY.collectEndMs + PARAMS.clockSkewMs + PARAMS.coordinatorTimeoutMs);
+    await block.until(() => gws.every((g) => g.service.round(DAY.planStartMs)!.snapshots.has(1)), 'the next coordinator\'s snapshot everywhere');
+    await block.clock.advance(PARAMS.snapshotWindowMs);
+    await block.until(() => gws.every((g) => g.service.planFor(DAY.planStartMs)?.status === 'final'), 'final at every live gateway', SOLVE_TIMEOUT_MS);
+    for (const g of gws) {
+      expect(g.service.planFor(DAY.planStartMs)!.certificate!.attempt).toBe(1);
+      expect(g.alarms.map((a) => a.code)).toContain('plan-equivocation');
+      expect(g.service.rejections.count('equivocation', bad)).toBe(1);
+    }
   }, 240_000);
 });
