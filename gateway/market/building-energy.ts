@@ -18,16 +18,21 @@ function series(store: Store, deviceId: string, fromMs: number, toMs: number, pi
 
 /** Forecast for interval T, knowing the intervals that ended by the start of the one before T. */
 export function forecastFromStore(store: Store, market: MarketConfig, config: NaboConfig, T: number, intervalMs: number): { consumptionWh: number; pvWh: number } {
-  const knownUntil = T - intervalMs;
+  const f = forecastSeriesFromStore(store, market, config, [T], T - intervalMs, intervalMs);
+  return { consumptionWh: f.consumptionWh[0] ?? 0, pvWh: f.pvWh[0] ?? 0 };
+}
+
+/** Forecasts for several intervals (the day-ahead plan's next day), knowing the intervals that ended by `knownUntil`. */
+export function forecastSeriesFromStore(store: Store, market: MarketConfig, config: NaboConfig, targets: readonly number[], knownUntil: number, intervalMs: number): { consumptionWh: number[]; pvWh: number[] } {
   const from = knownUntil - HISTORY_DAYS * 86_400_000;
   const net = series(store, market.gridMeterDeviceId, from, knownUntil, (i, e) => i - e);
   const opts = { intervalMs };
   if (!market.pvDeviceId) {
-    const f = forecastConsumption(net, knownUntil, [T], { ...opts, floorWh: -Infinity })[0] ?? 0;
-    return f >= 0 ? { consumptionWh: f, pvWh: 0 } : { consumptionWh: 0, pvWh: -f };
+    const f = forecastConsumption(net, knownUntil, targets, { ...opts, floorWh: -Infinity });
+    return { consumptionWh: f.map((x) => Math.max(0, x)), pvWh: f.map((x) => Math.max(0, -x)) };
   }
   const pv = series(store, market.pvDeviceId, from, knownUntil, (i, e) => i + e);
   const consumption: IntervalSeries = new Map([...net].map(([t, v]) => [t, v === null || pv.get(t) === undefined || pv.get(t) === null ? null : v + (pv.get(t) as number)]));
   const site = { latitudeDeg: config.site.latitude, longitudeDeg: config.site.longitude, tiltDeg: market.pvTiltDeg, azimuthDeg: market.pvAzimuthDeg };
-  return { consumptionWh: forecastConsumption(consumption, knownUntil, [T], opts)[0] ?? 0, pvWh: forecastPv(pv, knownUntil, [T], { ...opts, site })[0] ?? 0 };
+  return { consumptionWh: forecastConsumption(consumption, knownUntil, targets, opts), pvWh: forecastPv(pv, knownUntil, targets, { ...opts, site }) };
 }

@@ -86,10 +86,11 @@ export class VoteTally {
 }
 
 /** Checks a certificate on its own: a majority of distinct active members signed the same result. */
-export function verifyCertificate(cert: FinalityCertificate, roster: Roster, members: MemberIndex): Result<true, 'invalid-certificate'> {
+export function verifyCertificate(cert: FinalityCertificate, roster: Roster, members: MemberIndex, domain = VOTE_DOMAIN): Result<true, 'invalid-certificate'> {
   const voters = new Set<string>();
   for (const raw of cert.votes) {
-    const v = checkSigned(raw, VOTE_DOMAIN, votePayloadSchema);
+    // The day-ahead plan's votes have the same shape in their own domain ('plan-vote').
+    const v = checkSigned(raw, domain, votePayloadSchema);
     if (!v.ok) return fail('invalid-certificate', `vote: ${v.error.kind}`);
     const m = members.member(v.value.signer);
     if (!m.ok || m.value.gatewayId !== v.value.payload.voter) return fail('invalid-certificate', `vote of ${v.value.payload.voter}: not a member`);

@@ -60,6 +60,14 @@ export const marketParametersSchema = z.strictObject({
   /** Bound on one order step; more is an absurd quantity for a building in one interval. */
   maxStepEnergyWh: z.number().int().min(1).max(1e9).default(1_000_000),
   maxStepsPerOrder: z.number().int().min(1).max(100).default(10),
+  /** The day-ahead plan's shared model choices (gateway/plan); absent fields take the defaults in docs/market-protocol.md. */
+  dayAhead: z
+    .strictObject({
+      gridCharging: z.union([z.boolean(), z.literal('own-surplus-only')]).optional(),
+      lossShare: z.number().min(0).lt(1).optional(),
+      solverBackend: z.enum(['highs', 'glpk', 'js-lp-solver']).optional(),
+    })
+    .optional(),
 });
 
 export const rosterSchema = z.strictObject({

@@ -221,6 +221,35 @@ export const STORE_MIGRATIONS: ReadonlyArray<StoreMigration> = [
       );
     `,
   },
+  {
+    version: 6,
+    describe: 'day-ahead plan: own forecasts, and the plan in force per day (final with its snapshot and certificate, or alone)',
+    sql: `
+      -- This gateway's signed forecasts, stored before they are published.
+      CREATE TABLE plan_forecasts (
+        market_id TEXT NOT NULL,
+        plan_start_ms INTEGER NOT NULL,
+        envelope TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        PRIMARY KEY (market_id, plan_start_ms)
+      );
+      -- One plan per day: 'final' (snapshot of everyone's forecasts, plan, certificate) or 'alone'
+      -- (own building only); a final plan replaces an alone one, never the other way round.
+      CREATE TABLE plans (
+        market_id TEXT NOT NULL,
+        plan_start_ms INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        plan_hash TEXT NOT NULL,
+        roster_version INTEGER NOT NULL,
+        snapshot TEXT,
+        plan TEXT NOT NULL,
+        certificate TEXT,
+        updated_ms INTEGER NOT NULL,
+        PRIMARY KEY (market_id, plan_start_ms)
+      );
+    `,
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

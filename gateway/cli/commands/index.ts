@@ -24,6 +24,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string, () => Promise<{ register: R
   ['keys', () => import('./keys.js')],
   ['roster', () => import('./roster.js')],
   ['market', () => import('./market.js')],
+  ['plan', () => import('./plan.js')],
   ['operator', () => import('./operator.js')],
   ['verify', () => import('./verify.js')],
 ];
