@@ -26,6 +26,8 @@ import { SystemdNotifier, SystemdNotifyService } from './api/systemd-notify.js';
 import { ControlService, type ControlTarget } from './control/control-service.js';
 import { readKeyFile, type GatewayIdentity } from './market/identity.js';
 import { MarketService } from './market/market-service.js';
+import { PlanService } from './plan/plan-service.js';
+import { RelayService } from './control/relay-service.js';
 import type { MarketConfig } from './market/config.js';
 import { buildUplinkServices } from './uplink/build.js';
 import { AlarmRecordService, intervalEnergyRecorder } from './uplink/gateway-records.js';
@@ -86,6 +88,7 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
   const identity = identityFor(config);
   const market = config.market?.enabled ? (config.market as MarketConfig) : undefined;
   const marketService = market && identity ? new MarketService({ market, identity }) : undefined;
+  const planService = marketService && market && config.plan?.enabled ? new PlanService({ plan: config.plan, market, roster: () => marketService.roster, ...(identity ? { identity } : {}) }) : undefined;
   // With an uplink, metered interval energy and alarms go to the operator as signed records too.
   const uplinkSeed = config.uplink?.enabled ? identity?.seed : undefined;
   return [
@@ -110,7 +113,19 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
     new ControlService({
       sunspecDevice: (id) => acquisition.sunspecDevice(id),
       // Once the interval is final, the building aims at the exchange it traded (grid only: at zero).
-      ...(marketService ? { target: (atMs: number) => tradedTarget(marketService, config.gateway.id, atMs) } : {}),
+      ...(marketService
+        ? {
+            target: (atMs: number) => {
+              const traded = tradedTarget(marketService, config.gateway.id, atMs);
+              const battery = config.market?.battery?.deviceId;
+              const plannedW = planService && battery ? planService.plannedBatteryW(battery, atMs) : undefined;
+              if (!traded && plannedW === undefined) return undefined;
+              // A final interval: hold the traded exchange. Otherwise follow the day-ahead plan's battery power.
+              if (traded) return { ...traded, ...(plannedW !== undefined ? { plannedW } : {}) };
+              return { targetGridW: 0, plannedW: plannedW!, batteryW: plannedW! };
+            },
+          }
+        : {}),
       latest: () => {
         try {
           return acquisition.acquisition.latestReadings();
@@ -119,7 +134,31 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
         }
       },
     }),
+    // Flexible loads on the Firmata board's relays: switched on surplus, within their guards.
+    ...(config.relays.length > 0
+      ? [
+          new RelayService({
+            relays: config.relays,
+            board: (busId) => {
+              try {
+                const bus = acquisition.built.buses.get(busId);
+                return bus?.kind === 'firmata' ? bus.port : undefined;
+              } catch {
+                return undefined; // acquisition between restarts: the relays go fail-safe
+              }
+            },
+            latest: () => {
+              try {
+                return acquisition.acquisition.latestReadings();
+              } catch {
+                return [];
+              }
+            },
+          }),
+        ]
+      : []),
     ...(marketService ? [marketService] : []),
+    ...(planService ? [planService] : []),
     ...(identity ? buildUplinkServices({ ...(config.uplink ? { uplink: config.uplink } : {}), ...(config.payment ? { payment: config.payment } : {}), seed: identity.seed }) : []),
     ...extra,
     // The API reads what the services above publish; sd_notify is last: READY once all started.

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../core/time-zone.js';
 import { modelProblem } from './models.js';
+import { planConfigSchema } from '../plan/config.js';
+import { addRelayConfigIssues, relaysSectionSchema } from '../control/relay-config.js';
 import { apiSectionSchema, isLoopbackHost, marketSectionSchema, paymentSectionSchema, uplinkSectionSchema } from './sections.js';
 import { hanOptionsSchema } from '../acquisition/han-options.js';
 
@@ -160,10 +162,15 @@ export const configSchema = z
     devices: z.array(deviceSchema).default([]),
     market: marketSectionSchema.optional(),
     uplink: uplinkSectionSchema.optional(),
+    /** The day-ahead plan (gateway/plan/config.ts): the same on every gateway of a market. */
+    plan: planConfigSchema.optional(),
+    /** Flexible loads switched by relays on a Firmata board (gateway/control/relay-config.ts). */
+    relays: relaysSectionSchema,
     payment: paymentSectionSchema.optional(),
     api: apiSectionSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
+    addRelayConfigIssues(cfg.relays, cfg, ctx);
     const busIds = new Map<string, number>();
     cfg.buses.forEach((b, i) => {
       if (busIds.has(b.id)) ctx.addIssue({ code: 'custom', path: ['buses', i, 'id'], message: `duplicate bus id '${b.id}' (also buses[${busIds.get(b.id)}])` });

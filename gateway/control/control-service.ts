@@ -18,6 +18,8 @@ export interface ControlTarget {
   targetGridW: number;
   /** The plan's battery power, when a plan is final. */
   plannedW?: number;
+  /** Set the battery to this (W, > 0 discharging) instead of steering the exchange: the plan, when no interval is final. */
+  batteryW?: number;
 }
 
 export interface ControlServiceOptions {
@@ -118,7 +120,7 @@ export class ControlService implements Service {
     }
     this.checkFollowing(ctx, b, batteryW, now);
     const target = this.options.target?.(now);
-    const requestedW = batteryTarget({ gridW, batteryW, targetGridW: target?.targetGridW ?? 0 });
+    const requestedW = target?.batteryW ?? batteryTarget({ gridW, batteryW, targetGridW: target?.targetGridW ?? 0 });
     const limits = b.config.limits;
     if (!limits || limits.maxChargeW === undefined || limits.maxDischargeW === undefined) throw new Error('battery-setpoint without limits (the config check requires them)');
     const safe = safeSetpoint({
