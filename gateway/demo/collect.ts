@@ -31,7 +31,10 @@ export function collectSummary(input: CollectInput): Result<Summary, 'invalid-su
       summaryInterval(Date.parse(p.intervalStart), markets, input.roster, { gridPriceMinorPerKWh: p.gridImportPriceMinorPerKWh + p.gridTariffMinorPerKWh, feedInPriceMinorPerKWh: p.gridExportPriceMinorPerKWh }),
     );
     const buildings = input.gateways.map((g, i) => {
-      const devices = { gridMeterDeviceId: g.gridMeterDeviceId, ...(g.pvDeviceId ? { pvDeviceId: g.pvDeviceId } : {}), ...(g.batteryDeviceId ? { batteryDeviceId: g.batteryDeviceId } : {}) };
+      // A battery without energy counters (SunSpec model 124 has none) has no interval energy: its
+      // building's consumption then includes what the battery charged, rather than every interval a gap.
+      const batteryMetered = g.batteryDeviceId !== undefined && stores[i]!.db.prepare('SELECT 1 FROM interval_energy WHERE device_id = ? LIMIT 1').get(g.batteryDeviceId) !== undefined;
+      const devices = { gridMeterDeviceId: g.gridMeterDeviceId, ...(g.pvDeviceId ? { pvDeviceId: g.pvDeviceId } : {}), ...(batteryMetered ? { batteryDeviceId: g.batteryDeviceId } : {}) };
       return buildingSummary(g.id, g.block, buildingSeries(stores[i]!, g.id, devices, intervals, intervalMs), intervals);
     });
     const blocks = blockSummaries(buildings, intervals);

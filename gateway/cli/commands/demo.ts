@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';
 import { collectSummary } from '../../demo/collect.js';
 import type { Summary } from '../../demo/summary.js';
@@ -31,6 +31,10 @@ interface DemoOptions {
 
 /** As fast as the gateways on two shared cores still read, trade and settle every interval. */
 export const MAX_SPEED = 600;
+
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, tool)));
+}
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -71,6 +75,12 @@ export function register(program: Command): void {
       const warmUpMs = Math.ceil(Math.max(30 * 60_000, speed * 12_000) / 900_000) * 900_000;
       const startMs = fromMs - warmUpMs;
       const endMs = toMs + 20 * 60_000;
+      // The serial meters need socat for their pseudo-terminals: say so before anything starts.
+      if (!opts.tcpOnly && !onPath('socat')) {
+        process.stderr.write('nabo demo: socat is not installed or not on PATH (apt-get install -y socat); or run with --tcp-only (Modbus TCP devices only)\n');
+        process.exitCode = EXIT_FAILED;
+        return;
+      }
       const dir = opts.data ? resolve(opts.data) : mkdtempSync(join(tmpdir(), 'nabo-demo-'));
       const prices = demoPrices(opts.date);
       const main = process.argv[1];

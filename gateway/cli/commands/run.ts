@@ -49,7 +49,15 @@ export function register(program: Command): void {
       try {
         const clock = clockFrom(config, opts);
         const log = loggerFor(config, 'gateway');
-        const gateway = await startGateway(config, clock, log);
+        // A signal during start-up (the started line is out before the handlers below) stops it right after.
+        let early: NodeJS.Signals | undefined;
+        const onEarly = (signal: NodeJS.Signals): void => void (early ??= signal);
+        process.once('SIGTERM', onEarly);
+        process.once('SIGINT', onEarly);
+        const gateway = await startGateway(config, clock, log).finally(() => {
+          process.removeListener('SIGTERM', onEarly);
+          process.removeListener('SIGINT', onEarly);
+        });
         await new Promise<void>((resolve) => {
           let unwatch = (): void => undefined;
           const onSignal = (signal: NodeJS.Signals | 'parent-gone'): void => {
@@ -79,6 +87,7 @@ export function register(program: Command): void {
           process.once('SIGTERM', onSignal);
           process.once('SIGINT', onSignal);
           unwatch = watchParent(() => onSignal('parent-gone'));
+          if (early) onSignal(early);
         });
         if ('stop' in clock && typeof clock.stop === 'function') (clock as { stop(): void }).stop();
       } finally {

@@ -51,7 +51,7 @@ describe('start-up errors on the command line', () => {
     const path = process.env.PATH;
     process.env.PATH = tempFolder('nabo-no-tools-');
     try {
-      const { code, stderr } = await runCli(['demo', '--buildings', '1', '--blocks', '1', '--minutes', '1']);
+      const { code, stderr } = await runCli(['demo', '--buildings', '1', '--blocks', '1', '--hours', '1']);
       expect(code).toBe(1);
       expectOneLine(stderr);
       expect(stderr).toMatch(/socat is not installed.*--tcp-only/);
