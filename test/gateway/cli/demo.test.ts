@@ -36,9 +36,6 @@ describe('nabo demo (needs mosquitto)', () => {
       expect(new Set(Object.values(i.hashes)), i.intervalStart).toEqual(new Set([i.resultHash]));
     }
     expect(s.buildings.map((b) => b.id)).toEqual(['b1-h1', 'b1-h2', 'b1-h3']);
-    // The meters were read: nearly every building-interval has metered energy (a gap is honest, but rare here).
-    const gaps = s.buildings.flatMap((b) => b.series.filter((p) => p.gap === true).map((p) => `${b.id} ${p.intervalStart}`));
-    expect(gaps.length, gaps.join(', ')).toBeLessThanOrEqual(3);
     expect(s.district.costMinor).toBeLessThanOrEqual(s.district.costAloneMinor);
     // Something was traded on a June midday, and the operator stored the gateways' records once.
     expect(s.district.tradedWh).toBeGreaterThan(0);
