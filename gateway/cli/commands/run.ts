@@ -49,46 +49,56 @@ export function register(program: Command): void {
       try {
         const clock = clockFrom(config, opts);
         const log = loggerFor(config, 'gateway');
-        // A signal during start-up (the started line is out before the handlers below) stops it right after.
-        let early: NodeJS.Signals | undefined;
-        const onEarly = (signal: NodeJS.Signals): void => void (early ??= signal);
-        process.once('SIGTERM', onEarly);
-        process.once('SIGINT', onEarly);
-        const gateway = await startGateway(config, clock, log).finally(() => {
-          process.removeListener('SIGTERM', onEarly);
-          process.removeListener('SIGINT', onEarly);
-        });
-        await new Promise<void>((resolve) => {
-          let unwatch = (): void => undefined;
-          const onSignal = (signal: NodeJS.Signals | 'parent-gone'): void => {
-            process.removeListener('SIGTERM', onSignal);
-            process.removeListener('SIGINT', onSignal);
-            unwatch();
-            log.info({ signal }, signal === 'parent-gone' ? 'stopping: npm, which started this gateway, is gone' : 'stopping');
-            // A watchdog on the process itself, in real time whatever clock the gateway runs on.
-            const deadline = setTimeout(() => {
-              log.error(`stop took longer than ${STOP_DEADLINE_MS} ms; exiting`);
-              process.exit(EXIT_FAILED);
-            }, STOP_DEADLINE_MS);
-            deadline.unref();
-            gateway.stop().then(
-              () => {
-                clearTimeout(deadline);
-                process.exitCode = EXIT_OK;
-                resolve();
-              },
-              (err: unknown) => {
-                log.error({ err }, 'stop failed');
-                process.exitCode = EXIT_FAILED;
-                resolve();
-              },
-            );
-          };
-          process.once('SIGTERM', onSignal);
-          process.once('SIGINT', onSignal);
-          unwatch = watchParent(() => onSignal('parent-gone'));
-          if (early) onSignal(early);
-        });
+        // One signal handler for the whole run. Removing a listener and adding another (one for
+        // start-up, one after) can drop a signal that arrives between them: libuv delivers it to
+        // the closed handle. A signal during start-up is kept and acted on once the gateway is up.
+        let pending: NodeJS.Signals | 'parent-gone' | undefined;
+        let act: ((signal: NodeJS.Signals | 'parent-gone') => void) | undefined;
+        let stopping = false;
+        const onSignal = (signal: NodeJS.Signals | 'parent-gone'): void => {
+          if (stopping) {
+            log.warn({ signal }, 'second signal while stopping: exiting now');
+            process.exit(EXIT_FAILED);
+          }
+          if (act) act(signal);
+          else pending ??= signal;
+        };
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+        try {
+          const gateway = await startGateway(config, clock, log);
+          await new Promise<void>((resolve) => {
+            let unwatch = (): void => undefined;
+            act = (signal) => {
+              stopping = true;
+              unwatch();
+              log.info({ signal }, signal === 'parent-gone' ? 'stopping: npm, which started this gateway, is gone' : 'stopping');
+              // A watchdog on the process itself, in real time whatever clock the gateway runs on.
+              const deadline = setTimeout(() => {
+                log.error(`stop took longer than ${STOP_DEADLINE_MS} ms; exiting`);
+                process.exit(EXIT_FAILED);
+              }, STOP_DEADLINE_MS);
+              deadline.unref();
+              gateway.stop().then(
+                () => {
+                  clearTimeout(deadline);
+                  process.exitCode = EXIT_OK;
+                  resolve();
+                },
+                (err: unknown) => {
+                  log.error({ err }, 'stop failed');
+                  process.exitCode = EXIT_FAILED;
+                  resolve();
+                },
+              );
+            };
+            unwatch = watchParent(() => onSignal('parent-gone'));
+            if (pending) onSignal(pending);
+          });
+        } finally {
+          process.removeListener('SIGTERM', onSignal);
+          process.removeListener('SIGINT', onSignal);
+        }
         if ('stop' in clock && typeof clock.stop === 'function') (clock as { stop(): void }).stop();
       } finally {
         lock.value.release();
