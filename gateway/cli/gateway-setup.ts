@@ -1,5 +1,6 @@
 // Shared start-up of the gateway commands: the config (exit 2 with paths when invalid), the
 // clock (real, or simulated from the config or the command line) and the logger.
+import { startWhenAnchored } from '../clock/anchor-file.js';
 import { SimulatedClock, RealClock, type Clock } from '../clock/clock.js';
 import { loadConfigFile } from '../config/load.js';
 import type { NaboConfig } from '../config/schema.js';
@@ -25,11 +26,13 @@ export function clockFrom(config: NaboConfig, flags: ClockFlags): Clock {
   let startMs = startText === undefined ? new RealClock().now() : Date.parse(startText);
   if (!Number.isFinite(startMs)) throw new UsageError(`--start must be an ISO 8601 time, got ${startText}`);
   // Follow a simulator that started earlier: simulated time has moved on by the real time since.
-  if (flags.start === undefined && config.clock.mode === 'simulated' && config.clock.anchoredAt !== undefined) {
+  if (flags.start === undefined && config.clock.mode === 'simulated' && config.clock.anchoredAt !== undefined && config.clock.anchorFile === undefined) {
     startMs += (new RealClock().now() - Date.parse(config.clock.anchoredAt)) * (speed ?? 1);
   }
   const clock = new SimulatedClock({ startMs, speed: speed ?? 1 });
-  clock.start();
+  // Hold at startAt until the district's anchor file says when time began (then catch up).
+  if (flags.start === undefined && config.clock.mode === 'simulated' && config.clock.anchorFile !== undefined) startWhenAnchored(clock, config.clock.anchorFile);
+  else clock.start();
   return clock;
 }
 

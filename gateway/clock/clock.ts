@@ -165,11 +165,14 @@ export class SimulatedClock implements Clock {
     this.currentMs = Math.max(this.currentMs, targetMs);
   }
 
-  /** Starts running at the configured speed (a numeric speed is required). */
-  start(): void {
+  /**
+   * Starts running at the configured speed (a numeric speed is required). `lateByRealMs`: it
+   * should have started that long ago; time catches up, firing the timers due meanwhile in order.
+   */
+  start(lateByRealMs = 0): void {
     if (!Number.isFinite(this.speed)) throw new Error("SimulatedClock: a 'manual' clock cannot start");
     if (this.running) return;
-    this.anchorRealMs = performance.now();
+    this.anchorRealMs = performance.now() - Math.max(0, lateByRealMs);
     this.anchorSimMs = this.currentMs;
     this.running = true;
     this.rearm();

@@ -145,6 +145,11 @@ export const configSchema = z
            * must follow a simulator that is already running: a gateway started later catches up.
            */
           anchoredAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
+          /**
+           * A file that will name that instant (`{"anchoredAt": "…"}`): the clock holds at
+           * `startAt` until it appears, so a district's processes start before time moves.
+           */
+          anchorFile: z.string().min(1).optional(),
         }),
       ])
       .default({ mode: 'real' }),

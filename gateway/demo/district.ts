@@ -5,7 +5,7 @@
 // and sending its records upstream. Every process follows the same simulated clock, anchored
 // to one real instant. Used by `nabo demo` and by the district integration tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -36,6 +36,8 @@ export interface DistrictOptions {
   tcpOnly?: boolean;
   /** `nabo operator run --database`; default a SQLite file in dir. */
   operatorDatabase?: string;
+  /** Real ms to wait for every gateway to be up before the clock starts (default 3 min). */
+  readyTimeoutMs?: number;
   marketId?: string;
   /** Extra environment for the gateway processes (log level). */
   env?: NodeJS.ProcessEnv;
@@ -140,11 +142,35 @@ export class District {
       }
     }
     onStep('starting one gateway process per building');
-    this.clock.start();
-    const anchoredAt = new Date().toISOString();
+    // Every gateway holds its clock at the start until the anchor file appears: time moves only
+    // once all of them read their meters and are in the market, however slowly they started.
+    const anchorFile = join(o.dir, 'clock-anchor.json');
+    rmSync(anchorFile, { force: true });
     for (const { g, raw } of prepared) {
-      writeFileSync(g.configFile, stringify({ ...raw, clock: { ...(raw.clock as object), anchoredAt } }), { mode: 0o600 });
+      writeFileSync(g.configFile, stringify({ ...raw, clock: { ...(raw.clock as object), anchorFile } }), { mode: 0o600 });
       this.startGateway(g);
+    }
+    onStep('waiting until every gateway is up and in the market; then the clock starts');
+    await this.untilGatewaysReady(o.readyTimeoutMs ?? 180_000);
+    this.clock.start();
+    writeFileSync(`${anchorFile}.tmp`, JSON.stringify({ anchoredAt: new Date().toISOString() }));
+    renameSync(`${anchorFile}.tmp`, anchorFile);
+  }
+
+  /** Polls each gateway's API until it answers and its market link is up; fails if one exits first. */
+  private async untilGatewaysReady(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    const waiting = new Set(this.gateways.values());
+    const exited = new Map<string, number | null>();
+    for (const g of waiting) void g.exited.then((code) => exited.set(g.id, code));
+    while (waiting.size > 0) {
+      for (const g of [...waiting]) {
+        if (exited.has(g.id)) throw new Error(`gateway ${g.id} exited (${exited.get(g.id)}) while starting; see ${join(g.dataDir, 'gateway.log')}`);
+        if (await gatewayReady(g.apiPort)) waiting.delete(g);
+      }
+      if (waiting.size === 0) break;
+      if (performance.now() > deadline) throw new Error(`gateways not up after ${Math.round(timeoutMs / 1000)} s: ${[...waiting].map((g) => g.id).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 
@@ -234,6 +260,18 @@ export class District {
     await this.sim?.close();
     await Promise.all([this.blockBroker?.stop(), this.operatorBroker?.stop()]);
     return this.operatorLog;
+  }
+}
+
+/** The gateway's API answers and its market link is connected. */
+async function gatewayReady(apiPort: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${apiPort}/api/status`, { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return false;
+    const status = (await res.json()) as { market?: { connected?: boolean } | null };
+    return status.market?.connected === true;
+  } catch {
+    return false;
   }
 }
 
