@@ -39,6 +39,25 @@ export function signPriceList(list: PriceList, operatorSeed: Uint8Array): Signed
 
 export function verifyPriceList(envelope: unknown, roster: Roster): Result<SignedEnvelope<PriceList>, PriceListErrorKind> {
   if (envelope === null || typeof envelope !== 'object' || !('signature' in envelope)) return fail('unsigned', 'a price list must be a signed envelope');
+  // Every snapshot carries the day's list: verify it once. A hit needs the same signature, signer
+  // and payload (JSON.stringify equal, hence canonical JSON equal) against the same roster terms.
+  const e = envelope as { signature?: unknown; signer?: unknown; payload?: unknown };
+  const terms = `${roster.operatorPublicKey}|${roster.marketId}|${roster.blocks.map((b) => b.id).join(',')}`;
+  const payloadJson = typeof e.signature === 'string' ? JSON.stringify(e.payload) : undefined;
+  const hit = payloadJson !== undefined ? verifiedLists.get(e.signature as string) : undefined;
+  if (hit && hit.payloadJson === payloadJson && hit.signer === e.signer && hit.terms === terms) return ok(hit.list);
+  const result = verifyPriceListOnce(envelope, roster);
+  if (result.ok && payloadJson !== undefined) {
+    verifiedLists.set(result.value.signature, { payloadJson, signer: result.value.signer, terms, list: result.value });
+    if (verifiedLists.size > VERIFIED_LISTS_KEPT) verifiedLists.delete(verifiedLists.keys().next().value!);
+  }
+  return result;
+}
+
+const VERIFIED_LISTS_KEPT = 8;
+const verifiedLists = new Map<string, { payloadJson: string; signer: unknown; terms: string; list: SignedEnvelope<PriceList> }>();
+
+function verifyPriceListOnce(envelope: object, roster: Roster): Result<SignedEnvelope<PriceList>, PriceListErrorKind> {
   const checked = verifyEnvelope<unknown>(PRICES_DOMAIN, envelope);
   if (!checked.ok) return fail(checked.error.kind === 'signature' ? 'bad-signature' : 'unsigned', checked.error.detail);
   if (checked.value.signer !== roster.operatorPublicKey) return fail('wrong-signer', 'a price list must be signed by the roster operator');
