@@ -106,6 +106,14 @@ export interface GatewaySetup {
   password: string;
   apiPort: number;
   speed: number;
+  /** The day-ahead plan's local publication time (HH:MM); no plan without it. */
+  planPublishAt?: string;
+}
+
+/** The plan's collection and finality windows: a few real seconds each, as the market's steps. */
+export function planTimingFor(speed: number): { collectMs: number; finalityTimeoutMs: number } {
+  const real = (ms: number, min: number, max: number): number => Math.round(Math.min(max, Math.max(min, ms * speed)));
+  return { collectMs: real(2000, 10_000, 900_000), finalityTimeoutMs: real(5000, 10_000, 1_800_000) };
 }
 
 /** A building's gateway config: what `nabo sim configs` writes, plus market, uplink, control limits and API. */
@@ -148,6 +156,7 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
       ackTimeoutMs: 10_000,
       anchor: { enabled: true, batchPeriodMs: 3_600_000 },
     },
+    ...(s.planPublishAt !== undefined ? { plan: { enabled: true, publishAt: s.planPublishAt, ...planTimingFor(s.speed) } } : {}),
     api: { enabled: true, listen: { host: '127.0.0.1', port: s.apiPort } },
   };
 }

@@ -39,6 +39,8 @@ export interface DistrictOptions {
   /** Real ms to wait for every gateway to be up before the clock starts (default 3 min). */
   readyTimeoutMs?: number;
   marketId?: string;
+  /** Local time (HH:MM, the buildings' time zone) at which the gateways publish the next day's forecasts for the day-ahead plan; no plan without it. */
+  planPublishAt?: string;
   /** Extra environment for the gateway processes (log level). */
   env?: NodeJS.ProcessEnv;
 }
@@ -132,6 +134,7 @@ export class District {
           password: users[building.id]!,
           apiPort,
           speed: o.speed,
+          ...(o.planPublishAt !== undefined ? { planPublishAt: o.planPublishAt } : {}),
         });
         checkedConfig(raw, building.id);
         const market = raw.market as { gridMeterDeviceId: string; pvDeviceId?: string; battery?: { deviceId?: string } };

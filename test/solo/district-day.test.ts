@@ -6,7 +6,7 @@
 // hash; every settlement's metered energy matches the simulator's truth; the operator holds
 // every acknowledged record exactly once and each verifies; its day report reconciles.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,17 @@ function blockBalances(result: ClearingResult): string[] {
   return problems;
 }
 
+/** What the gateways logged about the given intervals (warnings and errors; the test's failure message). */
+function logLinesAbout(data: string, intervalStarts: string[]): string {
+  const lines: string[] = [];
+  for (const g of readdirSync(join(data, 'gateways'))) {
+    const log = join(data, 'gateways', g, 'gateway.log');
+    if (!existsSync(log)) continue;
+    for (const line of readFileSync(log, 'utf8').split('\n')) if (intervalStarts.some((t) => line.includes(t))) lines.push(`${g}: ${line.slice(0, 400)}`);
+  }
+  return lines.slice(0, 60).join('\n');
+}
+
 describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (needs mosquitto)', () => {
   it('clears, agrees, settles against the truth and reaches the operator exactly once, all day', async () => {
     const dir = tempFolder('nabo-district-day-');
@@ -59,7 +70,7 @@ describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (ne
     // 96 intervals, each final on all 9 gateways with the same hash.
     expect(s.intervals).toHaveLength(96);
     const notFinal = s.intervals.filter((i) => !i.final).map((i) => `${i.intervalStart}: ${JSON.stringify(i.hashes)}`);
-    expect(notFinal, stderr.slice(-3000)).toEqual([]);
+    expect(notFinal, `${stderr.slice(-2000)}\n${logLinesAbout(data, s.intervals.filter((i) => !i.final).map((i) => i.intervalStart))}`).toEqual([]);
     expect(code, stderr.slice(-3000)).toBe(0);
     // Each block balances in every result.
     expect(s.intervals.flatMap((i) => (i.result ? blockBalances(i.result) : ['no result']))).toEqual([]);

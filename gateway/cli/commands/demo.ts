@@ -12,6 +12,7 @@ import { demoPrices, DEMO_TIME_ZONE, localMidnightMs } from '../../demo/demo-pri
 import { DemoProgress } from '../../demo/progress.js';
 import { summaryTables } from '../../demo/summary-tables.js';
 import { renderReport } from '../../demo/report-html.js';
+import { zoneOffsetMs } from '../../../core/time-zone.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, resolveFormat } from '../output.js';
 
 interface DemoOptions {
@@ -25,6 +26,7 @@ interface DemoOptions {
   out?: string;
   exit?: boolean;
   tcpOnly?: boolean;
+  plan?: boolean;
   data?: string;
   format?: string;
 }
@@ -56,6 +58,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write report.html and summary.json there')
     .option('--exit', 'end after the report (otherwise the dashboards stay up until Ctrl-C)')
     .option('--tcp-only', 'Modbus TCP devices only (no socat needed)')
+    .option('--plan', 'plan the day ahead together the evening before (needs --from 00:00; each gateway solves the community schedule, some real seconds of CPU)')
     .option('--data <dir>', 'keep the brokers, operator and gateway stores there (default: a temp folder, removed at the end)')
     .option('--format <format>', 'json (the summary) or table (default: table on a terminal, json otherwise)')
     .addHelpText('after', '\nExamples:\n  $ nabo demo --out demo-report\n  $ nabo demo --speed max --exit --out /tmp/day\n  $ nabo demo --blocks 1 --buildings 3 --from 10:00 --hours 3 --exit --tcp-only\n')
@@ -72,8 +75,14 @@ export function register(program: Command): void {
       // Meters are read for a while before the first traded interval (at least half an hour, and
       // the few real seconds nine processes need to start); after the last one, its settlement
       // and the uplink's acknowledgements need a few simulated minutes.
-      const warmUpMs = Math.ceil(Math.max(30 * 60_000, speed * 12_000) / 900_000) * 900_000;
+      if (opts.plan && opts.from !== '00:00') throw new UsageError('--plan plans a day from midnight: use it with --from 00:00');
+      // With --plan, the evening before is planned as in the field (where it is noon): forecasts go
+      // out five minutes into the warm-up, which leaves 40 real seconds for every gateway's solve
+      // (the solvers hold each process's event loop; nine of them share the machine's cores).
+      const planAllowanceMs = opts.plan ? speed * 40_000 : 0;
+      const warmUpMs = Math.ceil((Math.max(30 * 60_000, speed * 12_000) + planAllowanceMs) / 900_000) * 900_000;
       const startMs = fromMs - warmUpMs;
+      const planPublishAt = opts.plan ? localHhMm(startMs + 5 * 60_000) : undefined;
       const endMs = toMs + 20 * 60_000;
       // The serial meters need socat for their pseudo-terminals: say so before anything starts.
       if (!opts.tcpOnly && !onPath('socat')) {
@@ -95,6 +104,7 @@ export function register(program: Command): void {
         pricesAt: prices.pricesAt,
         nabo: [process.execPath, ...process.execArgv, main],
         ...(opts.tcpOnly ? { tcpOnly: true } : {}),
+        ...(planPublishAt !== undefined ? { planPublishAt } : {}),
       });
       const say = (line: string): void => void process.stderr.write(`${line}\n`);
       let stopped = false;
@@ -158,4 +168,9 @@ export function register(program: Command): void {
       await stop();
       process.exitCode = summary && finished && problems.length === 0 ? EXIT_OK : EXIT_FAILED;
     });
+}
+
+/** HH:MM of an instant in the demo's time zone. */
+function localHhMm(atMs: number): string {
+  return new Date(atMs + zoneOffsetMs(DEMO_TIME_ZONE, atMs)).toISOString().slice(11, 16);
 }
