@@ -70,10 +70,10 @@ describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (ne
     // 96 intervals, each final on all 9 gateways with the same hash.
     expect(s.intervals).toHaveLength(96);
     const notFinal = s.intervals.filter((i) => !i.final).map((i) => `${i.intervalStart}: ${JSON.stringify(i.hashes)}`);
-    expect(notFinal, `${stderr.slice(-2000)}\n${logLinesAbout(data, s.intervals.filter((i) => !i.final).map((i) => i.intervalStart))}`).toEqual([]);
-    expect(code, stderr.slice(-3000)).toBe(0);
-    // Each block balances in every result.
-    expect(s.intervals.flatMap((i) => (i.result ? blockBalances(i.result) : ['no result']))).toEqual([]);
+    expect.soft(notFinal, `${stderr.slice(-2000)}\n${logLinesAbout(data, s.intervals.filter((i) => !i.final).map((i) => i.intervalStart))}`).toEqual([]);
+    expect.soft(code, stderr.slice(-3000)).toBe(0);
+    // Each block balances in every result (soft: one failed check must not hide the others).
+    expect.soft(s.intervals.flatMap((i) => (i.result ? blockBalances(i.result) : ['no result']))).toEqual([]);
 
     const rosterEnvelope = JSON.parse(readFileSync(join(data, 'roster.json'), 'utf8')) as { payload: { operatorPublicKey: string } };
     const verified = verifyRoster(rosterEnvelope, rosterEnvelope.payload.operatorPublicKey);
@@ -95,7 +95,8 @@ describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (ne
         const market = new MarketStore(store);
         for (let T = fromMs; T < toMs; T += 900_000) {
           // Replaying the stored, certified snapshot gives the certified hash.
-          const row = market.interval(T)!;
+          const row = market.interval(T);
+          if (row?.status !== 'final') continue;
           const snap = market.snapshots(T).find((x) => x.hash === row.snapshotHash)!;
           const v = verifySnapshot(snap.envelope, roster, members);
           expect(v.ok, `${id} ${T}`).toBe(true);
@@ -115,7 +116,7 @@ describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (ne
         store.db.close();
       }
     }
-    expect(replayed).toBe(96 * 9);
+    expect(replayed).toBe(s.intervals.filter((i) => i.final).length * 9);
     // Most intervals are settled (a meter's gap is settled as a gap) and each within the meters' resolution:
     // counters are read every simulated minute and interpolated at the boundary, SDM630 floats resolve 4 Wh at 40 MWh.
     expect(settled).toBeGreaterThan(96 * 9 * 0.8);
