@@ -102,18 +102,32 @@ export class Acquisition {
       this.deviceTail.set(device.deviceId, p);
     };
     this.timers.push(this.clock.setInterval(() => poll('fast'), entry.fastMs));
-    this.timers.push(this.clock.setInterval(() => poll('slow'), entry.slowMs));
+    // Counters (the slow group) are read on the clock's grid of their period: with a period that
+    // divides the interval, one read falls on each interval boundary, so a boundary is
+    // interpolated over seconds, not over a whole period in which a battery may turn round.
+    const now = this.clock.now();
+    const toGridMs = Math.ceil(now / entry.slowMs) * entry.slowMs - now;
+    this.timers.push(
+      this.clock.setTimeout(() => {
+        if (this.stopped) return;
+        this.timers.push(this.clock.setInterval(() => poll('slow'), entry.slowMs));
+        poll('slow');
+      }, toGridMs),
+    );
     // First reads at once, slow first so counters are there from the start.
-    this.clock.setTimeout(() => poll('slow'), 0);
-    this.clock.setTimeout(() => poll('fast'), 0);
+    if (toGridMs > 0) this.timers.push(this.clock.setTimeout(() => poll('slow'), 0));
+    this.timers.push(this.clock.setTimeout(() => poll('fast'), 0));
   }
 
   async pollOnce(entry: PolledEntry, group: PollGroup): Promise<DeviceReadResult | undefined> {
     const { device } = entry;
     const started = performance.now();
+    const startedAtMs = this.clock.now();
     try {
       const result = await device.read(group);
-      const atMs = this.clock.now();
+      // The device answered somewhere between request and reply: stamp the middle (on a fast
+      // simulated clock the reply comes simulated seconds after the request).
+      const atMs = Math.round((startedAtMs + this.clock.now()) / 2);
       this.health.recordSuccess(device.deviceId, device.busId, atMs, performance.now() - started);
       for (const r of result.rejections) {
         if (r.reason === 'not-implemented') continue;

@@ -30,13 +30,20 @@ afterAll(removeTempFolders);
 
 const SPEED = Number(process.env.DISTRICT_DAY_SPEED ?? 300);
 
-/** Energy bought in a block was sold in it or came in over the DSO lines; what a block sold beyond its buyers went out. */
+/**
+ * Every block balances to the Wh: what its sellers sold, what it imported from the grid and what
+ * the DSO lines delivered into it equals what its buyers bought, what it exported, what it sent
+ * into the lines and its fixed net load. (The clearing rounds to whole Wh and lets the grid
+ * exchange take a block's rounding residual, so a market-only balance can miss by a Wh.)
+ */
 function blockBalances(result: ClearingResult): string[] {
   const problems: string[] = [];
   for (const b of result.blocks) {
     const into = result.lines.reduce((s, l) => s + (l.to === b.id ? l.forwardDeliveredWh : 0) + (l.from === b.id ? l.backwardDeliveredWh : 0), 0);
     const out = result.lines.reduce((s, l) => s + (l.from === b.id ? l.forwardWh : 0) + (l.to === b.id ? l.backwardWh : 0), 0);
-    if (b.boughtWh + out !== b.soldWh + into) problems.push(`${result.intervalStart} ${b.id}: bought ${b.boughtWh} + sent out ${out} != sold ${b.soldWh} + delivered in ${into}`);
+    const supplyWh = b.soldWh + b.gridImportWh + into;
+    const demandWh = b.boughtWh + b.gridExportWh + out + b.netLoadWh;
+    if (supplyWh !== demandWh) problems.push(`${result.intervalStart} ${b.id}: sold ${b.soldWh} + import ${b.gridImportWh} + delivered in ${into} != bought ${b.boughtWh} + export ${b.gridExportWh} + sent out ${out} + net load ${b.netLoadWh}`);
   }
   return problems;
 }
@@ -54,7 +61,8 @@ function logLinesAbout(data: string, intervalStarts: string[]): string {
 
 describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (needs mosquitto)', () => {
   it('clears, agrees, settles against the truth and reaches the operator exactly once, all day', async () => {
-    const dir = tempFolder('nabo-district-day-');
+    // DISTRICT_DAY_KEEP=DIR keeps what the district left behind there, to look at after a failure.
+    const dir = process.env.DISTRICT_DAY_KEEP ?? tempFolder('nabo-district-day-');
     const data = join(dir, 'data');
     const out = join(dir, 'out');
     const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--speed', String(SPEED), '--exit', '--data', data, '--out', out, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -104,7 +112,9 @@ describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (ne
           replayed++;
           // The settlement's metered energy is the simulator's true grid exchange, to the meter's whole Wh.
           const settlement = market.settlements(T).map((e) => e.payload as SettlementRecord).find((x) => x.status === 'settled');
-          const t = truth[id]!.find((x) => x.startMs === T);
+          // The simulator marks a boundary when its timer runs, which can be simulated seconds after
+          // it when a gateway's read has moved the building's physics on already: allow 5 s.
+          const t = truth[id]!.find((x) => Math.abs(x.startMs - T) <= 5000 && Math.abs(x.endMs - (T + 900_000)) <= 5000);
           if (settlement && t) {
             const trueNet = t.registersAtEnd.gridImportWh - t.registersAtStart.gridImportWh - (t.registersAtEnd.gridExportWh - t.registersAtStart.gridExportWh);
             worstWh = Math.max(worstWh, Math.abs(settlement.meteredWh! - trueNet));
