@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startChild, type WatchedChild } from '../helpers/child-process.js';
@@ -129,6 +130,7 @@ describe('docs/install.md, dress rehearsal with the simulator (needs mosquitto a
     const env = { ...process.env, PATH: `${installStandIn(dir)}:${process.env.PATH ?? ''}`, NABO_MQTT_PASSWORD: '', NABO_LOG_LEVEL: 'info' };
     const store = (building: string): string => join(work, 'sim', 'data', building, 'nabo.db');
     let traded: TradeSeen | undefined;
+    let tradedAfterMs = 0;
     let daemon: WatchedChild | undefined;
     for (const step of rehearsalSteps(readFileSync('docs/install.md', 'utf8'))) {
       if (step.mode === 'run') {
@@ -140,6 +142,7 @@ describe('docs/install.md, dress rehearsal with the simulator (needs mosquitto a
       await child.waitFor(step.readyWhen ?? '', 60_000);
       if (!step.stopAfter) continue;
       daemon = child;
+      const startedMs = performance.now();
       // A health line where every device has been read (complete lines only: the last one may
       // still be arriving), and a final interval in which this building traded. Checked as the
       // gateway prints, a health line every simulated minute.
@@ -152,6 +155,7 @@ describe('docs/install.md, dress rehearsal with the simulator (needs mosquitto a
       await child.waitFor(everyDeviceRead, 60_000);
       // Four real minutes are sixteen simulated intervals of a June morning.
       await child.waitFor(() => (traded ??= finalTrades(store('b1-h1'))[0]) !== undefined, 240_000);
+      tradedAfterMs = performance.now() - startedMs;
       // Ctrl-C (here SIGTERM, as systemd sends) before the guide's next step.
       expect(await child.stop('SIGTERM')).toBe(0);
       await child.closed;
@@ -175,5 +179,6 @@ describe('docs/install.md, dress rehearsal with the simulator (needs mosquitto a
     const neighbour = finalTrades(store('b1-h2')).find((t) => t.intervalStartMs === ours.intervalStartMs);
     expect(neighbour?.resultHash).toBe(ours.resultHash);
     expect(Math.sign(neighbour?.energyWh ?? 0)).toBe(-Math.sign(ours.energyWh));
+    process.stdout.write(`rehearsal: b1-h1 traded ${ours.energyWh} Wh in the interval of ${new Date(ours.intervalStartMs).toISOString()} (simulated), ${(tradedAfterMs / 1000).toFixed(0)} real s after its gateway started\n`);
   }, 420_000);
 });
