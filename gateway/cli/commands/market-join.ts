@@ -3,7 +3,7 @@
 // roster lists this gateway with the key in its identity key file. The file is edited in place,
 // its comments kept, and written only if the whole config still validates.
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { validateConfig } from '../../config/load.js';
@@ -44,6 +44,8 @@ function joinMarket(flags: JoinFlags): number {
     orderLeadMs = Number(flags.orderLeadMs);
     if (!Number.isInteger(orderLeadMs) || orderLeadMs < 1000 || orderLeadMs > 3_600_000) throw new UsageError(`--order-lead-ms must be a whole number 1000..3600000, got '${flags.orderLeadMs}'`);
   }
+  // The gateway would fail at start reading it; better to hear it now, on site.
+  if (flags.caFile !== undefined && !existsSync(flags.caFile)) throw new UsageError(`--ca-file ${flags.caFile}: no such file (the block broker's CA certificate, from the operator)`);
   const doc = parseDocument(readText(flags.config));
   if (doc.errors.length > 0) throw new UsageError(`${flags.config}: not YAML: ${doc.errors[0]!.message}`);
   // An empty environment: a password exported in this shell must not end up in the file.

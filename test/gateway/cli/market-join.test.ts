@@ -98,6 +98,7 @@ describe('nabo market join', () => {
   it('enables the market section from a roster that lists this gateway with its key, keeping the file’s comments', async () => {
     const signed = await roster('member', [`b1-h1:${ownKey}`, `b1-h2:${'b'.repeat(64)}`]);
     const file = freshConfig('member');
+    writeFileSync(join(dir, 'ca.crt'), 'a CA certificate\n');
     const out = JSON.parse(await ok(['market', 'join', '--config', file, '--roster', signed, '--operator-key', operatorKey, '--ca-file', join(dir, 'ca.crt'), '--order-lead-ms', '90000', '--format', 'json'])) as Record<string, unknown>;
     expect(out).toMatchObject({ written: true, gateway: 'b1-h1', marketId: 'm1', block: 'b1', members: 2, gridMeterDeviceId: 'meter', pvDeviceId: 'pv', broker: 'mqtts://broker.b1.local:8883' });
     const text = readFileSync(file, 'utf8');
@@ -146,5 +147,9 @@ describe('nabo market join', () => {
     expect(out).toMatchObject({ written: false, marketId: 'm1' });
     expect(readFileSync(file, 'utf8')).toBe(CONFIG(join(dir, 'data')));
     expect((await runCli(['market', 'join', '--config', file, '--roster', signed, '--operator-key', 'XYZ'])).code).toBe(2);
+    const noCa = await runCli(['market', 'join', '--config', file, '--roster', signed, '--operator-key', operatorKey, '--ca-file', join(dir, 'missing.crt')]);
+    expect(noCa.code).toBe(2);
+    expect(noCa.stderr).toContain('missing.crt: no such file');
+    expect(readFileSync(file, 'utf8')).toBe(CONFIG(join(dir, 'data')));
   });
 });
