@@ -23,6 +23,7 @@ NPM_SPEC=""
 RUN_INIT=1
 START=0
 SKIP_APT=0
+OFFLINE=0
 INIT_ARGS=()
 UDEV_NAMES=()
 
@@ -38,6 +39,8 @@ Usage: install.sh [options]
                        name the adapter with this USB serial number /dev/nabo/ROLE (repeatable)
   --start              enable and start the service at the end (default: enable only)
   --skip-apt           do not install the build tools with apt-get
+  --offline            the system is not running (a chroot, an SD card image being built): no
+                       systemd or udev to reload; the unit is enabled and starts at first boot
   --dry-run            print every step, change nothing
   --uninstall          remove the program, unit and rules; keep /var/lib/nabo and /etc/nabo
   -h, --help           this text
@@ -83,6 +86,7 @@ while [ $# -gt 0 ]; do
     --udev-name) UDEV_NAMES+=("${2:?--udev-name needs ROLE=SERIAL}"); shift 2 ;;
     --start) START=1; shift ;;
     --skip-apt) SKIP_APT=1; shift ;;
+    --offline) OFFLINE=1; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
     --uninstall) UNINSTALL=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -217,7 +221,11 @@ install_unit() {
   else
     say "systemd ${systemd:-unknown} < $SYSTEMD_BACKOFF_MIN: restarts every 5 s without growing back-off"
   fi
-  run systemctl daemon-reload
+  if [ "$OFFLINE" -eq 1 ]; then
+    say "offline: no systemctl daemon-reload (systemd reads the unit when the system boots)"
+  else
+    run systemctl daemon-reload
+  fi
 }
 
 install_udev() {
@@ -235,8 +243,12 @@ install_udev() {
       printf 'SUBSYSTEM=="tty", ENV{ID_SERIAL_SHORT}=="%s", GROUP="dialout", MODE="0660", SYMLINK+="nabo/%s"\n' "$serial" "$role"
     done | write_file "$UDEV_DIR/99-nabo-names.rules" 0644
   fi
-  run udevadm control --reload
-  run udevadm trigger --subsystem-match=tty --action=add
+  if [ "$OFFLINE" -eq 1 ]; then
+    say "offline: no udev reload (the rules apply when the system boots)"
+  else
+    run udevadm control --reload
+    run udevadm trigger --subsystem-match=tty --action=add
+  fi
 }
 
 run_init() {
@@ -253,8 +265,11 @@ run_init() {
 }
 
 enable_service() {
+  # enable only writes symlinks: it works in a chroot too.
   run systemctl enable nabo.service
-  if [ "$START" -eq 1 ]; then
+  if [ "$OFFLINE" -eq 1 ]; then
+    say "offline: nabo starts when the system boots"
+  elif [ "$START" -eq 1 ]; then
     run systemctl restart nabo.service
   else
     say "start it with: systemctl start nabo && journalctl -u nabo -f"
@@ -262,10 +277,14 @@ enable_service() {
 }
 
 uninstall() {
-  run systemctl disable --now nabo.service || true
+  if [ "$OFFLINE" -eq 1 ]; then
+    run systemctl disable nabo.service || true
+  else
+    run systemctl disable --now nabo.service || true
+  fi
   run rm -f "$UNIT_DIR/nabo.service"
   run rm -rf "$UNIT_DIR/nabo.service.d"
-  run systemctl daemon-reload
+  if [ "$OFFLINE" -eq 0 ]; then run systemctl daemon-reload; fi
   run rm -f "$UDEV_DIR/99-nabo-serial.rules" "$UDEV_DIR/99-nabo-names.rules"
   run rm -f "$BIN_LINK"
   run rm -rf "$PREFIX"

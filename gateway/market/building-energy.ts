@@ -11,7 +11,9 @@ const HISTORY_DAYS = 8;
 function series(store: Store, deviceId: string, fromMs: number, toMs: number, pick: (importWh: number, exportWh: number) => number): Map<number, number | null> {
   const out = new Map<number, number | null>();
   for (const r of store.intervals.range(deviceId, fromMs, toMs)) {
-    out.set(r.intervalStartMs, r.gap || r.importWh === null || r.exportWh === null ? null : pick(r.importWh, r.exportWh));
+    // A device may report one counter only (a PV inverter's production is its export, import
+    // stays null): the missing one is zero; only an interval with neither is a gap.
+    out.set(r.intervalStartMs, r.gap || (r.importWh === null && r.exportWh === null) ? null : pick(r.importWh ?? 0, r.exportWh ?? 0));
   }
   return out;
 }

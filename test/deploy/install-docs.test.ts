@@ -22,6 +22,16 @@ describe('docs/install.md agrees with what it describes', () => {
     for (const flag of new Set(lines.flatMap(flagsOf))) expect(help, flag).toContain(flag);
   });
 
+  it('gives nabo market join, keys and roster only options they have', async () => {
+    for (const sub of [['market', 'join'], ['market', 'intervals'], ['keys', 'show'], ['keys', 'init'], ['roster', 'init']]) {
+      const help = (await runCli([...sub, '--help'])).stdout;
+      // Each command on its own: `$(nabo keys show …)` inside a roster line is a separate one.
+      const lines = commands.flatMap((c) => c.split(/\$\(|\)/)).filter((c) => new RegExp(`\\bnabo ${sub.join(' ')}\\b`).test(c));
+      expect(lines.length, sub.join(' ')).toBeGreaterThan(0);
+      for (const flag of new Set(lines.flatMap(flagsOf))) expect(help, `${sub.join(' ')} ${flag}`).toContain(flag);
+    }
+  });
+
   it('names files of the repository that exist', () => {
     const named = new Set([...guide.matchAll(/`((?:deploy|docs|test|scripts)\/[A-Za-z0-9_./-]+)`/g)].map((m) => m[1] ?? ''));
     expect(named.size).toBeGreaterThanOrEqual(3);

@@ -108,6 +108,18 @@ describe('deploy/install.sh', () => {
     expect(r.stdout).toContain('kept: /var/lib/nabo');
   });
 
+  it('--offline (a chroot or an image being built) enables the unit but reloads and starts nothing', () => {
+    const r = install(['--dry-run', '--offline', '--no-init', '--start', '--from', process.cwd()]);
+    expect(r.status).toBe(0);
+    const s = steps(r.stdout);
+    expect(s).toContain('+ systemctl enable nabo.service');
+    expect(s.filter((l) => /daemon-reload|udevadm|systemctl (re)?start|systemctl restart/.test(l))).toEqual([]);
+    expect(r.stdout).toContain('offline: nabo starts when the system boots');
+    const gone = steps(install(['--dry-run', '--offline', '--uninstall']).stdout);
+    expect(gone).toContain('+ systemctl disable nabo.service');
+    expect(gone.filter((l) => /daemon-reload|--now/.test(l))).toEqual([]);
+  });
+
   it('refuses a malformed --udev-name and an unknown option', () => {
     const bad = install(['--dry-run', '--no-init', '--udev-name', 'RS485 bus=x y']);
     expect(bad.status).toBe(1);

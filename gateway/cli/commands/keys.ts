@@ -1,7 +1,8 @@
 // `nabo keys init|show`: the gateway's Ed25519 identity (gateway/market/identity.ts). init makes
 // a new key file (0600) and refuses to overwrite one; show prints the public key and IOTA address.
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { generateIdentity, readKeyFile, writeKeyFile, type GatewayIdentity } from '../../market/identity.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 
@@ -9,6 +10,7 @@ interface KeyFlags {
   keyFile?: string;
   dataDir: string;
   format?: string;
+  publicKey?: boolean;
 }
 
 export const DEFAULT_DATA_DIR = '/var/lib/nabo';
@@ -17,7 +19,11 @@ export function keyFilePath(flags: { keyFile?: string; dataDir: string }): strin
   return flags.keyFile ?? join(flags.dataDir, 'identity.key');
 }
 
-function print(identity: GatewayIdentity, keyFile: string, format: string | undefined): void {
+function print(identity: GatewayIdentity, keyFile: string, format: string | undefined, publicKeyOnly = false): void {
+  if (publicKeyOnly) {
+    process.stdout.write(`${identity.publicKey}\n`);
+    return;
+  }
   const view = { keyFile, publicKey: identity.publicKey, iotaAddress: identity.iotaAddress };
   if (resolveFormat(format) === 'json') printJson(view);
   else process.stdout.write(formatTable(['key file', 'public key', 'IOTA address'], [[view.keyFile, view.publicKey, view.iotaAddress]]));
@@ -36,6 +42,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ nabo keys init --data-dir /var/lib/nabo\n')
     .action((flags: KeyFlags) => {
       const path = keyFilePath(flags);
+      // A gateway's data directory may not exist before its first run.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
       const identity = generateIdentity();
       const written = writeKeyFile(path, identity);
       if (!written.ok) {
@@ -48,12 +56,13 @@ export function register(program: Command): void {
       process.exitCode = EXIT_OK;
     });
   withKeyFlags(keys.command('show').description('print the public key and IOTA address of the identity key'))
-    .addHelpText('after', '\nExample:\n  $ nabo keys show --key-file /var/lib/nabo/identity.key --format table\n')
+    .option('--public-key', 'print only the public key (hex), e.g. for a roster member line')
+    .addHelpText('after', '\nExamples:\n  $ nabo keys show --key-file /var/lib/nabo/identity.key --format table\n  $ nabo keys show --data-dir /var/lib/nabo --public-key\n')
     .action((flags: KeyFlags) => {
       const path = keyFilePath(flags);
       const identity = readKeyFile(path);
       if (!identity.ok) throw new UsageError(identity.error.detail);
-      print(identity.value, path, flags.format);
+      print(identity.value, path, flags.format, flags.publicKey === true);
       process.exitCode = EXIT_OK;
     });
 }

@@ -8,6 +8,8 @@ import { type Roster } from '../../market/roster.js';
 import { clearSnapshot, verifySnapshot } from '../../market/snapshot.js';
 import { Store } from '../../store/store.js';
 import { loadConfigOrExit } from '../gateway-setup.js';
+import { registerMarketIntervals } from './market-intervals.js';
+import { registerMarketJoin } from './market-join.js';
 import { EXIT_FAILED, EXIT_OK, formatTable, printJson, resolveFormat, UsageError } from '../output.js';
 
 interface MarketFlags {
@@ -47,6 +49,8 @@ function withFlags(cmd: Command): Command {
 
 export function register(program: Command): void {
   const market = program.command('market').description('the block market records of this gateway: snapshots, results, certificates, trades, settlements');
+  registerMarketJoin(market);
+  registerMarketIntervals(market);
 
   withFlags(market.command('show').description('show one interval: snapshot, result, hashes, votes, trades and settlement'))
     .addHelpText('after', '\nExample:\n  $ nabo market show --interval 2026-06-01T10:00:00Z --config /etc/nabo/nabo.yaml --format table\n')

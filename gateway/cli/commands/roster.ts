@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { canonicalJson } from '../../../core/canonical-json.js';
+import { timingFor } from '../../demo/district-setup.js';
 import { readKeyFile } from '../../market/identity.js';
 import { mosquittoAcl } from '../../market/mosquitto-acl.js';
 import { priceListSchema, signPriceList, verifyPriceList } from '../../market/prices.js';
@@ -53,9 +54,12 @@ export function register(program: Command): void {
     .requiredOption('--operator-key-file <path>', "the operator's identity key (`nabo keys init`)")
     .option('--member <gateway:publicKey:building:block>', 'a member (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--block <id>', 'the block of a one-block market', 'block-1')
+    .option('--speed <x>', 'market timing for gateways on a simulated clock x times real time (rehearsals, demos): every wait long enough in real seconds')
     .option('--out <file>', 'write here instead of stdout')
     .addHelpText('after', '\nExample:\n  $ nabo roster init --market trondheim-1 --operator-key-file operator.key --member b1-h1:<hex>:house-1:block-1 --out roster.json\n')
-    .action((flags: { market: string; operatorKeyFile: string; member: string[]; block: string; out?: string }) => {
+        .action((flags: { market: string; operatorKeyFile: string; member: string[]; block: string; speed?: string; out?: string }) => {
+      const speed = flags.speed === undefined ? undefined : Number(flags.speed);
+      if (speed !== undefined && !(speed >= 1 && speed <= 3600)) throw new UsageError(`--speed must be a number 1..3600, got '${flags.speed}'`);
       const key = readKeyFile(flags.operatorKeyFile);
       if (!key.ok) throw new UsageError(key.error.detail);
       const input: RosterInput = {
@@ -63,7 +67,7 @@ export function register(program: Command): void {
         version: 1,
         issuedAt: '2026-01-01T00:00:00Z',
         operatorPublicKey: key.value.publicKey,
-        parameters: {},
+        parameters: speed === undefined ? {} : timingFor(speed),
         blocks: [{ id: flags.block, gridImportPriceMinorPerKWh: 120, gridTariffMinorPerKWh: 45, gridExportPriceMinorPerKWh: 60 }],
         lines: [],
         members: flags.member.map(parseMember),
