@@ -103,6 +103,8 @@ export interface GatewaySetup {
   rosterFile: string;
   blockBrokerUrl: string;
   operatorBrokerUrl: string;
+  /** The CA of the operator broker's certificate, when it listens on TLS. */
+  operatorCaFile?: string;
   password: string;
   apiPort: number;
   speed: number;
@@ -143,6 +145,7 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
     uplink: {
       enabled: true,
       brokerUrl: s.operatorBrokerUrl,
+      ...(s.operatorCaFile ? { tls: { caFile: s.operatorCaFile } } : {}),
       marketId: s.marketId,
       passwordEnv: 'NABO_UPLINK_PASSWORD',
       ackTimeoutMs: 10_000,

@@ -18,11 +18,15 @@ export interface BrokerOptions {
   acl: string;
   /** Largest message the broker accepts (bytes). */
   maxPacketBytes?: number;
+  /** A TLS listener only (clients still log in with user and password): mqtts://, no plain port. */
+  tls?: { caFile: string; certFile: string; keyFile: string };
 }
 
 export interface RunningBroker {
   url: string;
   port: number;
+  /** The CA clients verify the broker with, when it listens on TLS. */
+  caFile?: string;
   stop(): Promise<void>;
 }
 
@@ -56,6 +60,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       conf,
       [
         `listener ${port} 127.0.0.1`,
+        ...(options.tls ? [`cafile ${options.tls.caFile}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`, 'tls_version tlsv1.2', 'require_certificate false'] : []),
         // Started as root, mosquitto would drop to a user that cannot read this private folder.
         ...(process.getuid?.() === 0 ? ['user root'] : []),
         'allow_anonymous false',
@@ -74,7 +79,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     );
     const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     const started = await waitRunning(proc);
-    if (started === true) return { url: `mqtt://127.0.0.1:${port}`, port, stop: () => stopProcess(proc) };
+    if (started === true) return { url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`, port, ...(options.tls ? { caFile: options.tls.caFile } : {}), stop: () => stopProcess(proc) };
     if (attempt >= 3) throw new Error(`mosquitto did not start: ${started}`);
   }
 }

@@ -27,6 +27,8 @@ interface DemoOptions {
   tcpOnly?: boolean;
   data?: string;
   format?: string;
+  operatorDatabase?: string;
+  operatorPlain?: boolean;
 }
 
 /** As fast as the gateways on two shared cores still read, trade and settle every interval. */
@@ -58,7 +60,9 @@ export function register(program: Command): void {
     .option('--tcp-only', 'Modbus TCP devices only (no socat needed)')
     .option('--data <dir>', 'keep the brokers, operator and gateway stores there (default: a temp folder, removed at the end)')
     .option('--format <format>', 'json (the summary) or table (default: table on a terminal, json otherwise)')
-    .addHelpText('after', '\nExamples:\n  $ nabo demo --out demo-report\n  $ nabo demo --speed max --exit --out /tmp/day\n  $ nabo demo --blocks 1 --buildings 3 --from 10:00 --hours 3 --exit --tcp-only\n')
+    .option('--operator-database <file|url>', "nabo operator's database: a SQLite file or postgres://user@host/db (default: operator.db in the data folder)")
+    .option('--operator-plain', "the operator's broker on plain MQTT instead of TLS (no openssl needed)")
+    .addHelpText('after', '\nExamples:\n  $ nabo demo --out demo-report\n  $ nabo demo --speed max --exit --out /tmp/day\n  $ nabo demo --blocks 1 --buildings 3 --from 10:00 --hours 3 --exit --tcp-only\n  $ nabo demo --hours 2 --exit --operator-database postgres://postgres@127.0.0.1:5432/postgres\n')
     .action(async (opts: DemoOptions) => {
       const speed = opts.speed === 'max' ? MAX_SPEED : Number(opts.speed);
       if (!(speed >= 1 && speed <= 3600)) throw new UsageError(`--speed must be a number in [1, 3600] or max, got '${opts.speed}'`);
@@ -95,6 +99,8 @@ export function register(program: Command): void {
         pricesAt: prices.pricesAt,
         nabo: [process.execPath, ...process.execArgv, main],
         ...(opts.tcpOnly ? { tcpOnly: true } : {}),
+        ...(opts.operatorDatabase ? { operatorDatabase: /^postgres(ql)?:\/\//.test(opts.operatorDatabase) ? opts.operatorDatabase : resolve(opts.operatorDatabase) } : {}),
+        ...(opts.operatorPlain ? { operatorPlain: true } : {}),
       });
       const say = (line: string): void => void process.stderr.write(`${line}\n`);
       let stopped = false;
@@ -108,8 +114,11 @@ export function register(program: Command): void {
         process.once('SIGINT', res);
         process.once('SIGTERM', res);
       });
+      const startedAt = performance.now();
       try {
         await district.start((step) => say(`nabo demo: ${step}`));
+        const b = district.operatorBroker;
+        say(`nabo demo: started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; operator broker ${b.url}${b.caFile ? ` (CA ${b.caFile})` : ''}, operator database ${district.operatorDatabase.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`);
       } catch (err) {
         await stop();
         if (err instanceof ToolMissing || err instanceof ToolMissingError) {
