@@ -4,7 +4,8 @@
 // throwaway PostgreSQL 15 cluster. While it runs, the broker is probed: a gateway's own login
 // over TLS is accepted, the same login over plain MQTT or without the CA is refused, and the
 // ACL refuses a publish into another gateway's uplink. Afterwards the operator holds every
-// record the gateways' outboxes hold as acknowledged, exactly once, and each one verifies.
+// record the gateways' outboxes hold as acknowledged, exactly once, each one verifies, and its
+// day report reconciles with traded totals equal to the trades the gateways sent.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -102,11 +103,13 @@ describe('a short district with the operator broker on TLS and nabo operator on 
     // What the gateways' outboxes hold, and which of it the operator acknowledged.
     const enqueued = new Map<string, string>();
     const acked = new Map<string, string>();
+    const tradesSent = new Map<string, { side: 'buy' | 'sell'; energyWh: number; amountMinor: number }>();
     for (const gw of ['b1-h1', 'b1-h2', 'b2-h1', 'b2-h2']) {
       const store = Store.open(join(data, 'gateways', gw, 'nabo.db'), { readonly: true });
       try {
-        for (const r of store.db.prepare(`SELECT id, kind, acked_ms AS ackedMs FROM outbox WHERE kind IN (${RECORD_KINDS_SQL})`).all() as Array<{ id: string; kind: string; ackedMs: number | null }>) {
+        for (const r of store.db.prepare(`SELECT id, kind, payload, acked_ms AS ackedMs FROM outbox WHERE kind IN (${RECORD_KINDS_SQL})`).all() as Array<{ id: string; kind: string; payload: string; ackedMs: number | null }>) {
           enqueued.set(r.id, r.kind);
+          if (r.kind === 'trade') tradesSent.set(r.id, (JSON.parse(r.payload) as { payload: { payload: { side: 'buy' | 'sell'; energyWh: number; amountMinor: number } } }).payload.payload);
           if (r.ackedMs !== null) acked.set(r.id, r.kind);
         }
       } finally {
@@ -138,6 +141,18 @@ describe('a short district with the operator broker on TLS and nabo operator on 
     if (!directory.ok) throw new Error(directory.error.detail);
     const failed = stored.records.map((r) => ({ id: r.id, v: verifyIncoming(r.envelope, r.gatewayId, { directory: directory.value, finality: new MajorityFinality() }) })).filter((x) => !x.v.ok);
     expect(failed.map((x) => x.id)).toEqual([]);
+    // The operator's day report from PostgreSQL reconciles, and its traded totals are the gateways' own trades.
+    const report = await runCli(['operator', 'report', '--day', '2026-06-21', '--database', database, '--format', 'json']);
+    expect(report.code, report.stderr).toBe(0);
+    const day = JSON.parse(report.stdout) as { problems: string[]; totals: { boughtWh: number; soldWh: number; tradeAmountMinor: number } };
+    expect(day.problems).toEqual([]);
+    const sent = stored.records.filter((r) => r.kind === 'trade').map((r) => tradesSent.get(r.id)!);
+    expect({ boughtWh: day.totals.boughtWh, soldWh: day.totals.soldWh, tradeAmountMinor: day.totals.tradeAmountMinor }).toEqual({
+      boughtWh: sent.reduce((a, t) => a + (t.side === 'buy' ? t.energyWh : 0), 0),
+      soldWh: sent.reduce((a, t) => a + (t.side === 'sell' ? t.energyWh : 0), 0),
+      tradeAmountMinor: sent.reduce((a, t) => a + (t.side === 'buy' ? t.amountMinor : -t.amountMinor), 0),
+    });
+    expect(day.totals.boughtWh).toBeGreaterThan(0);
     // `nabo verify` reads a record of each kind from PostgreSQL and agrees.
     for (const kind of ['trade', 'settlement', 'interval-energy']) {
       const id = stored.records.find((r) => r.kind === kind)!.id;
