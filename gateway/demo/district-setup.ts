@@ -103,8 +103,8 @@ export interface GatewaySetup {
   rosterFile: string;
   blockBrokerUrl: string;
   operatorBrokerUrl: string;
-  /** The CA of the operator broker's certificate, when it listens on TLS. */
-  operatorCaFile?: string;
+  /** The operator broker's CA when it listens on TLS, and this gateway's client certificate when it asks for one. */
+  operatorTls?: { caFile: string; certFile?: string; keyFile?: string };
   password: string;
   apiPort: number;
   speed: number;
@@ -145,7 +145,7 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
     uplink: {
       enabled: true,
       brokerUrl: s.operatorBrokerUrl,
-      ...(s.operatorCaFile ? { tls: { caFile: s.operatorCaFile } } : {}),
+      ...(s.operatorTls ? { tls: s.operatorTls } : {}),
       marketId: s.marketId,
       passwordEnv: 'NABO_UPLINK_PASSWORD',
       ackTimeoutMs: 10_000,

@@ -2,8 +2,8 @@
 // real transports, a private Mosquitto for the block market and one for the operator (password
 // files and ACLs from the roster; the operator's on TLS only, unless operatorPlain), `nabo
 // operator` on SQLite (or PostgreSQL), and one `nabo run` process per building reading its
-// simulated meters, trading, steering its battery and sending its records upstream. Every process follows the same simulated clock, anchored
-// to one real instant. Used by `nabo demo` and by the district integration tests.
+// simulated meters, trading, steering its battery and sending its records upstream. Every
+// process follows the same simulated clock, anchored to one real instant. Used by `nabo demo` and by the district integration tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +39,8 @@ export interface DistrictOptions {
   operatorDatabase?: string;
   /** The operator's broker on plain MQTT instead of TLS (with a CA made in dir/broker-operator/tls). */
   operatorPlain?: boolean;
+  /** On TLS, every gateway and the operator log in to the operator's broker with a client certificate (CN = user). */
+  operatorClientCerts?: boolean;
   marketId?: string;
   /** Extra environment for the gateway processes (log level). */
   env?: NodeJS.ProcessEnv;
@@ -101,7 +103,7 @@ export class District {
     const acl = mosquittoAcl(this.plan.roster);
     onStep('starting the block broker and the operator broker (Mosquitto)');
     this.blockBroker = await startBroker({ dir: join(o.dir, 'broker-block'), users, acl });
-    this.operatorBroker = await startBroker({ dir: join(o.dir, 'broker-operator'), users, acl, ...(o.operatorPlain ? {} : { tls: await makeBrokerTls(join(o.dir, 'broker-operator', 'tls')) }) });
+    this.operatorBroker = await startBroker({ dir: join(o.dir, 'broker-operator'), users, acl, ...(o.operatorPlain ? {} : { tls: await makeBrokerTls(join(o.dir, 'broker-operator', 'tls'), o.operatorClientCerts ? Object.keys(users) : []) }) });
 
     onStep('starting nabo operator');
     this.operatorDatabase = o.operatorDatabase ?? join(o.dir, 'operator.db');
@@ -132,7 +134,7 @@ export class District {
           rosterFile,
           blockBrokerUrl: this.blockBroker.url,
           operatorBrokerUrl: this.operatorBroker.url,
-          ...(this.operatorBroker.caFile ? { operatorCaFile: this.operatorBroker.caFile } : {}),
+          ...(this.operatorBroker.tls ? { operatorTls: { caFile: this.operatorBroker.tls.caFile, ...this.operatorBroker.tls.clients[building.id] } } : {}),
           password: users[building.id]!,
           apiPort,
           speed: o.speed,
@@ -171,7 +173,7 @@ export class District {
   private async startOperator(rosterFile: string): Promise<void> {
     const [cmd, ...args] = this.options.nabo;
     const log = createWriteStream(join(this.options.dir, 'operator.log'), { flags: 'a' });
-    const proc = spawn(cmd!, [...args, 'operator', 'run', '--broker', this.operatorBroker.url, '--roster', rosterFile, '--database', this.operatorDatabase, '--username', 'operator', '--stats-every-ms', '1000', ...(this.operatorBroker.caFile ? ['--ca', this.operatorBroker.caFile] : [])], {
+    const proc = spawn(cmd!, [...args, 'operator', 'run', '--broker', this.operatorBroker.url, '--roster', rosterFile, '--database', this.operatorDatabase, '--username', 'operator', '--stats-every-ms', '1000', ...operatorTlsArgs(this.operatorBroker)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NABO_OPERATOR_PASSWORD: this.passwords.get('operator')! },
     });
@@ -242,6 +244,14 @@ export class District {
     await Promise.all([this.blockBroker?.stop(), this.operatorBroker?.stop()]);
     return this.operatorLog;
   }
+}
+
+/** `nabo operator run`'s flags for the operator broker's CA and, when it asks for one, the operator's certificate. */
+function operatorTlsArgs(broker: RunningBroker): string[] {
+  const tls = broker.tls;
+  if (!tls) return [];
+  const own = tls.clients.operator;
+  return ['--ca', tls.caFile, ...(own ? ['--cert', own.certFile, '--key', own.keyFile] : [])];
 }
 
 function secret(): string {

@@ -1,6 +1,7 @@
-// What TLS costs the demo's start-up: the operator broker started plain, and started on TLS
-// with its throwaway CA and server certificate made first (openssl), alternately, ROUNDS times
-// each; and the TLS handshake a gateway's first connection pays. Prints a table, then one JSON line.
+// What TLS costs the demo's start-up: the operator broker started plain, on TLS with its
+// throwaway CA and server certificate made first (openssl), and on TLS with client
+// certificates for a 3 × 3 district's ten users, in turn, ROUNDS times each; and the TLS
+// handshake a gateway's first connection pays. Prints a table, then one JSON line.
 // Run: npx tsx test/bench/operator-broker.bench.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,15 +19,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function once(tls: boolean): Promise<{ certsMs: number; brokerMs: number; connectMs: number }> {
+type Mode = 'plain' | 'tls' | 'client-certs';
+const CLIENTS = ['operator', ...[1, 2, 3].flatMap((b) => [1, 2, 3].map((h) => `b${b}-h${h}`))];
+
+async function once(mode: Mode): Promise<{ certsMs: number; brokerMs: number; connectMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'nabo-bench-broker-'));
   try {
     const t0 = performance.now();
-    const files = tls ? await makeBrokerTls(join(dir, 'tls')) : undefined;
+    const files = mode === 'plain' ? undefined : await makeBrokerTls(join(dir, 'tls'), mode === 'client-certs' ? CLIENTS : []);
     const t1 = performance.now();
     const broker = await startBroker({ dir, users, acl, ...(files ? { tls: files } : {}) });
     const t2 = performance.now();
-    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0, username: 'b1-h1', password: 'pw-b1-h1', ...(files ? { ca: readFileSync(files.caFile) } : {}) });
+    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0, username: 'b1-h1', password: 'pw-b1-h1', ...(files ? { ca: readFileSync(files.caFile) } : {}), ...(files?.clients['b1-h1'] ? { cert: readFileSync(files.clients['b1-h1'].certFile), key: readFileSync(files.clients['b1-h1'].keyFile) } : {}) });
     const t3 = performance.now();
     await client.endAsync();
     await broker.stop();
@@ -36,19 +40,18 @@ async function once(tls: boolean): Promise<{ certsMs: number; brokerMs: number; 
   }
 }
 
-const runs: Record<'plain' | 'tls', Array<{ certsMs: number; brokerMs: number; connectMs: number }>> = { plain: [], tls: [] };
-for (let i = 0; i < ROUNDS; i++) {
-  runs.plain.push(await once(false));
-  runs.tls.push(await once(true));
-}
-const rows = (['plain', 'tls'] as const).map((mode) => {
+const MODES: Mode[] = ['plain', 'tls', 'client-certs'];
+const runs: Record<Mode, Array<{ certsMs: number; brokerMs: number; connectMs: number }>> = { plain: [], tls: [], 'client-certs': [] };
+for (let i = 0; i < ROUNDS; i++) for (const mode of MODES) runs[mode].push(await once(mode));
+const rows = MODES.map((mode) => {
   const r = runs[mode];
   const certsMs = median(r.map((x) => x.certsMs));
   const brokerMs = median(r.map((x) => x.brokerMs));
   return { mode, rounds: r.length, certsMs: Math.round(certsMs), brokerMs: Math.round(brokerMs), startMs: Math.round(median(r.map((x) => x.certsMs + x.brokerMs))), firstConnectMs: Math.round(median(r.map((x) => x.connectMs))) };
 });
-console.log('mode    rounds  certs ms  broker ms  start ms (median)  first connect ms');
-for (const r of rows) console.log(`${r.mode.padEnd(6)}  ${String(r.rounds).padStart(6)}  ${String(r.certsMs).padStart(8)}  ${String(r.brokerMs).padStart(9)}  ${String(r.startMs).padStart(17)}  ${String(r.firstConnectMs).padStart(16)}`);
+console.log('mode          rounds  certs ms  broker ms  start ms (median)  first connect ms');
+for (const r of rows) console.log(`${r.mode.padEnd(12)}  ${String(r.rounds).padStart(6)}  ${String(r.certsMs).padStart(8)}  ${String(r.brokerMs).padStart(9)}  ${String(r.startMs).padStart(17)}  ${String(r.firstConnectMs).padStart(16)}`);
 const extraMs = rows[1]!.startMs - rows[0]!.startMs;
-console.log(`TLS adds ${extraMs} ms to the operator broker's start (median of ${ROUNDS})`);
-console.log(JSON.stringify({ bench: 'operator-broker', rows, tlsExtraStartMs: extraMs }));
+const certsExtraMs = rows[2]!.startMs - rows[0]!.startMs;
+console.log(`TLS adds ${extraMs} ms to the operator broker's start, client certificates for ${CLIENTS.length} users ${certsExtraMs} ms (medians of ${ROUNDS})`);
+console.log(JSON.stringify({ bench: 'operator-broker', rows, tlsExtraStartMs: extraMs, clientCertsExtraStartMs: certsExtraMs }));
