@@ -3,7 +3,8 @@
 // files and ACLs from the roster; the operator's on TLS only, unless operatorPlain), `nabo
 // operator` on SQLite (or PostgreSQL), and one `nabo run` process per building reading its
 // simulated meters, trading, steering its battery and sending its records upstream. Every
-// process follows the same simulated clock, anchored to one real instant. Used by `nabo demo` and by the district integration tests.
+// process follows the same simulated clock, anchored to one real instant. Used by `nabo demo`
+// and by the district integration tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
