@@ -103,6 +103,8 @@ export interface GatewaySetup {
   rosterFile: string;
   blockBrokerUrl: string;
   operatorBrokerUrl: string;
+  /** The operator broker's CA when it listens on TLS, and this gateway's client certificate when it asks for one. */
+  operatorTls?: { caFile: string; certFile?: string; keyFile?: string };
   password: string;
   apiPort: number;
   speed: number;
@@ -151,6 +153,7 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
     uplink: {
       enabled: true,
       brokerUrl: s.operatorBrokerUrl,
+      ...(s.operatorTls ? { tls: s.operatorTls } : {}),
       marketId: s.marketId,
       passwordEnv: 'NABO_UPLINK_PASSWORD',
       ackTimeoutMs: 10_000,

@@ -1,9 +1,10 @@
 // A whole simulated district on one machine, as it runs in the field: the device simulator on
 // real transports, a private Mosquitto for the block market and one for the operator (password
-// files and ACLs from the roster), `nabo operator` on SQLite (or PostgreSQL), and one
-// `nabo run` process per building reading its simulated meters, trading, steering its battery
-// and sending its records upstream. Every process follows the same simulated clock, anchored
-// to one real instant. Used by `nabo demo` and by the district integration tests.
+// files and ACLs from the roster; the operator's on TLS only, unless operatorPlain), `nabo
+// operator` on SQLite (or PostgreSQL), and one `nabo run` process per building reading its
+// simulated meters, trading, steering its battery and sending its records upstream. Every
+// process follows the same simulated clock, anchored to one real instant. Used by `nabo demo`
+// and by the district integration tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { mosquittoAcl } from '../market/mosquitto-acl.js';
 import { marketTopics } from '../market/topics.js';
 import { checkedConfig, districtGatewayConfig, districtRoster, signedPriceList, signedRoster, timingFor, type DistrictPlan, type PricesAt } from './district-setup.js';
 import { seedHistory } from './history.js';
+import { makeBrokerTls } from './demo-tls.js';
 import { freeLoopbackPort, startBroker, stopProcess, type RunningBroker } from './mosquitto.js';
 
 export interface DistrictOptions {
@@ -38,6 +40,10 @@ export interface DistrictOptions {
   operatorDatabase?: string;
   /** Real ms to wait for every gateway to be up before the clock starts (default 3 min). */
   readyTimeoutMs?: number;
+  /** The operator's broker on plain MQTT instead of TLS (with a CA made in dir/broker-operator/tls). */
+  operatorPlain?: boolean;
+  /** On TLS, every gateway and the operator log in to the operator's broker with a client certificate (CN = user). */
+  operatorClientCerts?: boolean;
   marketId?: string;
   /** Local time (HH:MM, the buildings' time zone) at which the gateways publish the next day's forecasts for the day-ahead plan; no plan without it. */
   planPublishAt?: string;
@@ -71,6 +77,8 @@ export class District {
   operatorProc: ChildProcess | undefined;
   operatorDatabase!: string;
   private readonly passwords = new Map<string, string>();
+  /** Set by stop(): the clock freezes, so a pending until() must end rather than poll forever. */
+  private stopping = false;
   private operatorLog = '';
   /** The operator's latest counters (it prints them to stderr every second). */
   operatorStats: { stored: number; duplicates: number; refused: number } = { stored: 0, duplicates: 0, refused: 0 };
@@ -100,7 +108,7 @@ export class District {
     const acl = mosquittoAcl(this.plan.roster);
     onStep('starting the block broker and the operator broker (Mosquitto)');
     this.blockBroker = await startBroker({ dir: join(o.dir, 'broker-block'), users, acl });
-    this.operatorBroker = await startBroker({ dir: join(o.dir, 'broker-operator'), users, acl });
+    this.operatorBroker = await startBroker({ dir: join(o.dir, 'broker-operator'), users, acl, ...(o.operatorPlain ? {} : { tls: await makeBrokerTls(join(o.dir, 'broker-operator', 'tls'), o.operatorClientCerts ? Object.keys(users) : []) }) });
 
     onStep('starting nabo operator');
     this.operatorDatabase = o.operatorDatabase ?? join(o.dir, 'operator.db');
@@ -131,6 +139,7 @@ export class District {
           rosterFile,
           blockBrokerUrl: this.blockBroker.url,
           operatorBrokerUrl: this.operatorBroker.url,
+          ...(this.operatorBroker.tls ? { operatorTls: { caFile: this.operatorBroker.tls.caFile, ...this.operatorBroker.tls.clients[building.id] } } : {}),
           password: users[building.id]!,
           apiPort,
           speed: o.speed,
@@ -194,7 +203,7 @@ export class District {
   private async startOperator(rosterFile: string): Promise<void> {
     const [cmd, ...args] = this.options.nabo;
     const log = createWriteStream(join(this.options.dir, 'operator.log'), { flags: 'a' });
-    const proc = spawn(cmd!, [...args, 'operator', 'run', '--broker', this.operatorBroker.url, '--roster', rosterFile, '--database', this.operatorDatabase, '--username', 'operator', '--stats-every-ms', '1000'], {
+    const proc = spawn(cmd!, [...args, 'operator', 'run', '--broker', this.operatorBroker.url, '--roster', rosterFile, '--database', this.operatorDatabase, '--username', 'operator', '--stats-every-ms', '1000', ...operatorTlsArgs(this.operatorBroker)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NABO_OPERATOR_PASSWORD: this.passwords.get('operator')! },
     });
@@ -243,18 +252,19 @@ export class District {
     }
   }
 
-  /** Resolves once simulated time reaches `simMs` (checked every real 100 ms; `tick` sees each check). */
+  /** Resolves once simulated time reaches `simMs` or the district stops (checked every real 100 ms; `tick` sees each check). */
   async until(simMs: number, tick: (nowMs: number) => void = () => undefined): Promise<void> {
     for (;;) {
       const now = this.clock.now();
       tick(now);
-      if (now >= simMs) return;
+      if (now >= simMs || this.stopping) return;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   /** Gateways first (each flushes and stops its uplink), then operator, simulator and brokers. */
   async stop(): Promise<string> {
+    this.stopping = true;
     await Promise.all([...this.gateways.values()].map(async (g) => (g.proc ? stopProcess(g.proc, 15_000) : undefined)));
     if (this.operatorProc) await stopProcess(this.operatorProc, 15_000);
     this.clock.stop();
@@ -276,6 +286,14 @@ async function gatewayReady(apiPort: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** `nabo operator run`'s flags for the operator broker's CA and, when it asks for one, the operator's certificate. */
+function operatorTlsArgs(broker: RunningBroker): string[] {
+  const tls = broker.tls;
+  if (!tls) return [];
+  const own = tls.clients.operator;
+  return ['--ca', tls.caFile, ...(own ? ['--cert', own.certFile, '--key', own.keyFile] : [])];
 }
 
 function secret(): string {

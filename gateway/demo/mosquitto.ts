@@ -1,10 +1,12 @@
 // A private Mosquitto for the demo: its own folder, a free loopback port, a password file and
-// an ACL, persistence off (the gateways' SQLite outboxes are what make delivery durable).
+// an ACL, optionally TLS only (demo-tls.ts), persistence off (the gateways' SQLite outboxes
+// are what make delivery durable).
 // Started from Debian's /usr/sbin/mosquitto; `running` is waited for on its own log line.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { BrokerTlsFiles } from './demo-tls.js';
 
 export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
 export const MOSQUITTO_PASSWD_BIN = '/usr/bin/mosquitto_passwd';
@@ -18,11 +20,18 @@ export interface BrokerOptions {
   acl: string;
   /** Largest message the broker accepts (bytes). */
   maxPacketBytes?: number;
+  /**
+   * A TLS listener only: mqtts://, no plain port. Clients log in with user and password, or,
+   * when `clients` is not empty, must present a certificate of the CA whose CN is their user.
+   */
+  tls?: BrokerTlsFiles;
 }
 
 export interface RunningBroker {
   url: string;
   port: number;
+  /** The CA clients verify the broker with, and the client certificates, when it listens on TLS. */
+  tls?: BrokerTlsFiles;
   stop(): Promise<void>;
 }
 
@@ -56,6 +65,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       conf,
       [
         `listener ${port} 127.0.0.1`,
+        ...(options.tls ? [`cafile ${options.tls.caFile}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`, 'tls_version tlsv1.2'] : []),
+        ...(options.tls ? (Object.keys(options.tls.clients).length > 0 ? ['require_certificate true', 'use_identity_as_username true'] : ['require_certificate false']) : []),
         // Started as root, mosquitto would drop to a user that cannot read this private folder.
         ...(process.getuid?.() === 0 ? ['user root'] : []),
         'allow_anonymous false',
@@ -74,7 +85,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     );
     const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     const started = await waitRunning(proc);
-    if (started === true) return { url: `mqtt://127.0.0.1:${port}`, port, stop: () => stopProcess(proc) };
+    if (started === true) return { url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`, port, ...(options.tls ? { tls: options.tls } : {}), stop: () => stopProcess(proc) };
     if (attempt >= 3) throw new Error(`mosquitto did not start: ${started}`);
   }
 }

@@ -1,15 +1,15 @@
 // A whole simulated day of the district, as issues #10 and #11 ask it: the simulator, 9
 // separate `nabo run` processes (3 blocks × 3 buildings) reading their simulated meters, a
-// real Mosquitto for the block (password file, ACL from the roster) and one for the operator,
-// `nabo operator` on SQLite. Then, from what the processes left behind: every interval final
-// on every gateway with one hash; every block balances; every stored snapshot replays to its
-// hash; every settlement's metered energy matches the simulator's truth; the operator holds
-// every acknowledged record exactly once and each verifies; its day report reconciles.
+// real Mosquitto for the block (password file, ACL from the roster) and one for the operator
+// on TLS, `nabo operator` on SQLite (DISTRICT_DAY_OPERATOR=postgres: on a throwaway PostgreSQL
+// 15 cluster). Then, from what the processes left behind: every interval final on every
+// gateway with one hash; every block balances; every stored snapshot replays to its hash; every
+// settlement's metered energy matches the simulator's truth; the operator holds every
+// acknowledged record exactly once and each verifies; its day report reconciles.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrueInterval } from '../../device-sim/fleet/interval-recorder.js';
 import type { ClearingResult } from '../../edge-solver/clearing/index.js';
 import { parseSummary } from '../../gateway/demo/summary.js';
@@ -24,11 +24,23 @@ import { verifyIncoming } from '../../gateway/operator/verify-record.js';
 import { Store } from '../../gateway/store/store.js';
 import { RECORD_KINDS_SQL } from '../../gateway/uplink/record.js';
 import { runCli } from '../gateway/cli/run-cli.js';
+import { readOperatorDatabase } from '../helpers/operator-database.js';
+import { TestPostgres } from '../helpers/postgres.js';
 import { removeTempFolders, tempFolder } from '../temp-folders.js';
 
-afterAll(removeTempFolders);
-
 const SPEED = Number(process.env.DISTRICT_DAY_SPEED ?? 300);
+const OPERATOR = process.env.DISTRICT_DAY_OPERATOR ?? 'sqlite';
+if (OPERATOR !== 'sqlite' && OPERATOR !== 'postgres') throw new Error(`DISTRICT_DAY_OPERATOR must be sqlite or postgres, not ${OPERATOR}`);
+let pg: TestPostgres | undefined;
+
+beforeAll(async () => {
+  if (OPERATOR === 'postgres') pg = await TestPostgres.start();
+}, 60_000);
+
+afterAll(() => {
+  pg?.close();
+  removeTempFolders();
+});
 
 /**
  * Every block balances to the Wh: what its sellers sold, what it imported from the grid and what
@@ -59,13 +71,14 @@ function logLinesAbout(data: string, intervalStarts: string[]): string {
   return lines.slice(0, 60).join('\n');
 }
 
-describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (needs mosquitto)', () => {
+describe(`a district day: 9 gateway processes, two Mosquittos, nabo operator on ${OPERATOR} (needs mosquitto, openssl${OPERATOR === 'postgres' ? ', PostgreSQL 15' : ''})`, () => {
   it('clears, agrees, settles against the truth and reaches the operator exactly once, all day', async () => {
     // DISTRICT_DAY_KEEP=DIR keeps what the district left behind there, to look at after a failure.
     const dir = process.env.DISTRICT_DAY_KEEP ?? tempFolder('nabo-district-day-');
     const data = join(dir, 'data');
     const out = join(dir, 'out');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--speed', String(SPEED), '--exit', '--data', data, '--out', out, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const database = pg ? pg.url : join(data, 'operator.db');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--speed', String(SPEED), '--exit', '--data', data, '--out', out, '--format', 'json', ...(pg ? ['--operator-database', pg.url] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
@@ -134,9 +147,8 @@ describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (ne
     expect(worstWh).toBeLessThanOrEqual(60);
 
     // The operator stored every acknowledged record once, and each verifies against the roster.
-    const op = new Database(join(data, 'operator.db'), { readonly: true });
-    try {
-      const rows = op.prepare('SELECT id, gateway_id AS gatewayId, envelope FROM records').all() as Array<{ id: string; gatewayId: string; envelope: string }>;
+    {
+      const { records: rows, refusals } = await readOperatorDatabase(database);
       const ids = new Set(rows.map((r) => r.id));
       expect(ids.size).toBe(rows.length);
       expect([...acked].filter((id) => !ids.has(id))).toEqual([]);
@@ -145,17 +157,15 @@ describe('a district day: 9 gateway processes, two Mosquittos, nabo operator (ne
       const refusedHere = rows.map((r) => verifyIncoming(r.envelope, r.gatewayId, { directory: directory.value, finality: new MajorityFinality() })).filter((v) => !v.ok);
       expect(refusedHere).toEqual([]);
       expect(rows.filter((r) => r.id.startsWith('trade:')).length).toBeGreaterThan(0);
-      expect((op.prepare('SELECT COUNT(*) AS n FROM refusals').get() as { n: number }).n).toBe(0);
-    } finally {
-      op.close();
+      expect(refusals).toBe(0);
     }
     // nabo verify agrees on a trade of each gateway that traded, and the operator's day report reconciles.
     const trades = [...acked].filter((id) => id.startsWith('trade:'));
     for (const id of trades.slice(0, 5)) {
-      const r = await runCli(['verify', id, '--database', join(data, 'operator.db'), '--roster', join(data, 'roster.json'), '--format', 'json']);
+      const r = await runCli(['verify', id, '--database', database, '--roster', join(data, 'roster.json'), '--format', 'json']);
       expect(r.code, `${id}: ${r.stdout}${r.stderr}`).toBe(0);
     }
-    const report = await runCli(['operator', 'report', '--day', '2026-06-21', '--database', join(data, 'operator.db'), '--format', 'json']);
+    const report = await runCli(['operator', 'report', '--day', '2026-06-21', '--database', database, '--format', 'json']);
     expect(report.code, report.stderr).toBe(0);
     const day = JSON.parse(report.stdout) as { reconciles: boolean; problems: string[] };
     expect(day.problems).toEqual([]);

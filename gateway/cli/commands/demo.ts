@@ -29,6 +29,9 @@ interface DemoOptions {
   plan?: boolean;
   data?: string;
   format?: string;
+  operatorDatabase?: string;
+  operatorPlain?: boolean;
+  operatorClientCerts?: boolean;
 }
 
 /** As fast as the gateways on two shared cores still read, trade and settle every interval. */
@@ -61,7 +64,10 @@ export function register(program: Command): void {
     .option('--plan', 'plan the day ahead together the evening before (needs --from 00:00; each gateway solves the community schedule, some real seconds of CPU)')
     .option('--data <dir>', 'keep the brokers, operator and gateway stores there (default: a temp folder, removed at the end)')
     .option('--format <format>', 'json (the summary) or table (default: table on a terminal, json otherwise)')
-    .addHelpText('after', '\nExamples:\n  $ nabo demo --out demo-report\n  $ nabo demo --speed max --exit --out /tmp/day\n  $ nabo demo --blocks 1 --buildings 3 --from 10:00 --hours 3 --exit --tcp-only\n')
+    .option('--operator-database <file|url>', "nabo operator's database: a SQLite file or postgres://user@host/db (default: operator.db in the data folder)")
+    .option('--operator-plain', "the operator's broker on plain MQTT instead of TLS (no openssl needed)")
+    .option('--operator-client-certs', "gateways and the operator log in to the operator's broker with a client certificate each (CN = gateway id) instead of a password")
+    .addHelpText('after', '\nExamples:\n  $ nabo demo --out demo-report\n  $ nabo demo --speed max --exit --out /tmp/day\n  $ nabo demo --blocks 1 --buildings 3 --from 10:00 --hours 3 --exit --tcp-only\n  $ nabo demo --hours 2 --exit --operator-database postgres://postgres@127.0.0.1:5432/postgres\n')
     .action(async (opts: DemoOptions) => {
       const speed = opts.speed === 'max' ? MAX_SPEED : Number(opts.speed);
       if (!(speed >= 1 && speed <= 3600)) throw new UsageError(`--speed must be a number in [1, 3600] or max, got '${opts.speed}'`);
@@ -69,6 +75,7 @@ export function register(program: Command): void {
       const from = /^(\d{2}):(\d{2})$/.exec(opts.from);
       if (!from || Number(from[1]) > 23 || Number(from[2]) % 15 !== 0) throw new UsageError(`--from must be a quarter hour like 10:00 or 10:15, got '${opts.from}'`);
       const hours = positiveInt('hours', opts.hours, 48);
+      if (opts.operatorPlain && opts.operatorClientCerts) throw new UsageError('--operator-client-certs needs TLS: leave out --operator-plain');
       const format = resolveFormat(opts.format);
       const fromMs = localMidnightMs(opts.date) + (Number(from[1]) * 60 + Number(from[2])) * 60_000;
       const toMs = fromMs + hours * 3_600_000;
@@ -105,6 +112,9 @@ export function register(program: Command): void {
         nabo: [process.execPath, ...process.execArgv, main],
         ...(opts.tcpOnly ? { tcpOnly: true } : {}),
         ...(planPublishAt !== undefined ? { planPublishAt } : {}),
+        ...(opts.operatorDatabase ? { operatorDatabase: /^postgres(ql)?:\/\//.test(opts.operatorDatabase) ? opts.operatorDatabase : resolve(opts.operatorDatabase) } : {}),
+        ...(opts.operatorPlain ? { operatorPlain: true } : {}),
+        ...(opts.operatorClientCerts ? { operatorClientCerts: true } : {}),
       });
       const say = (line: string): void => void process.stderr.write(`${line}\n`);
       let stopped = false;
@@ -118,8 +128,11 @@ export function register(program: Command): void {
         process.once('SIGINT', res);
         process.once('SIGTERM', res);
       });
+      const startedAt = performance.now();
       try {
         await district.start((step) => say(`nabo demo: ${step}`));
+        const b = district.operatorBroker;
+        say(`nabo demo: started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; operator broker ${b.url}${b.tls ? ` (CA ${b.tls.caFile})` : ''}, operator database ${district.operatorDatabase.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`);
       } catch (err) {
         await stop();
         if (err instanceof ToolMissing || err instanceof ToolMissingError) {

@@ -42,6 +42,20 @@ describe('operator day report', () => {
     expect(csv.at(-1)).toBe('total,2026-06-21,,700,800,600,600,100,200,0,8,');
   });
 
+  it('reconciles when buyers received less than sellers sold (lost on a DSO line between blocks)', () => {
+    const records = [stored(tradeRecord(gws, seller, 0, 'sell', 300, 100), seller), stored(tradeRecord(gws, buyer, 0, 'buy', 294, 100), buyer)];
+    const r = buildDayReport('2026-06-21', DAY_START_MS, DAY_START_MS + 86_400_000, records);
+    expect(r.problems).toEqual([]);
+    expect(r.totals).toMatchObject({ boughtWh: 294, soldWh: 300 });
+  });
+
+  it('does not reconcile when the district bought more than it sold', () => {
+    const records = [stored(tradeRecord(gws, seller, 0, 'sell', 300, 100), seller), stored(tradeRecord(gws, buyer, 0, 'buy', 301, 100), buyer)];
+    const r = buildDayReport('2026-06-21', DAY_START_MS, DAY_START_MS + 86_400_000, records);
+    expect(r.reconciles).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/the district bought 301 Wh but sold only 300 Wh/);
+  });
+
   it('does not reconcile when a settlement disagrees with the trades', () => {
     const r = buildDayReport('2026-06-21', DAY_START_MS, DAY_START_MS + 86_400_000, interval(0, 250));
     expect(r.reconciles).toBe(false);
