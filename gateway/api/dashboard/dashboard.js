@@ -16,7 +16,9 @@
   const money = (minor) => (minor / 100).toFixed(2);
   const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '–');
   const duration = (s) => (s >= 86400 ? Math.floor(s / 86400) + 'd ' : '') + new Date((s % 86400) * 1000).toISOString().slice(11, 19);
-  const fmtValue = (v) => (v && typeof v === 'object' && 'value' in v ? v.value + (v.unit ? ' ' + v.unit : '') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  // Meter values arrive as floats (-205.0186767578125 W): two decimals are more than a meter's accuracy.
+  const round2 = (x) => (typeof x === 'number' && !Number.isInteger(x) ? Math.round(x * 100) / 100 : x);
+  const fmtValue = (v) => (v && typeof v === 'object' && 'value' in v ? round2(v.value) + (v.unit ? ' ' + v.unit : '') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(round2(v)));
 
   function setFlow(id, w, hint) {
     $(id).querySelector('.value').textContent = power(w);
@@ -72,7 +74,7 @@
     for (const [k, label] of Object.entries(INTERVAL_LABELS)) {
       const v = part[k];
       if (v === null || v === undefined || (k === 'reason' && !v)) continue;
-      const shown = k.endsWith('Wh') ? (k === 'tradedWh' ? (v < 0 ? 'sold ' : v > 0 ? 'bought ' : '') + energy(Math.abs(v)) : energy(v)) : k === 'clearingPriceMinorPerKWh' ? money(v) + '/kWh' : k === 'amountMinor' ? money(v) : v;
+      const shown = k === 'clearingPriceMinorPerKWh' ? money(v) + '/kWh' : k === 'amountMinor' ? money(v) : k === 'tradedWh' ? (v < 0 ? 'sold ' : v > 0 ? 'bought ' : '') + energy(Math.abs(v)) : k.endsWith('Wh') ? energy(v) : v;
       dl.append(el('dt', {}, label), el('dd', { 'data-field': k }, shown));
     }
     return dl;
@@ -133,7 +135,10 @@
     );
     renderMarket(s.market);
     $('uplink-backlog').textContent = s.uplink.backlogRecords;
-    const { backlogRecords, ...uplinkRest } = s.uplink;
+    const { backlogRecords, backlog, refusedByReason, ...uplinkRest } = s.uplink;
+    // The uplink's own backlog repeats the count above; its age is what an installer looks for.
+    if (backlog && typeof backlog === 'object' && 'oldestAt' in backlog) uplinkRest['oldest waiting'] = backlog.oldestAt ? time(backlog.oldestAt) : 'none';
+    if (refusedByReason && typeof refusedByReason === 'object' && Object.keys(refusedByReason).length > 0) uplinkRest['refused by reason'] = refusedByReason;
     $('uplink').replaceChildren(definitionList(uplinkRest));
   }
 
