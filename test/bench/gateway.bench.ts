@@ -48,8 +48,9 @@ const { port } = await server.listen();
 const shebang = readFileSync('dist/gateway/cli/main.js', 'utf8').split('\n')[0] ?? '';
 const nodeFlags = shebang.split(' ').filter((w) => w.startsWith('--'));
 const profDir = process.env.NABO_BENCH_CPU_PROF;
-const nabo = [process.execPath, ...nodeFlags, 'dist/gateway/cli/main.js'];
-const measuredNabo = [process.execPath, ...nodeFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'dist/gateway/cli/main.js'];
+// NABO_BENCH_NODE_FLAGS: more Node flags for the measured gateways, to compare (e.g. --lite-mode).
+const extraFlags = (process.env.NABO_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+const measuredNabo = [process.execPath, ...nodeFlags, ...extraFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'dist/gateway/cli/main.js'];
 
 const every1s = { fastMs: 1000, slowMs: 1000 };
 const devices = [
@@ -74,6 +75,8 @@ interface Measured {
   intervalsGridOnly: number;
   uplinkDelivered: number;
   stderrTail: string;
+  /** Heap and external memory of the gateway (from its /metrics) when it serves the API. */
+  memory: Record<string, number>;
 }
 
 const cpuTicks = (pid: number): number => {
@@ -120,7 +123,12 @@ async function measure(label: string, child: WatchedChild, apiUrl: string | unde
   const cpuPercent = ((cpuTicks(pid) - startTicks) / 100 / elapsedS) * 100;
   const hwmRssMb = statusKb(pid, 'VmHWM') / 1024;
   let market = { final: 0, gridOnly: 0, delivered: 0 };
+  let memory: Record<string, number> = {};
   if (apiUrl) {
+    // Where the RSS goes, as the gateway's own /metrics sees it (prom-client's process metrics).
+    const m = await httpGet(`${apiUrl}/metrics`).catch(() => undefined);
+    const metric = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(m?.body ?? '')?.[1] ?? NaN) / 1048576;
+    memory = { heapUsedMb: metric('nodejs_heap_size_used_bytes'), heapTotalMb: metric('nodejs_heap_size_total_bytes'), externalMb: metric('nodejs_external_memory_bytes') };
     const r = await httpGet(`${apiUrl}/api/status`).catch(() => undefined);
     const s = r?.status === 200 ? (JSON.parse(r.body) as { market?: { counters?: { finals?: number; gridOnly?: number } }; uplink?: { delivered?: number } }) : {};
     market = { final: s.market?.counters?.finals ?? 0, gridOnly: s.market?.counters?.gridOnly ?? 0, delivered: s.uplink?.delivered ?? 0 };
@@ -140,6 +148,7 @@ async function measure(label: string, child: WatchedChild, apiUrl: string | unde
     intervalsGridOnly: market.gridOnly,
     uplinkDelivered: market.delivered,
     stderrTail: child.stderr().slice(-2000),
+    memory,
   };
 }
 
@@ -180,12 +189,13 @@ try {
 
 const answered = server.stats.answered;
 const col = (s: string | number, w: number): string => String(s).padStart(w);
-console.log(`node flags: ${nodeFlags.join(' ') || '(none)'}${profDir ? ` --cpu-prof (profiles in ${profDir})` : ''}`);
+console.log(`node flags: ${[...nodeFlags, ...extraFlags].join(' ') || '(none)'}${profDir ? ` --cpu-prof (profiles in ${profDir})` : ''}`);
 console.log(`5 devices (3 register-map meters, SunSpec inverter and battery) every 1 s over Modbus TCP; ${seconds} s measured after ${WARM_UP_S} s warm-up; market intervals ${intervalMinutes} min`);
 console.log(`${'configuration'.padEnd(18)}${col('peak RSS MB', 13)}${col('mean RSS MB', 13)}${col('HWM RSS MB', 12)}${col('CPU %', 8)}${col('API p99 ms', 12)}${col('final', 7)}${col('grid-only', 11)}${col('uplinked', 10)}${col('exit', 6)}`);
 for (const r of results) {
   console.log(`${r.label.padEnd(18)}${col(r.peakRssMb.toFixed(1), 13)}${col(r.meanRssMb.toFixed(1), 13)}${col(r.hwmRssMb.toFixed(1), 12)}${col(r.cpuPercent.toFixed(2), 8)}${col(r.apiP99Ms === null ? '–' : r.apiP99Ms.toFixed(1), 12)}${col(r.intervalsFinal, 7)}${col(r.intervalsGridOnly, 11)}${col(r.uplinkDelivered, 10)}${col(String(r.exitCode), 6)}`);
   if (r.exitCode !== 0) console.log(r.stderrTail);
+  if (Object.keys(r.memory).length > 0) console.log(`  ${r.label}: V8 heap used ${r.memory.heapUsedMb?.toFixed(1)} MB of ${r.memory.heapTotalMb?.toFixed(1)} MB, external ${r.memory.externalMb?.toFixed(1)} MB (the rest of RSS is code, native libraries and allocator slack)`);
 }
 const whole = results.find((r) => r.label === 'whole gateway');
 if (whole) console.log(`targets (whole gateway): RSS < ${RSS_TARGET_MB} MB ${whole.peakRssMb < RSS_TARGET_MB ? 'met' : 'MISSED'}, CPU < ${CPU_TARGET_PERCENT} % ${whole.cpuPercent < CPU_TARGET_PERCENT ? 'met' : 'MISSED'}; Modbus requests answered: ${answered}`);
@@ -195,9 +205,9 @@ console.log(
     bench: 'gateway',
     seconds,
     intervalMinutes,
-    nodeFlags,
+    nodeFlags: [...nodeFlags, ...extraFlags],
     targets: { peakRssMb: RSS_TARGET_MB, cpuPercent: CPU_TARGET_PERCENT },
-    results: results.map((r) => ({ configuration: r.label, peakRssMb: round(r.peakRssMb), meanRssMb: round(r.meanRssMb), hwmRssMb: round(r.hwmRssMb), cpuPercent: round(r.cpuPercent), apiAnswers: r.apiAnswers, apiP99Ms: round(r.apiP99Ms), intervalsFinal: r.intervalsFinal, intervalsGridOnly: r.intervalsGridOnly, uplinkDelivered: r.uplinkDelivered, exitCode: r.exitCode })),
+    results: results.map((r) => ({ configuration: r.label, peakRssMb: round(r.peakRssMb), meanRssMb: round(r.meanRssMb), hwmRssMb: round(r.hwmRssMb), cpuPercent: round(r.cpuPercent), apiAnswers: r.apiAnswers, apiP99Ms: round(r.apiP99Ms), intervalsFinal: r.intervalsFinal, intervalsGridOnly: r.intervalsGridOnly, uplinkDelivered: r.uplinkDelivered, exitCode: r.exitCode, ...Object.fromEntries(Object.entries(r.memory).map(([k, v]) => [k, round(v)])) })),
   }),
 );
 process.exit(0);
