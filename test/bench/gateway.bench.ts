@@ -111,12 +111,17 @@ async function measure(label: string, child: WatchedChild, apiUrl: string | unde
   };
   // Warm-up: start-up (module loading, discovery, the first roster and connections) is not the steady state.
   for (let s = 0; s < WARM_UP_S; s++) await Promise.all([poll(), new Promise((r) => setTimeout(r, 1000))]);
+  const alive = (): void => {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) throw new Error(`${label}: the gateway exited (${child.proc.exitCode ?? child.proc.signalCode}) while measured:\n${child.stderr().slice(-2000)}`);
+  };
+  alive();
   latencies.length = 0;
   const startTicks = cpuTicks(pid);
   const startMs = performance.now();
   const rss: number[] = [];
   while (performance.now() - startMs < seconds * 1000) {
     await Promise.all([poll(), new Promise((r) => setTimeout(r, 1000))]);
+    alive();
     rss.push(statusKb(pid, 'VmRSS'));
   }
   const elapsedS = (performance.now() - startMs) / 1000;
