@@ -12,6 +12,7 @@ import { healthFromStatus, latestValues, type AcquisitionSource } from './acquis
 import { AlarmLog } from './alarm-log.js';
 import { isLoopbackHost, type ApiConfig } from './config.js';
 import { loadDashboardAssets } from './dashboard-assets.js';
+import { marketIntervalView, type MarketIntervalView } from './market-view.js';
 import { NaboMetrics } from './metrics.js';
 import { createHandler } from './routes.js';
 import { SseHub } from './sse-hub.js';
@@ -29,6 +30,9 @@ export interface ApiServiceOptions {
 }
 
 const PUSH_KINDS = new Set(['han', 'dsmr-p1']);
+
+/** The part of the market service's status section read here. */
+type MarketSection = { intervals?: Array<{ intervalStart?: string; status?: string } | undefined> };
 
 export class ApiService implements Service {
   readonly name = 'api';
@@ -79,6 +83,7 @@ export class ApiService implements Service {
       const { health: _shownAsDevices, ...sections } = ctx.status.snapshot();
       const h = health();
       const nowMs = ctx.clock.now();
+      if (sections.market && typeof sections.market === 'object') sections.market = { ...marketNow(sections.market as MarketSection, nowMs), ...sections.market };
       return buildStatus({
         config: ctx.config,
         nowMs,
@@ -92,6 +97,17 @@ export class ApiService implements Service {
         alarmsActive: alarms.activeCount,
         version,
       });
+    };
+    // The current and the next interval as the dashboard shows them, from the store and the running round.
+    const intervalMs = ctx.config.gateway.intervalMinutes * 60_000;
+    const marketNow = (section: MarketSection, nowMs: number): { current: MarketIntervalView; next: MarketIntervalView } => {
+      const view = (startMs: number): MarketIntervalView => {
+        const iso = new Date(startMs).toISOString();
+        const roundStatus = Array.isArray(section.intervals) ? section.intervals.find((r) => r?.intervalStart === iso)?.status : undefined;
+        return marketIntervalView({ ...queries.marketInterval(startMs, ctx.config.gateway.id), roundStatus });
+      };
+      const currentMs = Math.floor(nowMs / intervalMs) * intervalMs;
+      return { current: view(currentMs), next: view(currentMs + intervalMs) };
     };
     const metrics = new NaboMetrics({ health, uplinkBacklogRecords: () => queries.outboxBacklog(), alarmsActive: () => alarms.activeCount }, { gateway: ctx.config.gateway.id });
     this.metricsInstance = metrics;

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js';
 import type { AlarmLog } from './alarm-log.js';
 import { authorize } from './auth.js';
 import type { DashboardAssets } from './dashboard-assets.js';
+import { marketTradeAsRow } from './market-view.js';
 import type { NaboMetrics } from './metrics.js';
 import type { SseHub } from './sse-hub.js';
 import { MAX_ROWS, type StoreQueries } from './store-queries.js';
@@ -92,7 +93,11 @@ function trades(d: RouteDeps, url: URL): unknown {
   const now = d.nowMs();
   const fromMs = timeParam(url, 'from', 0);
   const toMs = timeParam(url, 'to', now + 86_400_000);
-  const rows = d.queries.trades(fromMs, toMs, limitParam(url, 200));
+  const limit = limitParam(url, 200);
+  // Bilateral trades and the block market's net trades (against the block's pool), newest first.
+  const rows = [...d.queries.trades(fromMs, toMs, limit), ...d.queries.marketTrades(fromMs, toMs, limit).map(marketTradeAsRow)]
+    .sort((a, b) => b.intervalStartMs - a.intervalStartMs || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0))
+    .slice(0, limit);
   let soldWh = 0;
   let boughtWh = 0;
   let earningsMinor = 0;
@@ -105,7 +110,7 @@ function trades(d: RouteDeps, url: URL): unknown {
       boughtWh += t.energyWh;
       earningsMinor -= t.amountMinor;
     }
-    return { tradeId: t.tradeId, intervalStart: iso(t.intervalStartMs), side, buyerId: t.buyerId, sellerId: t.sellerId, energyWh: t.energyWh, priceMinorPerKWh: t.priceMinorPerKWh, amountMinor: t.amountMinor };
+    return { tradeId: t.tradeId, intervalStart: iso(t.intervalStartMs), side, buyerId: t.buyerId, sellerId: t.sellerId, energyWh: t.energyWh, priceMinorPerKWh: t.priceMinorPerKWh, amountMinor: t.amountMinor, ...('block' in t ? { block: t.block } : {}) };
   });
   // Totals are over the listed trades: what the table shows adds up to them.
   return { from: iso(fromMs), to: iso(toMs), totals: { trades: list.length, soldWh, boughtWh, earningsMinor }, trades: list };

@@ -56,11 +56,26 @@ export function formatStatusText(s: Json, table: (headers: string[], rows: Array
   let out = lines.join('\n') + table(['device', 'role', 'state', 'reads', 'errors', 'values at', 'values'], rows);
   const buses = (s.buses ?? []) as Json[];
   if (buses.length > 0) out += '\n' + table(['bus', 'connected', 'queue', 'reconnects'], buses.map((b) => [b.id, b.connected ? 'yes' : 'no', b.queueDepth, b.reconnects]));
-  out += `\nmarket: ${s.market ? JSON.stringify(s.market) : 'no market configured'}\n`;
+  out += formatMarket(s.market as Json | null | undefined, table);
   out += `uplink: ${JSON.stringify(s.uplink)}\n`;
   if (s.control) out += `control: ${JSON.stringify(s.control)}\n`;
   const services = (s.sections as Json | undefined)?.services;
   if (Array.isArray(services)) out += '\n' + table(['service', 'state', 'restarts', 'last error'], (services as Json[]).map((x) => [x.name, x.state, x.restarts, x.lastError]));
   out += `alarms active: ${(s.alarms as Json | undefined)?.active ?? 0}\n`;
+  return out;
+}
+
+/** The market in a line, then the current and next intervals as a table (docs/api.md). */
+function formatMarket(m: Json | null | undefined, table: (headers: string[], rows: Array<Array<string | number | null | undefined>>) => string): string {
+  if (!m) return '\nmarket: no market configured\n';
+  const rejected = (m.rejections as Json | undefined)?.total;
+  let out = `\nmarket ${m.marketId ?? ''}: ${m.connected ? 'connected' : 'not connected'}, roster version ${m.rosterVersion ?? '–'}${typeof rejected === 'number' ? `, ${rejected} messages rejected` : ''}\n`;
+  const parts = [m.current, m.next].filter((p): p is Json => Boolean(p) && typeof p === 'object' && 'state' in (p as Json));
+  if (parts.length > 0) {
+    out += table(
+      ['interval', 'state', 'offered Wh', 'bid Wh', 'price/kWh', 'traded Wh', 'paid'],
+      parts.map((p) => [p.intervalStart, `${p.state}${p.reason ? ` (${p.reason})` : ''}`, p.offeredWh, p.bidWh, p.clearingPriceMinorPerKWh, p.tradedWh, p.amountMinor]),
+    );
+  }
   return out;
 }

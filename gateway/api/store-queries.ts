@@ -1,6 +1,7 @@
 // Read-only queries the API answers from the store. Prepared once; every list is bounded by a
 // limit so a wide time range cannot make the gateway build a response of unbounded size.
 import type { Store } from '../store/store.js';
+import type { MarketIntervalInputs, MarketTradeRow } from './market-view.js';
 
 export const MAX_ROWS = 10_000;
 
@@ -38,6 +39,11 @@ export class StoreQueries {
   private readonly latestStmt;
   private readonly intervalsStmt;
   private readonly tradesStmt;
+  private readonly marketTradesStmt;
+  private readonly marketTradeStmt;
+  private readonly ownOrderStmt;
+  private readonly outcomeStmt;
+  private readonly resultStmt;
 
   constructor(private readonly store: Store) {
     const db = store.db;
@@ -53,6 +59,14 @@ export class StoreQueries {
        price_minor_per_kwh AS priceMinorPerKWh, amount_minor AS amountMinor, created_ms AS createdMs
        FROM trades WHERE interval_start_ms >= ? AND interval_start_ms < ? ORDER BY interval_start_ms DESC, trade_id LIMIT ?`,
     );
+    // The block market's trades (one net trade per final interval) and what the dashboard shows of an interval.
+    const marketTradeColumns = `trade_id AS tradeId, interval_start_ms AS intervalStartMs, participant_id AS participantId, block_id AS blockId, energy_wh AS energyWh,
+       price_minor_per_kwh AS priceMinorPerKWh, amount_minor AS amountMinor FROM market_trades`;
+    this.marketTradesStmt = db.prepare(`SELECT ${marketTradeColumns} WHERE interval_start_ms >= ? AND interval_start_ms < ? ORDER BY interval_start_ms DESC, trade_id LIMIT ?`);
+    this.marketTradeStmt = db.prepare(`SELECT ${marketTradeColumns} WHERE interval_start_ms = ? AND participant_id = ? LIMIT 1`);
+    this.ownOrderStmt = db.prepare('SELECT payload FROM orders WHERE interval_start_ms = ? AND participant_id = ? ORDER BY created_ms DESC, order_id DESC LIMIT 1');
+    this.outcomeStmt = db.prepare('SELECT status, reason, result_hash AS resultHash FROM market_intervals WHERE interval_start_ms = ?');
+    this.resultStmt = db.prepare('SELECT payload FROM clearing_results WHERE interval_start_ms = ? AND final = 1 LIMIT 1');
   }
 
   /** The newest stored value of every series seen within `windowMs` before `nowMs`. */
@@ -93,6 +107,25 @@ export class StoreQueries {
 
   trades(fromMs: number, toMs: number, limit: number): TradeRow[] {
     return this.tradesStmt.all(fromMs, toMs, Math.min(limit, MAX_ROWS)) as TradeRow[];
+  }
+
+  marketTrades(fromMs: number, toMs: number, limit: number): MarketTradeRow[] {
+    return this.marketTradesStmt.all(fromMs, toMs, Math.min(limit, MAX_ROWS)) as MarketTradeRow[];
+  }
+
+  /** What the store knows of one market interval for this gateway (its order, outcome, result, trade). */
+  marketInterval(intervalStartMs: number, gatewayId: string): Omit<MarketIntervalInputs, 'roundStatus'> {
+    const order = this.ownOrderStmt.get(intervalStartMs, gatewayId) as { payload: string } | undefined;
+    const result = this.resultStmt.get(intervalStartMs) as { payload: string } | undefined;
+    return {
+      intervalStartMs,
+      gatewayId,
+      // Rows this gateway wrote itself: a signed order envelope and a canonical clearing result.
+      order: order ? (JSON.parse(order.payload) as { payload: MarketIntervalInputs['order'] }).payload : undefined,
+      outcome: this.outcomeStmt.get(intervalStartMs) as MarketIntervalInputs['outcome'],
+      result: result ? (JSON.parse(result.payload) as MarketIntervalInputs['result']) : undefined,
+      trade: this.marketTradeStmt.get(intervalStartMs, gatewayId) as MarketTradeRow | undefined,
+    };
   }
 
   outboxBacklog(): number {

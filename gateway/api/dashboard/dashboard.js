@@ -16,7 +16,9 @@
   const money = (minor) => (minor / 100).toFixed(2);
   const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '–');
   const duration = (s) => (s >= 86400 ? Math.floor(s / 86400) + 'd ' : '') + new Date((s % 86400) * 1000).toISOString().slice(11, 19);
-  const fmtValue = (v) => (v && typeof v === 'object' && 'value' in v ? v.value + (v.unit ? ' ' + v.unit : '') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  // Meter values arrive as floats (-205.0186767578125 W): two decimals are more than a meter's accuracy.
+  const round2 = (x) => (typeof x === 'number' && !Number.isInteger(x) ? Math.round(x * 100) / 100 : x);
+  const fmtValue = (v) => (v && typeof v === 'object' && 'value' in v ? round2(v.value) + (v.unit ? ' ' + v.unit : '') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(round2(v)));
 
   function setFlow(id, w, hint) {
     $(id).querySelector('.value').textContent = power(w);
@@ -63,6 +65,21 @@
     return dl;
   }
 
+  // An interval as the API's market view gives it (docs/api.md); other shapes fall back to a plain list.
+  const INTERVAL_LABELS = { state: 'state', reason: 'why grid only', offeredWh: 'offered', bidWh: 'bid', clearingPriceMinorPerKWh: 'block price', tradedWh: 'traded', amountMinor: 'paid (−: received)' };
+  function intervalList(part) {
+    if (!('state' in part && 'offeredWh' in part)) return definitionList(part);
+    const dl = el('dl', { class: 'interval', 'data-state': part.state });
+    dl.append(el('dt', {}, 'interval'), el('dd', {}, time(part.intervalStart)));
+    for (const [k, label] of Object.entries(INTERVAL_LABELS)) {
+      const v = part[k];
+      if (v === null || v === undefined || (k === 'reason' && !v)) continue;
+      const shown = k === 'clearingPriceMinorPerKWh' ? money(v) + '/kWh' : k === 'amountMinor' ? money(v) : k === 'tradedWh' ? (v < 0 ? 'sold ' : v > 0 ? 'bought ' : '') + energy(Math.abs(v)) : k.endsWith('Wh') ? energy(v) : v;
+      dl.append(el('dt', {}, label), el('dd', { 'data-field': k }, shown));
+    }
+    return dl;
+  }
+
   function renderMarket(market) {
     const box = $('market');
     box.replaceChildren();
@@ -70,13 +87,19 @@
       box.append(el('p', { class: 'muted', id: 'no-market' }, 'no market configured'));
       return;
     }
-    // The market service's own sections: the current and the next interval, then the rest.
-    const { current, next, ...rest } = market;
-    for (const [title, part] of [['Current interval', current], ['Next interval', next]]) {
+    // The current and the next interval, then the connection and the recent rounds.
+    const { current, next, intervals, rejections, counters, rosterRefusals, publicKey, ...rest } = market;
+    for (const [title, part, id] of [['Current interval', current, 'market-current'], ['Next interval', next, 'market-next']]) {
       if (part === undefined) continue;
-      box.append(el('h3', {}, title), part && typeof part === 'object' ? definitionList(part) : el('p', { class: 'muted' }, part === null ? 'none' : String(part)));
+      box.append(el('h3', {}, title), part && typeof part === 'object' ? Object.assign(intervalList(part), { id }) : el('p', { class: 'muted' }, part === null ? 'none' : String(part)));
     }
+    if (rejections && typeof rejections === 'object' && 'total' in rejections) rest['rejected messages'] = rejections.total;
     if (Object.keys(rest).length > 0) box.append(definitionList(rest));
+    if (Array.isArray(intervals) && intervals.length > 0) {
+      box.append(el('table', { id: 'market-rounds' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Interval'), el('th', {}, 'Outcome'), el('th', { class: 'num' }, 'Votes'))),
+        el('tbody', {}, ...intervals.filter(Boolean).map((r) => el('tr', {}, el('td', {}, time(r.intervalStart)), el('td', {}, r.status + (r.reason ? ' (' + r.reason + ')' : '')), el('td', { class: 'num' }, r.votes))))));
+    }
   }
 
   // What a device's row shows: its headline quantity, by role-independent priority.
@@ -112,7 +135,10 @@
     );
     renderMarket(s.market);
     $('uplink-backlog').textContent = s.uplink.backlogRecords;
-    const { backlogRecords, ...uplinkRest } = s.uplink;
+    const { backlogRecords, backlog, refusedByReason, ...uplinkRest } = s.uplink;
+    // The uplink's own backlog repeats the count above; its age is what an installer looks for.
+    if (backlog && typeof backlog === 'object' && 'oldestAt' in backlog) uplinkRest['oldest waiting'] = backlog.oldestAt ? time(backlog.oldestAt) : 'none';
+    if (refusedByReason && typeof refusedByReason === 'object' && Object.keys(refusedByReason).length > 0) uplinkRest['refused by reason'] = refusedByReason;
     $('uplink').replaceChildren(definitionList(uplinkRest));
   }
 
