@@ -3,8 +3,9 @@
 // (an equivocating coordinator is caught in it), clears it and votes once per interval; a
 // majority of equal votes is the certificate, and this gateway stores its trade with it.
 // Without a majority by the deadline the interval is grid only.
+import { canonicalJsonOnce } from '../../core/canonical-json.js';
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
-import { signVote, type SignedVote } from './finality.js';
+import { signVote, voteKeyOf, type SignedVote } from './finality.js';
 import type { MarketContext } from './market-context.js';
 import type { MarketRound } from './market-round.js';
 import { checkSigned, checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SnapshotPayload } from './messages.js';
@@ -149,32 +150,66 @@ export class MarketConsensus {
   }
 
   /**
-   * A vote off the broker, parsed. Checked now, unless this gateway is already final for its
-   * interval: then it can change nothing here, and its signature check (the costliest part of a
-   * vote, one per member at every gateway) waits for the deadline, off the path by which the
-   * others reach finality. Bounded: beyond twice the members, votes are checked at once.
+   * A vote off the broker, parsed, its signature not yet checked (the costliest part of a vote:
+   * one per member at every gateway). Checked at once unless its interval's round is open here:
+   * - this gateway already holds a certificate: the vote can change nothing here, and is checked
+   *   at the deadline, off the path by which the others reach finality;
+   * - otherwise it is held under the result it claims, and a result's votes are checked (each,
+   *   before it counts) as soon as enough are there to make a certificate; the rest wait for the
+   *   deadline. So a gateway checks a majority of votes before it is final, not all that came.
+   * Bounded: beyond twice the members per round, votes are checked at once.
    */
   onVoteMessage(raw: unknown, from: string): void {
-    const start = (raw as { payload?: { intervalStart?: unknown } } | null)?.payload?.intervalStart;
-    const round = typeof start === 'string' ? this.m.rounds.get(Date.parse(start)) : undefined;
-    if (!this.m.options.baseline && round?.status === 'final' && round.lateVotes.length < 2 * round.roster.members.length) {
+    const claim = this.m.options.baseline ? undefined : voteClaim(raw);
+    const round = claim ? this.m.rounds.get(claim.intervalStartMs) : undefined;
+    if (!claim || !round || round.status === 'grid-only') return this.checkVote(raw, from);
+    const bound = 2 * round.roster.members.length;
+    if (round.certificate || round.status === 'final') {
+      if (round.lateVotes.length >= bound) return this.checkVote(raw, from);
       round.lateVotes.push({ raw, from });
+      this.m.tally.votesDeferred++;
       return;
     }
-    this.checkVote(raw, from);
+    if (round.heldVotes >= bound) return this.checkVote(raw, from);
+    const group = round.held.get(claim.key) ?? [];
+    group.push({ raw, from });
+    round.held.set(claim.key, group);
+    round.heldVotes++;
+    if (round.tally.countOf(claim.key) + group.length >= round.tally.need) this.checkHeld(round, claim.key);
   }
 
-  /** Checks the late votes of a round (at its deadline, or when the service stops). */
-  flushLateVotes(round: MarketRound): void {
-    if (round.lateVotes.length === 0) return;
-    for (const { raw, from } of round.lateVotes.splice(0)) this.checkVote(raw, from);
-    this.m.changed();
+  /** Checks a result's held votes until it has a majority (or none are left). */
+  private checkHeld(round: MarketRound, key: string): void {
+    const group = round.held.get(key) ?? [];
+    while (group.length > 0 && round.tally.countOf(key) < round.tally.need) {
+      const { raw, from } = group.shift()!;
+      round.heldVotes--;
+      this.checkVote(raw, from);
+    }
+    if (group.length === 0) round.held.delete(key);
+  }
+
+  /** Checks every vote held back for a round (at its deadline, or when the service stops) and stores the counted ones. */
+  flushVotes(round: MarketRound): void {
+    const waiting = [...[...round.held.values()].flat(), ...round.lateVotes.splice(0)];
+    round.held.clear();
+    round.heldVotes = 0;
+    for (const { raw, from } of waiting) this.checkVote(raw, from);
+    this.saveVotes(round);
+    if (waiting.length > 0) this.m.changed();
   }
 
   private checkVote(raw: unknown, from: string): void {
+    this.m.tally.votesChecked++;
     const v = checkSigned(raw, VOTE_DOMAIN, votePayloadSchema);
     if (!v.ok) return this.m.rejections.add(v.error.kind, from);
     this.onVote(v.value, from);
+  }
+
+  /** The votes counted since the last write, in one transaction (one commit per round, not per vote). */
+  private saveVotes(round: MarketRound): void {
+    if (round.unsavedVotes.length === 0 || this.m.stopped) return;
+    this.m.store.saveVotes(round.unsavedVotes.splice(0), round.intervalStartMs, this.m.clock.now());
   }
 
   onVote(vote: SignedVote, from: string): void {
@@ -189,8 +224,11 @@ export class MarketConsensus {
       if (r.error.kind === 'double-vote') m.alarm('market-double-vote', 'critical', `${from} voted for two results in ${round.intervalStart}`, { intervalStart: round.intervalStart, voter: from });
       return;
     }
-    m.store.saveVote(vote, T, m.clock.now());
+    // Its text is kept: the vote is encoded again in the store and in the certificate, trade and records.
+    canonicalJsonOnce(vote);
+    round.unsavedVotes.push(vote);
     void this.checkFinal(round);
+    if (round.status !== 'open') this.saveVotes(round);
   }
 
   private async checkFinal(round: MarketRound): Promise<void> {
@@ -209,6 +247,7 @@ export class MarketConsensus {
       if (round.reason === 'final-result-unseen') return;
       round.status = 'grid-only';
       round.reason = 'final-result-unseen';
+      this.saveVotes(round);
       m.store.markGridOnly(round.intervalStartMs, round.roster.marketId, 'final-result-unseen: a majority certified a snapshot this gateway never received', null, nowMs());
       m.alarm('market-final-unseen', 'warning', `a majority certified ${cert.resultHash.slice(0, 12)}… for ${round.intervalStart}, whose snapshot this gateway did not receive; grid only here`, { intervalStart: round.intervalStart });
       m.tally.gridOnly++;
@@ -222,14 +261,18 @@ export class MarketConsensus {
     if (mine.resultHash !== cert.resultHash) {
       round.status = 'grid-only';
       round.reason = 'disagreement';
+      this.saveVotes(round);
       m.store.markGridOnly(round.intervalStartMs, round.roster.marketId, `disagreement: the majority certified ${cert.resultHash}, this gateway cleared ${mine.resultHash}`, mine.resultHash, nowMs());
       m.alarm('market-disagreement', 'critical', `this gateway cleared ${round.intervalStart} to ${mine.resultHash.slice(0, 12)}…, the majority to ${cert.resultHash.slice(0, 12)}…; trading nothing this interval`, { intervalStart: round.intervalStart });
       m.tally.gridOnly++;
       m.changed();
       return;
     }
+    // Encoded once: the certificate travels inside the trade, its records and the stored interval.
+    canonicalJsonOnce(cert);
     const trade = mine.result ? tradeFromResult(mine.result, cert, me, round.roster.marketId, round.roster.parameters.intervalMinutes) : undefined;
     const wasGridOnly = round.status === 'grid-only';
+    this.saveVotes(round);
     m.store.saveFinal(round.intervalStartMs, intervalMsOf(round.roster), cert, mine.result, mine.resultHash, trade ? signTrade(trade, m.identity.seed) : undefined, nowMs());
     round.status = 'final';
     round.reason = null;
@@ -242,7 +285,7 @@ export class MarketConsensus {
   deadline(T: number): void {
     const m = this.m;
     const round = m.roundFor(T);
-    if (round) this.flushLateVotes(round);
+    if (round) this.flushVotes(round);
     if (!round || round.status !== 'open') return;
     if (round.tally.certificate()) {
       // Certified, but the snapshot never came: grid only here, and say why.
@@ -258,4 +301,14 @@ export class MarketConsensus {
     m.tally.gridOnly++;
     m.changed();
   }
+}
+
+/** What a parsed vote claims (interval and result), read without checking anything; undefined if it does not even say. */
+function voteClaim(raw: unknown): { intervalStartMs: number; key: string } | undefined {
+  const p = raw !== null && typeof raw === 'object' ? (raw as { payload?: unknown }).payload : undefined;
+  if (p === null || typeof p !== 'object') return undefined;
+  const { intervalStart, attempt, snapshotHash, resultHash } = p as Record<string, unknown>;
+  if (typeof intervalStart !== 'string' || typeof attempt !== 'number' || typeof snapshotHash !== 'string' || typeof resultHash !== 'string') return undefined;
+  const intervalStartMs = Date.parse(intervalStart);
+  return Number.isFinite(intervalStartMs) ? { intervalStartMs, key: voteKeyOf({ attempt, snapshotHash, resultHash }) } : undefined;
 }

@@ -86,8 +86,8 @@ export class MarketService implements Service {
   async stop(): Promise<void> {
     const m = this.m;
     if (!m) return;
-    // Late votes are evidence: checked and stored before the store closes.
-    for (const round of m.rounds.values()) this.consensus?.flushLateVotes(round);
+    // Held and late votes are evidence: checked and stored before the store closes.
+    for (const round of m.rounds.values()) this.consensus?.flushVotes(round);
     m.stopped = true;
     m.clearTimers();
     for (const u of this.unsubscribe.splice(0)) u();
@@ -113,7 +113,7 @@ export class MarketService implements Service {
 
   /** Messages and bytes on the broker link, and what this gateway did. */
   get counters() {
-    return this.m ? marketCounters(this.m) : { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
+    return this.m ? marketCounters(this.m) : { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, votesChecked: 0, votesDeferred: 0, finals: 0, gridOnly: 0 };
   }
 
   get roster(): Roster | undefined {
