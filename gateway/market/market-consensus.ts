@@ -8,7 +8,7 @@ import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import { signVote, voteKeyOf, type SignedVote } from './finality.js';
 import type { MarketContext } from './market-context.js';
 import type { MarketRound } from './market-round.js';
-import { checkSigned, checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SnapshotPayload } from './messages.js';
+import { checkSigned, checkSignedText, checkSignedTextAsync, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SnapshotPayload } from './messages.js';
 import { gateClosureMs } from './order-rules.js';
 import { signTrade, tradeFromResult } from './records.js';
 import { coordinatorFor, intervalMsOf } from './roster.js';
@@ -155,8 +155,9 @@ export class MarketConsensus {
    * - this gateway already holds a certificate: the vote can change nothing here, and is checked
    *   at the deadline, off the path by which the others reach finality;
    * - otherwise it is held under the result it claims, and a result's votes are checked (each,
-   *   before it counts) as soon as enough are there to make a certificate; the rest wait for the
-   *   deadline. So a gateway checks a majority of votes before it is final, not all that came.
+   *   before it counts; on the thread pool, so the event loop goes on) as soon as enough are there
+   *   to make a certificate; the rest wait for the deadline. So a gateway checks a majority of
+   *   votes before it is final, not all that came.
    * Bounded: beyond twice the members per round, votes are checked at once.
    */
   onVoteMessage(raw: unknown, from: string): void {
@@ -175,18 +176,39 @@ export class MarketConsensus {
     group.push({ raw, from });
     round.held.set(claim.key, group);
     round.heldVotes++;
-    if (round.tally.countOf(claim.key) + group.length >= round.tally.need) this.checkHeld(round, claim.key);
+    if (round.tally.countOf(claim.key) + (round.checking.get(claim.key) ?? 0) + group.length >= round.tally.need) this.checkHeld(round, claim.key);
   }
 
-  /** Checks a result's held votes until it has a majority (or none are left). */
+  /** Starts the checks of a result's held votes, as many as it lacks for a majority (counted and running included). */
   private checkHeld(round: MarketRound, key: string): void {
     const group = round.held.get(key) ?? [];
-    while (group.length > 0 && round.tally.countOf(key) < round.tally.need) {
+    let running = round.checking.get(key) ?? 0;
+    while (group.length > 0 && round.tally.countOf(key) + running < round.tally.need) {
       const { raw, from } = group.shift()!;
       round.heldVotes--;
-      this.checkVote(raw, from);
+      running++;
+      this.checkHeldVote(round, key, raw, from);
     }
+    round.checking.set(key, running);
     if (group.length === 0) round.held.delete(key);
+  }
+
+  private checkHeldVote(round: MarketRound, key: string, raw: unknown, from: string): void {
+    const m = this.m;
+    m.tally.votesChecked++;
+    const check = checkSignedTextAsync(raw, VOTE_DOMAIN, votePayloadSchema)
+      .then((v) => {
+        round.checking.set(key, (round.checking.get(key) ?? 1) - 1);
+        if (m.stopped) return;
+        if (!v.ok) m.rejections.add(v.error.kind, from);
+        else this.onVote(v.value.envelope, from);
+        // A refused vote leaves its result short of a majority: the next held one is checked.
+        this.checkHeld(round, key);
+        m.changed();
+      })
+      .catch((err: unknown) => m.log.error({ err }, 'market: a vote check failed'))
+      .finally(() => m.checksRunning.delete(check));
+    m.checksRunning.add(check);
   }
 
   /** Checks every vote held back for a round (at its deadline, or when the service stops) and stores the counted ones. */

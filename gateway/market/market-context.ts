@@ -50,6 +50,8 @@ export class MarketContext {
   readonly tally = { ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, votesChecked: 0, votesDeferred: 0, finals: 0, gridOnly: 0 };
   members: MemberIndex | undefined;
   link: MarketLink | undefined;
+  /** Vote signature checks running on the thread pool; stop() waits for them. */
+  readonly checksRunning = new Set<Promise<void>>();
   /** Set by stop(): clearings still running when it came must not write to a closed store. */
   stopped = false;
   private readonly timers = new Set<TimerHandle>();

@@ -34,6 +34,8 @@ export class MarketRound {
    */
   readonly held = new Map<string, Array<{ raw: unknown; from: string }>>();
   heldVotes = 0;
+  /** Held votes of a result whose signature check is running (on the thread pool), by key. */
+  readonly checking = new Map<string, number>();
   /** Votes counted but not yet in the store: written in one transaction at finality or the deadline. */
   readonly unsavedVotes: SignedVote[] = [];
   /** When the gate closed here and when the result became final here (clock ms), for latency. */

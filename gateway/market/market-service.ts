@@ -87,6 +87,7 @@ export class MarketService implements Service {
     const m = this.m;
     if (!m) return;
     // Held and late votes are evidence: checked and stored before the store closes.
+    await Promise.all([...m.checksRunning]);
     for (const round of m.rounds.values()) this.consensus?.flushVotes(round);
     m.stopped = true;
     m.clearTimers();
