@@ -79,4 +79,35 @@ describe('votes held until they can make a certificate, over a real Mosquitto (n
       expect(cert.votes.every((v) => d.identities.get(v.payload.voter)!.publicKey === v.signer)).toBe(true);
     }
   }, 60_000);
+
+  it('holds at most twice the members votes per interval and checks any beyond that at once', async () => {
+    const d = district({ blocks: 1, buildings: 3, parameters: PARAMS });
+    block = new MarketBlock(d, START);
+    const b = block;
+    await b.start();
+    const ids = d.gatewayIds;
+    const all = ids.map((id) => b.gateways.get(id)!);
+    await b.clock.advanceTo(b.gate(T0) - 30_000);
+    await b.until(() => all.every((g) => g.service.ordersHeld(T0) === ids.length), 'orders held');
+    await b.clock.advanceTo(b.gate(T0) + PARAMS.clockSkewMs);
+    await b.until(() => all.every((g) => (g.service.round(T0)?.snapshots.size ?? 0) > 0), 'a snapshot at every gateway');
+    // An insider floods forged votes, each for another result, so none can make a certificate.
+    const insider = ids[0]!;
+    const bound = 2 * ids.length;
+    const c = await b.rawClient(insider);
+    for (let i = 0; i < bound + 3; i++) {
+      const forged = signVote({ marketId: d.roster.marketId, intervalStart: new Date(T0).toISOString(), voter: insider, attempt: 0, snapshotHash: 'a'.repeat(64), resultHash: i.toString(16).padStart(64, '0') }, identityOf('not-a-member').seed);
+      await c.publishAsync(marketTopics(d.roster.marketId).of('vote', insider), canonicalJson({ ...forged, signer: d.identities.get(insider)!.publicKey }), { qos: 1 });
+    }
+    await c.endAsync();
+    await b.until(() => all.every((g) => g.service.rejections.count('bad-signature', insider) === 3), 'the votes beyond the bound refused at once');
+    for (const g of all) expect(g.service.round(T0)!.heldVotes, g.id).toBe(bound);
+
+    // The honest votes are checked as they come all the same (the bound holds no more), and the interval is final.
+    await b.clock.advance(PARAMS.snapshotWindowMs);
+    await b.until(() => all.every((g) => g.service.round(T0)?.status === 'final'), 'final everywhere');
+    await b.clock.advanceTo(b.gate(T0) + PARAMS.finalityTimeoutMs);
+    await b.until(() => all.every((g) => g.service.rejections.count('bad-signature', insider) === bound + 3), 'every forged vote refused by the deadline');
+    for (const g of all) expect(g.service.round(T0)!.heldVotes).toBe(0);
+  }, 60_000);
 });
