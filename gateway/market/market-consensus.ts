@@ -2,13 +2,15 @@
 // coordinator in turn publishes the book; every gateway verifies it, waits the snapshot window
 // (an equivocating coordinator is caught in it), clears it and votes once per interval; a
 // majority of equal votes is the certificate, and this gateway stores its trade with it.
-// Without a majority by the deadline the interval is grid only.
+// Without a majority by the deadline the interval is grid only. When each vote's signature is
+// checked is market-votes.ts.
 import { canonicalJsonOnce } from '../../core/canonical-json.js';
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
-import { signVote, voteKeyOf, type SignedVote } from './finality.js';
+import { signVote, type SignedVote } from './finality.js';
 import type { MarketContext } from './market-context.js';
 import type { MarketRound } from './market-round.js';
-import { checkSigned, checkSignedText, checkSignedTextAsync, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SnapshotPayload } from './messages.js';
+import { MarketVotes } from './market-votes.js';
+import { checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SnapshotPayload } from './messages.js';
 import { gateClosureMs } from './order-rules.js';
 import { signTrade, tradeFromResult } from './records.js';
 import { coordinatorFor, intervalMsOf } from './roster.js';
@@ -22,7 +24,12 @@ export class MarketConsensus {
   /** `<interval ms>/<attempt>/<coordinator>` this gateway asked the full form of (once each). */
   private readonly asked = new Set<string>();
 
-  constructor(private readonly m: MarketContext) {}
+  /** When votes' signatures are checked; a checked vote comes back to onVote. */
+  private readonly votes: MarketVotes;
+
+  constructor(private readonly m: MarketContext) {
+    this.votes = new MarketVotes(m, (vote, from) => this.onVote(vote, from));
+  }
 
   coordinate(T: number, attempt: number): void {
     const m = this.m;
@@ -149,89 +156,14 @@ export class MarketConsensus {
     m.changed();
   }
 
-  /**
-   * A vote off the broker, parsed, its signature not yet checked (the costliest part of a vote:
-   * one per member at every gateway). Checked at once unless its interval's round is open here:
-   * - this gateway already holds a certificate: the vote can change nothing here, and is checked
-   *   at the deadline, off the path by which the others reach finality;
-   * - otherwise it is held under the result it claims, and a result's votes are checked (each,
-   *   before it counts; on the thread pool, so the event loop goes on) as soon as enough are there
-   *   to make a certificate; the rest wait for the deadline. So a gateway checks a majority of
-   *   votes before it is final, not all that came.
-   * Bounded: beyond twice the members per round, votes are checked at once.
-   */
+  /** A vote off the broker, parsed, nothing checked yet: market-votes.ts decides when to check it. */
   onVoteMessage(raw: unknown, from: string): void {
-    const claim = this.m.options.baseline ? undefined : voteClaim(raw);
-    const round = claim ? this.m.rounds.get(claim.intervalStartMs) : undefined;
-    if (!claim || !round || round.status === 'grid-only') return this.checkVote(raw, from);
-    const bound = 2 * round.roster.members.length;
-    if (round.certificate || round.status === 'final') {
-      if (round.lateVotes.length >= bound) return this.checkVote(raw, from);
-      round.lateVotes.push({ raw, from });
-      this.m.tally.votesDeferred++;
-      return;
-    }
-    if (round.heldVotes >= bound) return this.checkVote(raw, from);
-    const group = round.held.get(claim.key) ?? [];
-    group.push({ raw, from });
-    round.held.set(claim.key, group);
-    round.heldVotes++;
-    if (round.tally.countOf(claim.key) + (round.checking.get(claim.key) ?? 0) + group.length >= round.tally.need) this.checkHeld(round, claim.key);
-  }
-
-  /** Starts the checks of a result's held votes, as many as it lacks for a majority (counted and running included). */
-  private checkHeld(round: MarketRound, key: string): void {
-    const group = round.held.get(key) ?? [];
-    let running = round.checking.get(key) ?? 0;
-    while (group.length > 0 && round.tally.countOf(key) + running < round.tally.need) {
-      const { raw, from } = group.shift()!;
-      round.heldVotes--;
-      running++;
-      this.checkHeldVote(round, key, raw, from);
-    }
-    round.checking.set(key, running);
-    if (group.length === 0) round.held.delete(key);
-  }
-
-  private checkHeldVote(round: MarketRound, key: string, raw: unknown, from: string): void {
-    const m = this.m;
-    m.tally.votesChecked++;
-    const check = checkSignedTextAsync(raw, VOTE_DOMAIN, votePayloadSchema)
-      .then((v) => {
-        round.checking.set(key, (round.checking.get(key) ?? 1) - 1);
-        if (m.stopped) return;
-        if (!v.ok) m.rejections.add(v.error.kind, from);
-        else this.onVote(v.value.envelope, from);
-        // A refused vote leaves its result short of a majority: the next held one is checked.
-        this.checkHeld(round, key);
-        m.changed();
-      })
-      .catch((err: unknown) => m.log.error({ err }, 'market: a vote check failed'))
-      .finally(() => m.checksRunning.delete(check));
-    m.checksRunning.add(check);
+    this.votes.onMessage(raw, from);
   }
 
   /** Checks every vote held back for a round (at its deadline, or when the service stops) and stores the counted ones. */
   flushVotes(round: MarketRound): void {
-    const waiting = [...[...round.held.values()].flat(), ...round.lateVotes.splice(0)];
-    round.held.clear();
-    round.heldVotes = 0;
-    for (const { raw, from } of waiting) this.checkVote(raw, from);
-    this.saveVotes(round);
-    if (waiting.length > 0) this.m.changed();
-  }
-
-  private checkVote(raw: unknown, from: string): void {
-    this.m.tally.votesChecked++;
-    const v = checkSigned(raw, VOTE_DOMAIN, votePayloadSchema);
-    if (!v.ok) return this.m.rejections.add(v.error.kind, from);
-    this.onVote(v.value, from);
-  }
-
-  /** The votes counted since the last write, in one transaction (one commit per round, not per vote). */
-  private saveVotes(round: MarketRound): void {
-    if (round.unsavedVotes.length === 0 || this.m.stopped) return;
-    this.m.store.saveVotes(round.unsavedVotes.splice(0), round.intervalStartMs, this.m.clock.now());
+    this.votes.flush(round);
   }
 
   onVote(vote: SignedVote, from: string): void {
@@ -250,7 +182,7 @@ export class MarketConsensus {
     canonicalJsonOnce(vote);
     round.unsavedVotes.push(vote);
     void this.checkFinal(round);
-    if (round.status !== 'open') this.saveVotes(round);
+    if (round.status !== 'open') this.votes.save(round);
   }
 
   private async checkFinal(round: MarketRound): Promise<void> {
@@ -269,7 +201,7 @@ export class MarketConsensus {
       if (round.reason === 'final-result-unseen') return;
       round.status = 'grid-only';
       round.reason = 'final-result-unseen';
-      this.saveVotes(round);
+      this.votes.save(round);
       m.store.markGridOnly(round.intervalStartMs, round.roster.marketId, 'final-result-unseen: a majority certified a snapshot this gateway never received', null, nowMs());
       m.alarm('market-final-unseen', 'warning', `a majority certified ${cert.resultHash.slice(0, 12)}… for ${round.intervalStart}, whose snapshot this gateway did not receive; grid only here`, { intervalStart: round.intervalStart });
       m.tally.gridOnly++;
@@ -283,7 +215,7 @@ export class MarketConsensus {
     if (mine.resultHash !== cert.resultHash) {
       round.status = 'grid-only';
       round.reason = 'disagreement';
-      this.saveVotes(round);
+      this.votes.save(round);
       m.store.markGridOnly(round.intervalStartMs, round.roster.marketId, `disagreement: the majority certified ${cert.resultHash}, this gateway cleared ${mine.resultHash}`, mine.resultHash, nowMs());
       m.alarm('market-disagreement', 'critical', `this gateway cleared ${round.intervalStart} to ${mine.resultHash.slice(0, 12)}…, the majority to ${cert.resultHash.slice(0, 12)}…; trading nothing this interval`, { intervalStart: round.intervalStart });
       m.tally.gridOnly++;
@@ -294,7 +226,7 @@ export class MarketConsensus {
     canonicalJsonOnce(cert);
     const trade = mine.result ? tradeFromResult(mine.result, cert, me, round.roster.marketId, round.roster.parameters.intervalMinutes) : undefined;
     const wasGridOnly = round.status === 'grid-only';
-    this.saveVotes(round);
+    this.votes.save(round);
     m.store.saveFinal(round.intervalStartMs, intervalMsOf(round.roster), cert, mine.result, mine.resultHash, trade ? signTrade(trade, m.identity.seed) : undefined, nowMs());
     round.status = 'final';
     round.reason = null;
@@ -323,14 +255,4 @@ export class MarketConsensus {
     m.tally.gridOnly++;
     m.changed();
   }
-}
-
-/** What a parsed vote claims (interval and result), read without checking anything; undefined if it does not even say. */
-function voteClaim(raw: unknown): { intervalStartMs: number; key: string } | undefined {
-  const p = raw !== null && typeof raw === 'object' ? (raw as { payload?: unknown }).payload : undefined;
-  if (p === null || typeof p !== 'object') return undefined;
-  const { intervalStart, attempt, snapshotHash, resultHash } = p as Record<string, unknown>;
-  if (typeof intervalStart !== 'string' || typeof attempt !== 'number' || typeof snapshotHash !== 'string' || typeof resultHash !== 'string') return undefined;
-  const intervalStartMs = Date.parse(intervalStart);
-  return Number.isFinite(intervalStartMs) ? { intervalStartMs, key: voteKeyOf({ attempt, snapshotHash, resultHash }) } : undefined;
 }

@@ -5,7 +5,8 @@
 // vote; a majority of equal votes makes the result final, and this gateway stores its trade
 // with the certificate. Without a majority by the deadline the interval is grid only.
 // This file is the lifecycle and the public face; the parts are market-schedule.ts (timetable),
-// market-orders.ts (own order, intake), market-consensus.ts (snapshot, votes, finality),
+// market-orders.ts (own order, intake), market-consensus.ts (snapshot, votes, finality) with
+// market-votes.ts (when a vote's signature is checked),
 // market-settle.ts (settlement) and market-status.ts, sharing one MarketContext.
 import { isAbsolute, join } from 'node:path';
 import { readFileSync } from 'node:fs';
