@@ -90,6 +90,40 @@ export function verifyEnvelope<T = unknown>(domain: string, envelope: unknown): 
 
 /** As verifyEnvelope, also handing back the payload's canonical JSON, so a caller hashing it need not encode it again. */
 export function verifyEnvelopeText<T = unknown>(domain: string, envelope: unknown): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, EnvelopeErrorKind> {
+  const p = prepare<T>(domain, envelope);
+  if (!p.ok) return p;
+  const { envelope: e, canonicalPayload, message } = p.value;
+  if (!verifyBytes(e.signer, message, e.signature)) return signatureFailure(domain, e.signer);
+  return ok({ envelope: e, canonicalPayload });
+}
+
+/**
+ * As verifyBytes, with the curve checked on libuv's thread pool: the event loop goes on (other
+ * messages, other checks) meanwhile, and a machine's other cores share the work.
+ */
+export function verifyBytesAsync(publicKey: string, message: Uint8Array, signature: string): Promise<boolean> {
+  if (!HEX64.test(publicKey) || !HEX128.test(signature)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      edVerify(null, message, publicKeyOf(publicKey), Buffer.from(signature, 'hex'), (err, valid) => resolve(!err && valid));
+    } catch {
+      // A point that is not on the curve: not a valid key, so not a valid signature.
+      resolve(false);
+    }
+  });
+}
+
+/** As verifyEnvelopeText, the signature checked on the thread pool (verifyBytesAsync); never rejects. */
+export async function verifyEnvelopeTextAsync<T = unknown>(domain: string, envelope: unknown): Promise<Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, EnvelopeErrorKind>> {
+  const p = prepare<T>(domain, envelope);
+  if (!p.ok) return p;
+  const { envelope: e, canonicalPayload, message } = p.value;
+  if (!(await verifyBytesAsync(e.signer, message, e.signature))) return signatureFailure(domain, e.signer);
+  return ok({ envelope: e, canonicalPayload });
+}
+
+/** Shape and canonical encoding of an untrusted envelope, and the message its signature must cover. */
+function prepare<T>(domain: string, envelope: unknown): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string; message: Buffer }, EnvelopeErrorKind> {
   if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) return fail('shape', 'an envelope is an object with payload, signer and signature');
   const e = envelope as Record<string, unknown>;
   if (typeof e.signer !== 'string' || !HEX64.test(e.signer)) return fail('shape', 'signer must be 64 lower-case hex digits');
@@ -101,6 +135,9 @@ export function verifyEnvelopeText<T = unknown>(domain: string, envelope: unknow
   } catch (err) {
     return fail('encoding', (err as Error).message);
   }
-  if (!verifyBytes(e.signer, Buffer.from(`nabo/${domain}\n${canonicalPayload}`, 'utf8'), e.signature)) return fail('signature', `signature does not verify for ${e.signer.slice(0, 12)}… in domain ${domain}`);
-  return ok({ envelope: { payload: e.payload as T, signer: e.signer, signature: e.signature }, canonicalPayload });
+  return ok({ envelope: { payload: e.payload as T, signer: e.signer, signature: e.signature }, canonicalPayload, message: Buffer.from(`nabo/${domain}\n${canonicalPayload}`, 'utf8') });
+}
+
+function signatureFailure(domain: string, signer: string) {
+  return fail('signature' as const, `signature does not verify for ${signer.slice(0, 12)}… in domain ${domain}`);
 }

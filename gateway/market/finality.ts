@@ -26,7 +26,8 @@ export function signVote(vote: VotePayload, seed: Uint8Array): SignedVote {
   return signEnvelope(VOTE_DOMAIN, vote, seed);
 }
 
-const keyOf = (v: VotePayload): string => `${v.attempt}/${v.snapshotHash}/${v.resultHash}`;
+/** What votes must agree on to make a certificate together: `<attempt>/<snapshot hash>/<result hash>`. */
+export const voteKeyOf = (v: Pick<VotePayload, 'attempt' | 'snapshotHash' | 'resultHash'>): string => `${v.attempt}/${v.snapshotHash}/${v.resultHash}`;
 
 /** One interval's votes. */
 export class VoteTally {
@@ -35,12 +36,21 @@ export class VoteTally {
   private readonly voted = new Map<string, string>();
   /** Votes of a member for two different results: kept as evidence. */
   readonly doubleVotes: Array<[SignedVote, SignedVote]> = [];
+  /** Votes a certificate needs (more than half the active members). */
+  readonly need: number;
 
   constructor(
     readonly intervalStart: string,
     private readonly roster: Roster,
     private readonly members: MemberIndex,
-  ) {}
+  ) {
+    this.need = majorityOf(roster);
+  }
+
+  /** Votes counted for one key (voteKeyOf). */
+  countOf(key: string): number {
+    return this.byKey.get(key)?.size ?? 0;
+  }
 
   add(vote: SignedVote, topicGateway: string): Result<'counted', VoteKind> {
     const v = vote.payload;
@@ -50,7 +60,7 @@ export class VoteTally {
     if (member.value.gatewayId !== v.voter) return fail('non-member', `signed by ${member.value.gatewayId} for ${v.voter}`);
     if (v.marketId !== this.roster.marketId) return fail('wrong-market', `vote for market ${v.marketId}`);
     if (v.intervalStart !== this.intervalStart) return fail('wrong-interval', `vote for ${v.intervalStart}`);
-    const key = keyOf(v);
+    const key = voteKeyOf(v);
     const prior = this.voted.get(v.voter);
     if (prior === key) return fail('replay', `vote of ${v.voter} received before`);
     if (prior !== undefined) {
@@ -66,9 +76,8 @@ export class VoteTally {
 
   /** The certificate once some result has a majority. */
   certificate(): FinalityCertificate | undefined {
-    const need = majorityOf(this.roster);
     for (const votes of this.byKey.values()) {
-      if (votes.size < need) continue;
+      if (votes.size < this.need) continue;
       const sorted = [...votes.values()].sort((a, b) => (a.payload.voter < b.payload.voter ? -1 : 1));
       const first = sorted[0]!.payload;
       return { marketId: first.marketId, intervalStart: first.intervalStart, attempt: first.attempt, snapshotHash: first.snapshotHash, resultHash: first.resultHash, rosterVersion: this.roster.version, votes: sorted };

@@ -2,12 +2,15 @@
 // coordinator in turn publishes the book; every gateway verifies it, waits the snapshot window
 // (an equivocating coordinator is caught in it), clears it and votes once per interval; a
 // majority of equal votes is the certificate, and this gateway stores its trade with it.
-// Without a majority by the deadline the interval is grid only.
+// Without a majority by the deadline the interval is grid only. When each vote's signature is
+// checked is market-votes.ts.
+import { canonicalJsonOnce } from '../../core/canonical-json.js';
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
 import { signVote, type SignedVote } from './finality.js';
 import type { MarketContext } from './market-context.js';
 import type { MarketRound } from './market-round.js';
-import { checkSigned, checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, VOTE_DOMAIN, votePayloadSchema, type SnapshotPayload } from './messages.js';
+import { MarketVotes } from './market-votes.js';
+import { checkSignedText, SNAPSHOT_DOMAIN, snapshotPayloadSchema, type SnapshotPayload } from './messages.js';
 import { gateClosureMs } from './order-rules.js';
 import { signTrade, tradeFromResult } from './records.js';
 import { coordinatorFor, intervalMsOf } from './roster.js';
@@ -21,7 +24,12 @@ export class MarketConsensus {
   /** `<interval ms>/<attempt>/<coordinator>` this gateway asked the full form of (once each). */
   private readonly asked = new Set<string>();
 
-  constructor(private readonly m: MarketContext) {}
+  /** When votes' signatures are checked; a checked vote comes back to onVote. */
+  private readonly votes: MarketVotes;
+
+  constructor(private readonly m: MarketContext) {
+    this.votes = new MarketVotes(m, (vote, from) => this.onVote(vote, from));
+  }
 
   coordinate(T: number, attempt: number): void {
     const m = this.m;
@@ -148,33 +156,14 @@ export class MarketConsensus {
     m.changed();
   }
 
-  /**
-   * A vote off the broker, parsed. Checked now, unless this gateway is already final for its
-   * interval: then it can change nothing here, and its signature check (the costliest part of a
-   * vote, one per member at every gateway) waits for the deadline, off the path by which the
-   * others reach finality. Bounded: beyond twice the members, votes are checked at once.
-   */
+  /** A vote off the broker, parsed, nothing checked yet: market-votes.ts decides when to check it. */
   onVoteMessage(raw: unknown, from: string): void {
-    const start = (raw as { payload?: { intervalStart?: unknown } } | null)?.payload?.intervalStart;
-    const round = typeof start === 'string' ? this.m.rounds.get(Date.parse(start)) : undefined;
-    if (!this.m.options.baseline && round?.status === 'final' && round.lateVotes.length < 2 * round.roster.members.length) {
-      round.lateVotes.push({ raw, from });
-      return;
-    }
-    this.checkVote(raw, from);
+    this.votes.onMessage(raw, from);
   }
 
-  /** Checks the late votes of a round (at its deadline, or when the service stops). */
-  flushLateVotes(round: MarketRound): void {
-    if (round.lateVotes.length === 0) return;
-    for (const { raw, from } of round.lateVotes.splice(0)) this.checkVote(raw, from);
-    this.m.changed();
-  }
-
-  private checkVote(raw: unknown, from: string): void {
-    const v = checkSigned(raw, VOTE_DOMAIN, votePayloadSchema);
-    if (!v.ok) return this.m.rejections.add(v.error.kind, from);
-    this.onVote(v.value, from);
+  /** Checks every vote held back for a round (at its deadline, or when the service stops) and stores the counted ones. */
+  flushVotes(round: MarketRound): void {
+    this.votes.flush(round);
   }
 
   onVote(vote: SignedVote, from: string): void {
@@ -189,8 +178,11 @@ export class MarketConsensus {
       if (r.error.kind === 'double-vote') m.alarm('market-double-vote', 'critical', `${from} voted for two results in ${round.intervalStart}`, { intervalStart: round.intervalStart, voter: from });
       return;
     }
-    m.store.saveVote(vote, T, m.clock.now());
+    // Its text is kept: the vote is encoded again in the store and in the certificate, trade and records.
+    canonicalJsonOnce(vote);
+    round.unsavedVotes.push(vote);
     void this.checkFinal(round);
+    if (round.status !== 'open') this.votes.save(round);
   }
 
   private async checkFinal(round: MarketRound): Promise<void> {
@@ -209,6 +201,7 @@ export class MarketConsensus {
       if (round.reason === 'final-result-unseen') return;
       round.status = 'grid-only';
       round.reason = 'final-result-unseen';
+      this.votes.save(round);
       m.store.markGridOnly(round.intervalStartMs, round.roster.marketId, 'final-result-unseen: a majority certified a snapshot this gateway never received', null, nowMs());
       m.alarm('market-final-unseen', 'warning', `a majority certified ${cert.resultHash.slice(0, 12)}… for ${round.intervalStart}, whose snapshot this gateway did not receive; grid only here`, { intervalStart: round.intervalStart });
       m.tally.gridOnly++;
@@ -222,14 +215,18 @@ export class MarketConsensus {
     if (mine.resultHash !== cert.resultHash) {
       round.status = 'grid-only';
       round.reason = 'disagreement';
+      this.votes.save(round);
       m.store.markGridOnly(round.intervalStartMs, round.roster.marketId, `disagreement: the majority certified ${cert.resultHash}, this gateway cleared ${mine.resultHash}`, mine.resultHash, nowMs());
       m.alarm('market-disagreement', 'critical', `this gateway cleared ${round.intervalStart} to ${mine.resultHash.slice(0, 12)}…, the majority to ${cert.resultHash.slice(0, 12)}…; trading nothing this interval`, { intervalStart: round.intervalStart });
       m.tally.gridOnly++;
       m.changed();
       return;
     }
+    // Encoded once: the certificate travels inside the trade, its records and the stored interval.
+    canonicalJsonOnce(cert);
     const trade = mine.result ? tradeFromResult(mine.result, cert, me, round.roster.marketId, round.roster.parameters.intervalMinutes) : undefined;
     const wasGridOnly = round.status === 'grid-only';
+    this.votes.save(round);
     m.store.saveFinal(round.intervalStartMs, intervalMsOf(round.roster), cert, mine.result, mine.resultHash, trade ? signTrade(trade, m.identity.seed) : undefined, nowMs());
     round.status = 'final';
     round.reason = null;
@@ -242,7 +239,7 @@ export class MarketConsensus {
   deadline(T: number): void {
     const m = this.m;
     const round = m.roundFor(T);
-    if (round) this.flushLateVotes(round);
+    if (round) this.flushVotes(round);
     if (!round || round.status !== 'open') return;
     if (round.tally.certificate()) {
       // Certified, but the snapshot never came: grid only here, and say why.

@@ -46,9 +46,12 @@ export class MarketContext {
   /** Orders whose signature this gateway checked, so a snapshot need not check them again. */
   readonly verified: VerifiedOrders;
   readonly rounds = new Map<number, MarketRound>();
-  readonly tally = { ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
+  /** What this gateway did; votesChecked counts vote signature checks, votesDeferred the votes held for the deadline once final. */
+  readonly tally = { ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, votesChecked: 0, votesDeferred: 0, finals: 0, gridOnly: 0 };
   members: MemberIndex | undefined;
   link: MarketLink | undefined;
+  /** Vote signature checks running on the thread pool; stop() waits for them. */
+  readonly checksRunning = new Set<Promise<void>>();
   /** Set by stop(): clearings still running when it came must not write to a closed store. */
   stopped = false;
   private readonly timers = new Set<TimerHandle>();

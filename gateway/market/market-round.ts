@@ -3,7 +3,7 @@
 // cast (at most one per interval), the votes of the others, and how it ended. Pure state; the
 // service does the I/O.
 import type { SignedEnvelope } from '../../core/signed-envelope.js';
-import type { FinalityCertificate } from './finality.js';
+import type { FinalityCertificate, SignedVote } from './finality.js';
 import { VoteTally } from './finality.js';
 import type { SnapshotPayload } from './messages.js';
 import type { MemberIndex } from './order-rules.js';
@@ -25,8 +25,19 @@ export class MarketRound {
   reason: string | null = null;
   certificate: FinalityCertificate | undefined;
   ownResultHash: string | undefined;
-  /** Votes that came after this gateway was final, parsed, checked at the deadline (they cannot change the outcome here). */
+  /** Votes that came after this gateway held a certificate, parsed, checked at the deadline (they cannot change the outcome here). */
   readonly lateVotes: Array<{ raw: unknown; from: string }> = [];
+  /**
+   * Votes parsed but not yet checked, by the key they claim (voteKeyOf): a key's signatures are
+   * checked once its votes could make a certificate (counted + held ≥ majority); the others at
+   * the deadline. `heldVotes` counts them all.
+   */
+  readonly held = new Map<string, Array<{ raw: unknown; from: string }>>();
+  heldVotes = 0;
+  /** Held votes of a result whose signature check is running (on the thread pool), by key. */
+  readonly checking = new Map<string, number>();
+  /** Votes counted but not yet in the store: written in one transaction at finality or the deadline. */
+  readonly unsavedVotes: SignedVote[] = [];
   /** When the gate closed here and when the result became final here (clock ms), for latency. */
   finalAtMs: number | undefined;
 

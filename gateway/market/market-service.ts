@@ -5,7 +5,8 @@
 // vote; a majority of equal votes makes the result final, and this gateway stores its trade
 // with the certificate. Without a majority by the deadline the interval is grid only.
 // This file is the lifecycle and the public face; the parts are market-schedule.ts (timetable),
-// market-orders.ts (own order, intake), market-consensus.ts (snapshot, votes, finality),
+// market-orders.ts (own order, intake), market-consensus.ts (snapshot, votes, finality) with
+// market-votes.ts (when a vote's signature is checked),
 // market-settle.ts (settlement) and market-status.ts, sharing one MarketContext.
 import { isAbsolute, join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -86,8 +87,9 @@ export class MarketService implements Service {
   async stop(): Promise<void> {
     const m = this.m;
     if (!m) return;
-    // Late votes are evidence: checked and stored before the store closes.
-    for (const round of m.rounds.values()) this.consensus?.flushLateVotes(round);
+    // Held and late votes are evidence: checked and stored before the store closes.
+    await Promise.all([...m.checksRunning]);
+    for (const round of m.rounds.values()) this.consensus?.flushVotes(round);
     m.stopped = true;
     m.clearTimers();
     for (const u of this.unsubscribe.splice(0)) u();
@@ -113,7 +115,7 @@ export class MarketService implements Service {
 
   /** Messages and bytes on the broker link, and what this gateway did. */
   get counters() {
-    return this.m ? marketCounters(this.m) : { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, finals: 0, gridOnly: 0 };
+    return this.m ? marketCounters(this.m) : { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, ordersSent: 0, snapshotsSent: 0, snapshotsWanted: 0, snapshotsResent: 0, votesSent: 0, votesChecked: 0, votesDeferred: 0, finals: 0, gridOnly: 0 };
   }
 
   get roster(): Roster | undefined {

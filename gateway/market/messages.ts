@@ -4,7 +4,7 @@
 // untrusted bytes and returns a Result whose error kind is the rejection reason counted.
 import { z } from 'zod';
 import { fail, ok, type Result } from '../../core/result.js';
-import { verifyEnvelopeText, type SignedEnvelope } from '../../core/signed-envelope.js';
+import { verifyEnvelopeText, verifyEnvelopeTextAsync, type EnvelopeErrorKind, type SignedEnvelope } from '../../core/signed-envelope.js';
 
 export const ORDER_DOMAIN = 'order';
 export const SNAPSHOT_DOMAIN = 'snapshot';
@@ -98,7 +98,15 @@ export function checkSigned<T>(raw: unknown, domain: string, schema: z.ZodType<T
 
 /** As checkSigned, with the payload's canonical JSON. */
 export function checkSignedText<T>(raw: unknown, domain: string, schema: z.ZodType<T>): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, Exclude<DecodeErrorKind, 'oversized' | 'invalid-json'>> {
-  const v = verifyEnvelopeText<unknown>(domain, raw);
+  return withSchema(verifyEnvelopeText<unknown>(domain, raw), schema);
+}
+
+/** As checkSignedText, the signature checked on the thread pool (core verifyEnvelopeTextAsync); never rejects. */
+export async function checkSignedTextAsync<T>(raw: unknown, domain: string, schema: z.ZodType<T>): Promise<Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, Exclude<DecodeErrorKind, 'oversized' | 'invalid-json'>>> {
+  return withSchema(await verifyEnvelopeTextAsync<unknown>(domain, raw), schema);
+}
+
+function withSchema<T>(v: Result<{ envelope: SignedEnvelope<unknown>; canonicalPayload: string }, EnvelopeErrorKind>, schema: z.ZodType<T>): Result<{ envelope: SignedEnvelope<T>; canonicalPayload: string }, Exclude<DecodeErrorKind, 'oversized' | 'invalid-json'>> {
   if (!v.ok) return fail(v.error.kind === 'signature' ? 'bad-signature' : 'malformed', v.error.detail);
   const env = v.value.envelope;
   const parsed = schema.safeParse(env.payload);

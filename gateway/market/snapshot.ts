@@ -2,6 +2,7 @@
 // gateway verifies (coordinator in turn, roster version, every order again, prices from the
 // operator) and clears to the same bytes. The clearing inputs follow from the snapshot and the
 // roster alone, so `nabo market replay` can re-clear a stored snapshot years later.
+import { canonicalJsonOnce } from '../../core/canonical-json.js';
 import { hashOf, sha256Hex } from '../../core/hash.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import { signEnvelope, type SignedEnvelope } from '../../core/signed-envelope.js';
@@ -115,7 +116,8 @@ export function verifySnapshot(envelope: SignedEnvelope<SnapshotPayload>, roster
 export async function clearSnapshot(snapshot: Pick<VerifiedSnapshot, 'book' | 'hash'>, roster: Roster): Promise<ClearedSnapshot> {
   const { solverBackend: backend, priceRule } = roster.parameters;
   const outcome = backend === 'auto' ? await clearBook(snapshot.book, { priceRule }) : await clearInterval(snapshot.book, { backend, priceRule });
-  if (outcome.ok) return { resultHash: hashOf(outcome.value), result: outcome.value };
+  // Encoded once: the result is stored and hashed as the same text.
+  if (outcome.ok) return { resultHash: sha256Hex(canonicalJsonOnce(outcome.value)), result: outcome.value };
   // Which failure is part of the hash: gateways agree that the interval is grid only, and why.
   return { resultHash: hashOf({ snapshotHash: snapshot.hash, failure: outcome.error.kind }), result: null, failure: `${outcome.error.kind}: ${outcome.error.detail}` };
 }

@@ -3,7 +3,7 @@
 // step of a snapshot check: one per member, at every gateway). A hit requires the same signer
 // and byte-identical canonical payload, so an order altered in a snapshot is verified (and
 // refused) as before. Bounded: oldest intervals go first.
-import { canonicalJson } from '../../core/canonical-json.js';
+import { canonicalJson, canonicalJsonOnce } from '../../core/canonical-json.js';
 import type { SignedOrder } from './messages.js';
 
 export interface VerifiedOrder {
@@ -29,7 +29,9 @@ export class VerifiedOrders {
   add(order: SignedOrder, canonicalPayload = canonicalJson(order.payload)): void {
     if (this.capacity === 0 || this.bySignature.has(order.signature)) return;
     if (this.bySignature.size >= this.capacity) this.evictOldestInterval();
-    const canonicalEnvelope = `{"payload":${canonicalPayload},"signature":${JSON.stringify(order.signature)},"signer":${JSON.stringify(order.signer)}}`;
+    // Kept encoded: the snapshot that carries it again is encoded (to check the coordinator's
+    // signature, hash and store it) from this text instead of walking every order again.
+    const canonicalEnvelope = canonicalJsonOnce(order);
     this.bySignature.set(order.signature, { order, canonicalEnvelope, canonicalPayload, intervalStartMs: Date.parse(order.payload.intervalStart) });
   }
 

@@ -27,7 +27,7 @@ export type WorkerCommand =
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'done' }
-  | { type: 'final'; latenciesMs: number[]; hashes: string[]; counters: { published: number; publishedBytes: number; received: number; receivedBytes: number }; cpuMs: number; cpuAfterGateMs: number }
+  | { type: 'final'; latenciesMs: number[]; hashes: string[]; counters: { published: number; publishedBytes: number; received: number; receivedBytes: number }; cpuMs: number; cpuAfterGateMs: number; voteChecksToFinal: number }
   | { type: 'error'; message: string };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
@@ -86,12 +86,14 @@ async function handle(c: WorkerCommand): Promise<void> {
     const c0 = clock;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, c.atWallMs - wallNow())));
     const cpuAtGate = process.cpuUsage();
+    const checksAtGate = gateways.reduce((sum, g) => sum + g.service.counters.votesChecked, 0);
     const finalReal = watchFinals(gateways.map((g) => g.service), c.T);
     c0.start();
     // The clock reaches G + skew 20 ms after it starts: latency counts in real ms from there.
     const gateReal = performance.now() + 20;
     await until(() => gateways.every((g) => g.service.round(c.T)?.status === 'final'), `final for ${new Date(c.T).toISOString()}`, 150_000);
     c0.stop();
+    const voteChecksToFinal = gateways.reduce((sum, g) => sum + g.service.counters.votesChecked, 0) - checksAtGate;
     const cpu = process.cpuUsage(cpuAtBegin);
     const cpuAfterGate = process.cpuUsage(cpuAtGate);
     const counters = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0 };
@@ -106,6 +108,7 @@ async function handle(c: WorkerCommand): Promise<void> {
       counters,
       cpuMs: (cpu.user + cpu.system) / 1000,
       cpuAfterGateMs: (cpuAfterGate.user + cpuAfterGate.system) / 1000,
+      voteChecksToFinal,
     });
   }
   if (c.type === 'stop') {

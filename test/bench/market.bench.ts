@@ -60,6 +60,8 @@ interface Row {
   ownBoxEstimateMs: number;
   /** Mosquitto's CPU per interval: the fan-out that separate boxes still share. */
   brokerCpuMsPerInterval: number;
+  /** Vote signatures each gateway checked from gate closure until all were final (the rest wait for the deadline). */
+  voteChecksPerGatewayToFinal: number;
   target: string;
 }
 
@@ -70,6 +72,7 @@ interface IntervalOutcome {
   cpuMs: number;
   cpuAfterGateMs: number;
   brokerCpuMs: number;
+  voteChecksToFinal: number;
 }
 
 function quantile(xs: number[], q: number): number {
@@ -99,6 +102,7 @@ async function oneProcess(d: District, baseline: boolean): Promise<IntervalOutco
       await block.until(() => all.every((g) => g.service.ordersHeld(T) === all.length), 'orders held', 60_000);
       await block.clock.advanceTo(gate + PARAMS.clockSkewMs - 20);
       const cpuAtGate = process.cpuUsage();
+      const checksAtGate = all.reduce((sum, g) => sum + g.service.counters.votesChecked, 0);
       const finalReal = watchFinals(all.map((g) => g.service), T);
       block.clock.start();
       // The clock reaches G + skew 20 ms after it starts: latency counts in real ms from there.
@@ -108,6 +112,7 @@ async function oneProcess(d: District, baseline: boolean): Promise<IntervalOutco
         throw new Error(`${err.message}: ${statuses.filter((x) => !x.includes(':final')).slice(0, 8).join(' ')}`);
       });
       block.clock.stop();
+      const voteChecksToFinal = all.reduce((sum, g) => sum + g.service.counters.votesChecked, 0) - checksAtGate;
       const cpu = process.cpuUsage(cpu0);
       const cpuAfterGate = process.cpuUsage(cpuAtGate);
       const counters = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0 };
@@ -121,6 +126,7 @@ async function oneProcess(d: District, baseline: boolean): Promise<IntervalOutco
         cpuMs: (cpu.user + cpu.system) / 1000,
         cpuAfterGateMs: (cpuAfterGate.user + cpuAfterGate.system) / 1000,
         brokerCpuMs: brokerCpuMs(block.broker.dir) - broker0,
+        voteChecksToFinal,
       });
     }
   } finally {
@@ -172,6 +178,7 @@ async function workerProcesses(d: District, processes: number): Promise<Interval
         cpuMs: finals.reduce((s, f) => s + f.cpuMs, 0),
         cpuAfterGateMs: finals.reduce((s, f) => s + f.cpuAfterGateMs, 0),
         brokerCpuMs: brokerCpuMs(broker!.dir) - broker0,
+        voteChecksToFinal: finals.reduce((sum, f) => sum + f.voteChecksToFinal, 0),
       });
     }
     await all({ type: 'stop' });
@@ -210,6 +217,7 @@ function rowOf(mode: string, processes: number, d: District, all: IntervalOutcom
     cpuMsPerGatewayAfterGate: afterGate,
     ownBoxEstimateMs: Math.round(PARAMS.snapshotWindowMs + afterGate),
     brokerCpuMsPerInterval: per((o) => o.brokerCpuMs),
+    voteChecksPerGatewayToFinal: Math.round((outcomes.reduce((s, o) => s + o.voteChecksToFinal, 0) / outcomes.length / n) * 10) / 10,
     target: n > 9 ? `p99 < ${limit} ms: ${p99 < limit ? 'met' : 'MISSED'}` : '-',
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { publicKeyHex, signEnvelope, verifyEnvelope, verifyEnvelopeText } from '../../core/signed-envelope.js';
+import { publicKeyHex, signEnvelope, verifyEnvelope, verifyEnvelopeText, verifyEnvelopeTextAsync } from '../../core/signed-envelope.js';
 
 const seedOf = (name: string) => new Uint8Array(createHash('sha256').update(name).digest());
 
@@ -23,5 +23,28 @@ describe('signed envelopes', () => {
     expect(b.signer).toBe(publicKeyHex(seedOf('bob')));
     expect(b.signer).not.toBe(a.signer);
     expect(verifyEnvelope('order', b).ok).toBe(true);
+  });
+
+  it('check on the thread pool with the same verdicts and reasons as the synchronous check', async () => {
+    const env = signEnvelope('vote', { voter: 'b1-h1', n: 1 }, seedOf('alice'));
+    const cases: unknown[] = [
+      env,
+      { ...env, payload: { voter: 'b1-h1', n: 2 } },
+      { ...env, signer: publicKeyHex(seedOf('bob')) },
+      { ...env, signature: 'ab' },
+      { ...env, payload: { n: NaN } },
+      // 64 hex digits that are not a point on the curve.
+      { ...env, signer: 'f'.repeat(64) },
+      null,
+      [env],
+    ];
+    for (const c of cases) {
+      const sync = verifyEnvelopeText('vote', c);
+      const async_ = await verifyEnvelopeTextAsync('vote', c);
+      expect(async_).toEqual(sync);
+    }
+    const good = await verifyEnvelopeTextAsync('vote', env);
+    expect(good.ok && good.value.canonicalPayload).toBe(canonicalJson(env.payload));
+    expect((await verifyEnvelopeTextAsync('order', env)).ok).toBe(false);
   });
 });

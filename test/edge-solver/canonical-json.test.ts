@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../core/canonical-json.js';
+import { canonicalJson, canonicalJsonOnce } from '../../core/canonical-json.js';
 
 function fromBits(hex: string): number {
   const view = new DataView(new ArrayBuffer(8));
@@ -77,7 +77,62 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(canonicalJson('\ud83d\ude00')).toBe('"\ud83d\ude00"');
   });
 
+  it('names the path of a refused value deep inside nested data', () => {
+    expect(() => canonicalJson({ orders: [{ payload: { bid: [{ energyWh: 1 }, { energyWh: NaN }] } }] })).toThrow('canonicalJson: $.orders[0].payload.bid[1].energyWh is NaN');
+    expect(() => canonicalJson({ a: [{ b: 'ok' }, { c: ['x', 'y\udc00'] }] })).toThrow('canonicalJson: $.a[1].c[1] holds a lone surrogate');
+    expect(() => canonicalJson({ a: [1, undefined] })).toThrow('canonicalJson: $.a[1] is undefined');
+  });
+
+  it('writes random nested data as JSON.stringify does once keys are sorted', () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const strings = ['', 'a', 'Ünïcødé €', '\ud83d\ude00 ok', 'quote " and \\ back', 'tab\tnew\nline', '\u0001\u001f'];
+    const gen = (depth: number): unknown => {
+      const r = rnd();
+      if (depth > 3 || r < 0.3) return [null, true, false, Math.round(rnd() * 1e6) - 5e5, rnd() * 1e-3, -rnd() * 1e21, strings[Math.floor(rnd() * strings.length)]][Math.floor(rnd() * 7)];
+      if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 5) }, () => gen(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 6) }, () => [strings[Math.floor(rnd() * strings.length)]! + Math.floor(rnd() * 50), gen(depth + 1)]));
+    };
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+    for (let i = 0; i < 500; i++) {
+      const value = gen(0);
+      // Integer-like keys: JS objects enumerate them first, so the reference cannot rebuild their order; skip those values.
+      const text = JSON.stringify(sorted(value));
+      if (/"\d+":/.test(text)) continue;
+      expect(canonicalJson(value)).toBe(text);
+    }
+  });
+
   it('writes nested data without whitespace and drops undefined members', () => {
     expect(canonicalJson({ b: [1, { z: true, a: null }], a: 'x', c: undefined })).toBe('{"a":"x","b":[1,{"a":null,"z":true}]}');
+  });
+
+  it('encodes a value kept with canonicalJsonOnce to the same bytes, alone and nested, and freezes it all the way down', () => {
+    const vote = { payload: { voter: 'b1-h1', resultHash: 'ab', steps: [{ energyWh: 5 }] }, signer: 'cd', signature: 'ef' };
+    const expected = canonicalJson(vote);
+    expect(canonicalJsonOnce(vote)).toBe(expected);
+    expect(canonicalJson(vote)).toBe(expected);
+    const cert = { votes: [vote, { ...vote, signer: 'zz' }], z: 1, a: 'x' };
+    expect(canonicalJson(cert)).toBe(`{"a":"x","votes":[${expected},${canonicalJson({ ...vote, signer: 'zz' })}],"z":1}`);
+    // The remembered text cannot go stale: the value and everything in it is frozen.
+    expect(() => {
+      (vote.payload.steps[0] as { energyWh: number }).energyWh = 6;
+    }).toThrow(TypeError);
+    expect(Object.isFrozen(vote.payload.steps)).toBe(true);
+    expect(canonicalJson(cert)).toContain('"energyWh":5');
+  });
+
+  it('freezes the children of a shallow-frozen value kept with canonicalJsonOnce', () => {
+    const inner = { n: 1 };
+    const outer = Object.freeze({ inner });
+    canonicalJsonOnce(outer);
+    expect(Object.isFrozen(inner)).toBe(true);
+  });
+
+  it('refuses to keep a value it cannot encode, leaving it unfrozen', () => {
+    const bad = { a: NaN };
+    expect(() => canonicalJsonOnce(bad)).toThrow(/\$\.a is NaN/);
+    expect(Object.isFrozen(bad)).toBe(false);
   });
 });
