@@ -1,27 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { signVote } from '../../../gateway/market/finality.js';
 import { majorityOf } from '../../../gateway/market/roster.js';
 import { clearSnapshot } from '../../../gateway/market/snapshot.js';
 import { marketTopics } from '../../../gateway/market/topics.js';
-import { MarketBlock } from './market-block.js';
+import { blocksDisposedAfterEach, PARAMS, T0 } from './market-block-suite.js';
 import { district, identityOf } from './market-fixtures.js';
 
-const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
-const T0 = Date.UTC(2026, 5, 1, 10, 0);
-const START = T0 - 60_000 - 60_000;
-
-let block: MarketBlock | undefined;
-afterEach(async () => {
-  await block?.dispose();
-  block = undefined;
-});
+const newBlock = blocksDisposedAfterEach();
 
 describe('votes held until they can make a certificate, over a real Mosquitto (needs mosquitto)', () => {
   it('checks a majority of signatures before final and the other votes at the deadline, storing every vote once', async () => {
     const d = district({ blocks: 2, buildings: 4, parameters: PARAMS });
-    block = new MarketBlock(d, START);
-    const b = block;
+    const b = newBlock(d);
     await b.start();
     const ids = d.gatewayIds;
     const need = majorityOf(d.roster);
@@ -49,8 +40,7 @@ describe('votes held until they can make a certificate, over a real Mosquitto (n
 
   it('refuses a forged vote held among the majority when that result is checked, and the result becomes final on honest votes', async () => {
     const d = district({ blocks: 2, buildings: 3, parameters: PARAMS });
-    block = new MarketBlock(d, START);
-    const b = block;
+    const b = newBlock(d);
     await b.start();
     const ids = d.gatewayIds;
     const all = ids.map((id) => b.gateways.get(id)!);
@@ -82,8 +72,7 @@ describe('votes held until they can make a certificate, over a real Mosquitto (n
 
   it('holds at most twice the members votes per interval and checks any beyond that at once', async () => {
     const d = district({ blocks: 1, buildings: 3, parameters: PARAMS });
-    block = new MarketBlock(d, START);
-    const b = block;
+    const b = newBlock(d);
     await b.start();
     const ids = d.gatewayIds;
     const all = ids.map((id) => b.gateways.get(id)!);

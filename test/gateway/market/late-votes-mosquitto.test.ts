@@ -1,25 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { signVote } from '../../../gateway/market/finality.js';
 import { marketTopics } from '../../../gateway/market/topics.js';
-import { MarketBlock } from './market-block.js';
+import { blocksDisposedAfterEach, PARAMS, T0 } from './market-block-suite.js';
 import { district } from './market-fixtures.js';
 
-const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
-const T0 = Date.UTC(2026, 5, 1, 10, 0);
-const START = T0 - 60_000 - 60_000;
-
-let block: MarketBlock | undefined;
-afterEach(async () => {
-  await block?.dispose();
-  block = undefined;
-});
+const newBlock = blocksDisposedAfterEach();
 
 describe('votes after finality, over a real Mosquitto (needs mosquitto)', () => {
   it('are checked and stored at the deadline, a forged one refused and counted then', async () => {
     const d = district({ blocks: 2, buildings: 3, parameters: PARAMS });
-    block = new MarketBlock(d, START);
-    const b = block;
+    const b = newBlock(d);
     await b.start();
     const ids = d.gatewayIds;
     await b.runInterval(T0, ids);

@@ -5,6 +5,7 @@ import { hashOf } from '../../../core/hash.js';
 import { coordinatorFor } from '../../../gateway/market/roster.js';
 import { clearSnapshot, verifySnapshot } from '../../../gateway/market/snapshot.js';
 import { MarketBlock } from './market-block.js';
+import { PARAMS, START, T0 } from './market-block-suite.js';
 import { district, OPERATOR } from './market-fixtures.js';
 import { signPriceList } from '../../../gateway/market/prices.js';
 import { marketTopics } from '../../../gateway/market/topics.js';
@@ -14,10 +15,6 @@ import { StaticDirectory } from '../../../gateway/operator/member-directory.js';
 import { verifyIncoming } from '../../../gateway/operator/verify-record.js';
 import { settlementPayloadSchema, type TradePayload } from '../../../gateway/uplink/payloads.js';
 import { parseSignedRecord } from '../../../gateway/uplink/record.js';
-
-const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
-const T0 = Date.UTC(2026, 5, 1, 10, 0);
-const START = T0 - 60_000 - 60_000;
 
 let block: MarketBlock | undefined;
 afterEach(async () => {

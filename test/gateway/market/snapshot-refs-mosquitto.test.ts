@@ -1,24 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { coordinatorFor } from '../../../gateway/market/roster.js';
 import { verifySnapshot } from '../../../gateway/market/snapshot.js';
-import { MarketBlock } from './market-block.js';
+import { blocksDisposedAfterEach, PARAMS, T0 } from './market-block-suite.js';
 import { district } from './market-fixtures.js';
 
-const PARAMS = { gateClosureLeadMs: 60_000, coordinatorTimeoutMs: 5000, snapshotWindowMs: 300, clockSkewMs: 2000, finalityTimeoutMs: 30_000 };
-const T0 = Date.UTC(2026, 5, 1, 10, 0);
-const START = T0 - 60_000 - 60_000;
-
-let block: MarketBlock | undefined;
-afterEach(async () => {
-  await block?.dispose();
-  block = undefined;
-});
+const newBlock = blocksDisposedAfterEach();
 
 describe('snapshots naming their orders by signature, over a real Mosquitto (needs mosquitto)', () => {
   it('a gateway that missed the orders asks the coordinator, which publishes the full form once; all agree', async () => {
     const d = district({ blocks: 2, buildings: 3, parameters: PARAMS });
-    block = new MarketBlock(d, START);
-    const b = block;
+    const b = newBlock(d);
     const coordinator = coordinatorFor(d.roster, T0, 0)!.gatewayId;
     const late = d.gatewayIds.find((id) => id !== coordinator)!;
     const early = d.gatewayIds.filter((id) => id !== late);
@@ -55,8 +46,7 @@ describe('snapshots naming their orders by signature, over a real Mosquitto (nee
 
   it('sends a snapshot far smaller than the book it stands for', async () => {
     const d = district({ blocks: 2, buildings: 3, parameters: PARAMS });
-    block = new MarketBlock(d, START);
-    const b = block;
+    const b = newBlock(d);
     await b.start();
     const coordinator = b.gateways.get(coordinatorFor(d.roster, T0, 0)!.gatewayId)!;
     await b.clock.advanceTo(b.gate(T0) - 30_000);
