@@ -34,8 +34,13 @@ export interface DistrictPlan {
  * Market timing in simulated ms for a run at `speed`: each wait is long enough in real time
  * for a loaded two-core machine (MQTT round trips, timer lateness), within the roster's bounds.
  */
+/** Simulated ms for `ms` of real time at `speed`, kept within [min, max]. */
+function realStep(speed: number): (ms: number, min: number, max: number) => number {
+  return (ms, min, max) => Math.round(Math.min(max, Math.max(min, ms * speed)));
+}
+
 export function timingFor(speed: number, intervalMs = 900_000): Roster['parameters'] {
-  const real = (ms: number, min: number, max: number): number => Math.round(Math.min(max, Math.max(min, ms * speed)));
+  const real = realStep(speed);
   return {
     intervalMinutes: intervalMs / 60_000,
     // Seconds of real time for each step: nine processes on two busy cores run timers late.
@@ -114,7 +119,7 @@ export interface GatewaySetup {
 
 /** The plan's collection and finality windows: a few real seconds each, as the market's steps. */
 export function planTimingFor(speed: number): { collectMs: number; finalityTimeoutMs: number } {
-  const real = (ms: number, min: number, max: number): number => Math.round(Math.min(max, Math.max(min, ms * speed)));
+  const real = realStep(speed);
   return { collectMs: real(2000, 10_000, 900_000), finalityTimeoutMs: real(5000, 10_000, 1_800_000) };
 }
 
