@@ -1,6 +1,7 @@
 // The true energy of every market interval (15 minutes by default), per building: the physics
-// is brought up to each interval boundary on the clock and its registers are read there, so a
-// test can compare the interval energies a gateway stored with exactly what flowed.
+// reports its registers as its integration reaches each interval boundary (whoever advanced it
+// there, a gateway's read or the recorder's own timer), so a test can compare the interval
+// energies a gateway stored with exactly what flowed, boundary to boundary.
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { BuildingTruth } from '../physics/building-physics.js';
 import type { SimBuilding } from './fleet-world.js';
@@ -30,6 +31,7 @@ export class IntervalRecorder {
   private readonly marks = new Map<string, Mark>();
   private readonly intervals = new Map<string, TrueInterval[]>();
   private timer: TimerHandle | undefined;
+  private unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly clock: Clock,
@@ -44,9 +46,16 @@ export class IntervalRecorder {
   /** Starts at the next boundary; the partial interval before it is not recorded. */
   start(): void {
     if (this.timer) return;
+    for (const b of this.buildings) this.unsubscribe.push(b.physics.onBoundary(this.intervalMs, (truth) => this.mark(b.id, truth)));
+    // Nobody may read a building for a while: the timer brings each one up to the boundary.
     const now = this.clock.now();
     const first = Math.ceil(now / this.intervalMs) * this.intervalMs;
-    const onBoundary = (): void => this.mark(Math.round(this.clock.now() / this.intervalMs) * this.intervalMs);
+    // A building standing exactly on the first boundary will not cross it: mark it there.
+    for (const b of this.buildings) if (b.physics.nowMs === first) this.mark(b.id, b.physics.truth());
+    const onBoundary = (): void => {
+      const boundaryMs = Math.floor(this.clock.now() / this.intervalMs) * this.intervalMs;
+      for (const b of this.buildings) b.physics.advanceTo(boundaryMs);
+    };
     this.timer = this.clock.setTimeout(() => {
       this.timer = this.clock.setInterval(onBoundary, this.intervalMs);
       onBoundary();
@@ -56,6 +65,8 @@ export class IntervalRecorder {
   stop(): void {
     this.clock.clear(this.timer);
     this.timer = undefined;
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
   }
 
   /** Recorded intervals of a building, oldest first. */
@@ -63,22 +74,16 @@ export class IntervalRecorder {
     return [...(this.intervals.get(buildingId) ?? [])];
   }
 
-  private mark(boundaryMs: number): void {
-    for (const b of this.buildings) {
-      // Integrate exactly to the boundary, even when the timer fired a little late.
-      b.physics.advanceTo(boundaryMs);
-      const truth = b.physics.truth();
-      // Another reader may have moved this building past the boundary already; say where it is.
-      const mark: Mark = { atMs: truth.atMs, exact: truth.exactEnergy, whole: truth.energy };
-      const previous = this.marks.get(b.id);
-      this.marks.set(b.id, mark);
-      if (!previous || previous.atMs >= mark.atMs) continue;
-      const energyWh = {} as Energy;
-      for (const k of KEYS) energyWh[k] = mark.exact[k] - previous.exact[k];
-      const list = this.intervals.get(b.id) ?? [];
-      list.push({ startMs: previous.atMs, endMs: mark.atMs, energyWh, registersAtStart: previous.whole, registersAtEnd: mark.whole });
-      if (list.length > this.keep) list.shift();
-      this.intervals.set(b.id, list);
-    }
+  private mark(buildingId: string, truth: BuildingTruth): void {
+    const mark: Mark = { atMs: truth.atMs, exact: truth.exactEnergy, whole: truth.energy };
+    const previous = this.marks.get(buildingId);
+    this.marks.set(buildingId, mark);
+    if (!previous || previous.atMs >= mark.atMs) return;
+    const energyWh = {} as Energy;
+    for (const k of KEYS) energyWh[k] = mark.exact[k] - previous.exact[k];
+    const list = this.intervals.get(buildingId) ?? [];
+    list.push({ startMs: previous.atMs, endMs: mark.atMs, energyWh, registersAtStart: previous.whole, registersAtEnd: mark.whole });
+    if (list.length > this.keep) list.shift();
+    this.intervals.set(buildingId, list);
   }
 }

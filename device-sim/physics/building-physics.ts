@@ -88,6 +88,8 @@ export class BuildingPhysics {
   private readonly limits: BatteryLimits | undefined;
   private readonly phaseWeights: [number, number, number];
   private readonly counters: Record<'gridImport' | 'gridExport' | 'pv' | 'load' | 'batteryCharge' | 'batteryDischarge' | 'reactiveImport', EnergyCounter>;
+  /** Called when the integration passes a multiple of `everyMs` (see onBoundary). */
+  private readonly boundaryListeners: Array<{ everyMs: number; listener: (truth: BuildingTruth) => void }> = [];
 
   constructor(
     readonly spec: BuildingPhysicsSpec,
@@ -120,11 +122,32 @@ export class BuildingPhysics {
   advanceTo(atMs: number): void {
     while (this.lastMs < atMs) {
       const cellEnd = (Math.floor(this.lastMs / this.stepMs) + 1) * this.stepMs;
-      const segmentEnd = Math.min(cellEnd, atMs);
+      let segmentEnd = Math.min(cellEnd, atMs);
+      for (const b of this.boundaryListeners) segmentEnd = Math.min(segmentEnd, (Math.floor(this.lastMs / b.everyMs) + 1) * b.everyMs);
       this.integrate(segmentEnd - this.lastMs);
       this.lastMs = segmentEnd;
+      if (this.boundaryListeners.length > 0) {
+        let truth: BuildingTruth | undefined;
+        for (const b of this.boundaryListeners) if (segmentEnd % b.everyMs === 0) b.listener((truth ??= this.truth()));
+      }
       if (segmentEnd === cellEnd) this.evaluateCell(cellEnd);
     }
+  }
+
+  /**
+   * Calls `listener` with the building's truth each time the integration reaches a multiple of
+   * `everyMs` (epoch ms), whoever advanced it there: a reader that moved the physics past a
+   * boundary before a timer did still leaves the registers at the boundary itself. Returns the
+   * unsubscribe.
+   */
+  onBoundary(everyMs: number, listener: (truth: BuildingTruth) => void): () => void {
+    if (!(Number.isInteger(everyMs) && everyMs > 0)) throw new Error('BuildingPhysics.onBoundary: everyMs must be a positive integer');
+    const entry = { everyMs, listener };
+    this.boundaryListeners.push(entry);
+    return () => {
+      const i = this.boundaryListeners.indexOf(entry);
+      if (i >= 0) this.boundaryListeners.splice(i, 1);
+    };
   }
 
   /** A battery setpoint (or 'auto') written at `atMs`; applies from that instant. */

@@ -54,6 +54,25 @@ describe('true interval energies', () => {
     expect(intervals.every((i) => i.energyWh.pvWh > 0)).toBe(true);
   });
 
+  it('marks the boundary itself when a reader has moved the building past it before the recorder timer runs', async () => {
+    const clock = new SimulatedClock({ startMs: Date.UTC(2026, 4, 20, 7, 7) });
+    sim = await startSimulator(spec(), { clock, tcpOnly: true });
+    const building = sim.world.building('b1-h1');
+    if (!building) throw new Error('no building');
+    // A gateway's read lands 4 simulated seconds after each boundary, before the timer runs.
+    await clock.advance(8 * 60_000 - 1);
+    const at0715 = Date.UTC(2026, 4, 20, 7, 15);
+    building.physics.advanceTo(at0715 + 4_000);
+    await clock.advance(15 * 60_000);
+    building.physics.advanceTo(at0715 + 15 * 60_000 + 4_000);
+    await clock.advance(15 * 60_000 + 1);
+    const intervals = sim.intervals.of('b1-h1');
+    expect(intervals.map((i) => [i.startMs, i.endMs])).toEqual([
+      [at0715, at0715 + 900_000],
+      [at0715 + 900_000, at0715 + 1_800_000],
+    ]);
+  });
+
   it('serves the intervals on the control API', async () => {
     const clock = new SimulatedClock({ startMs: Date.UTC(2026, 4, 20, 12, 0) });
     sim = await startSimulator(spec(), { clock, tcpOnly: true });
