@@ -130,7 +130,8 @@ function planned(b: BuildingSchedule, f: PlanForecastPayload, member: RosterMemb
   };
 }
 
-async function solve(inputs: PlanInputs, mode: DayAheadPlan['mode']): Promise<SolvedPlan> {
+/** Solves the plan of `inputs` as a community or for a building alone, in this thread. */
+export async function solvePlan(inputs: PlanInputs, mode: DayAheadPlan['mode']): Promise<SolvedPlan> {
   const { roster } = inputs;
   const community = mode === 'community';
   const blocks = community ? roster.blocks.map((b) => b.id) : [...new Set(inputs.forecasts.map((f) => f.member.block))];
@@ -159,12 +160,15 @@ async function solve(inputs: PlanInputs, mode: DayAheadPlan['mode']): Promise<So
   return { planHash: hashOf(plan), plan };
 }
 
+/** How a plan gets solved: in this thread (solvePlan) or off it (plan-solver.ts); same bytes either way. */
+export type PlanSolve = (inputs: PlanInputs, mode: DayAheadPlan['mode']) => Promise<SolvedPlan>;
+
 /** The community plan of a verified snapshot's forecasts: what every gateway votes on. */
-export function solveCommunityPlan(inputs: PlanInputs): Promise<SolvedPlan> {
+export function solveCommunityPlan(inputs: PlanInputs, solve: PlanSolve = solvePlan): Promise<SolvedPlan> {
   return solve(inputs, 'community');
 }
 
 /** One building alone on the grid with its own battery: the fallback without a final plan. */
-export function solveAlonePlan(inputs: Omit<PlanInputs, 'snapshotHash'>): Promise<SolvedPlan> {
+export function solveAlonePlan(inputs: Omit<PlanInputs, 'snapshotHash'>, solve: PlanSolve = solvePlan): Promise<SolvedPlan> {
   return solve({ ...inputs, snapshotHash: null }, 'alone');
 }

@@ -22,6 +22,7 @@ import type { SignedPlanForecast } from './plan-messages.js';
 import { signedOwnForecast, type ForecastSource } from './plan-own-forecast.js';
 import type { PlanRound } from './plan-round.js';
 import { solveAlonePlan, type DayAheadPlan } from './plan-schedule.js';
+import { WorkerPlanSolver } from './plan-solver.js';
 import type { VerifiedPlanSnapshot } from './plan-snapshot.js';
 import { PlanStore, type PlanRow } from './plan-store.js';
 import { nextPlanDay, planDayCovering, planDayStarting } from './plan-timing.js';
@@ -55,6 +56,7 @@ export class PlanService implements Service {
   private readonly prices = new PriceListHolder();
   readonly rejections = new RejectionCounter();
   private voting!: PlanVoting;
+  private solver: WorkerPlanSolver | undefined;
   /** The plan in force per day (final or alone), as stored. */
   private readonly plans = new Map<number, PlanRow>();
   private readonly timers = new Set<TimerHandle>();
@@ -78,6 +80,7 @@ export class PlanService implements Service {
       this.identity = key.value;
     }
     this.planStore = new PlanStore(ctx.store);
+    this.solver = new WorkerPlanSolver((why) => this.log.warn(`plan: ${why}; solving in the main thread`));
     this.voting = new PlanVoting(this.votingHost());
     // A restart keeps following the plans it held.
     for (const row of this.planStore.plans(m.marketId, this.clock.now() - 2 * 86_400_000)) this.plans.set(row.planStartMs, row);
@@ -103,6 +106,7 @@ export class PlanService implements Service {
     this.ctx?.status.remove(this.name);
     await this.link?.disconnect();
     this.link = undefined;
+    await this.solver?.close();
   }
 
   /** Drops the broker connection at once (a cut cable); `reconnect` resumes the same session. */
@@ -203,6 +207,7 @@ export class PlanService implements Service {
       changed: () => this.changed(),
       final: (round, snapshot, plan, planHash, certificate) => this.onFinal(round, snapshot, plan, planHash, certificate),
       disagree: (round, reason) => void this.ensureAlone(round.planStartMs, reason),
+      ...(this.solver ? { solve: this.solver.solve } : {}),
     };
   }
 
@@ -265,7 +270,7 @@ export class PlanService implements Service {
     if (!m || !me) return this.retry(P + 86_400_000, () => void this.ensureAlone(P, reason), 'cannot plan alone');
     const forecast = this.planStore.ownForecast(m.roster.marketId, P) ?? this.buildOwnForecast(P);
     if (!forecast) return;
-    const solved = await solveAlonePlan({ roster: m.roster, planStartMs: P, steps: forecast.payload.steps, forecasts: [{ forecast: forecast.payload, member: me }], prices: this.prices.forInterval(new Date(P).toISOString())?.payload ?? null });
+    const solved = await solveAlonePlan({ roster: m.roster, planStartMs: P, steps: forecast.payload.steps, forecasts: [{ forecast: forecast.payload, member: me }], prices: this.prices.forInterval(new Date(P).toISOString())?.payload ?? null }, this.solver?.solve);
     if (this.stopped || !solved.plan || this.plans.get(P)?.status === 'final') return;
     const row: Omit<PlanRow, 'updatedMs'> = { marketId: m.roster.marketId, planStartMs: P, status: 'alone', reason, planHash: solved.planHash, rosterVersion: m.roster.version, snapshot: null, plan: solved.plan, certificate: null };
     if (!this.planStore.savePlan(row, this.clock.now())) return;
@@ -292,7 +297,7 @@ export class PlanService implements Service {
   status(): Record<string, unknown> {
     const now = this.clock.now();
     const days = { current: planDayCovering(now, this.options.plan, this.timeZone).planStartMs, next: nextPlanDay(now, this.options.plan, this.timeZone).planStartMs };
-    const counters = { ...(this.link?.counters ?? {}), ...this.tally, ...(this.voting?.counters ?? {}) };
+    const counters = { ...(this.link?.counters ?? {}), ...this.tally, ...(this.voting?.counters ?? {}), solvesInWorker: this.solver?.counters.inWorker ?? 0, solvesInThread: this.solver?.counters.inThread ?? 0 };
     return planStatus({ gatewayId: this.gatewayId, connected: this.connected, roster: this.options.roster(), view: (P) => planView(P, this.voting?.rounds.get(P), this.plans.get(P), this.options.roster()), days, rejections: this.rejections, counters });
   }
 }

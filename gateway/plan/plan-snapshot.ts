@@ -12,7 +12,7 @@ import { verifyPriceList, type PriceList } from '../market/prices.js';
 import { activeMembers, type Roster, type RosterMember } from '../market/roster.js';
 import { PLAN_FORECAST_DOMAIN, planForecastPayloadSchema, type PlanForecastPayload, type PlanSnapshotPayload, type SignedPlanForecast } from './plan-messages.js';
 import { checkForecast } from './plan-rules.js';
-import { solveCommunityPlan, type SolvedPlan } from './plan-schedule.js';
+import { solveCommunityPlan, type PlanSolve, type SolvedPlan } from './plan-schedule.js';
 
 export type PlanSnapshotKind = 'wrong-market' | 'roster-version' | 'not-coordinator' | 'bad-forecast' | 'unsorted-forecasts' | 'bad-prices';
 
@@ -76,6 +76,6 @@ export function verifyPlanSnapshot(envelope: SignedEnvelope<PlanSnapshotPayload>
 }
 
 /** Solves a verified snapshot's community plan: the hash every gateway votes on. */
-export function solveSnapshot(snapshot: VerifiedPlanSnapshot, roster: Roster): Promise<SolvedPlan> {
-  return solveCommunityPlan({ roster, planStartMs: snapshot.planStartMs, steps: snapshot.envelope.payload.steps, forecasts: snapshot.inputs, prices: snapshot.prices, snapshotHash: snapshot.hash });
+export function solveSnapshot(snapshot: VerifiedPlanSnapshot, roster: Roster, solve?: PlanSolve): Promise<SolvedPlan> {
+  return solveCommunityPlan({ roster, planStartMs: snapshot.planStartMs, steps: snapshot.envelope.payload.steps, forecasts: snapshot.inputs, prices: snapshot.prices, snapshotHash: snapshot.hash }, solve);
 }

@@ -12,7 +12,7 @@ import type { Roster } from '../market/roster.js';
 import { signPlanSnapshot, signPlanVote, type SignedPlanForecast, type SignedPlanSnapshot } from './plan-messages.js';
 import { checkForecast } from './plan-rules.js';
 import { PlanRound } from './plan-round.js';
-import type { DayAheadPlan, SolvedPlan } from './plan-schedule.js';
+import type { DayAheadPlan, PlanSolve, SolvedPlan } from './plan-schedule.js';
 import { planCoordinatorFor, solveSnapshot, verifyPlanSnapshot, type VerifiedPlanSnapshot } from './plan-snapshot.js';
 
 export interface PlanVotingHost {
@@ -35,6 +35,8 @@ export interface PlanVotingHost {
   final(round: PlanRound, snapshot: VerifiedPlanSnapshot, plan: DayAheadPlan, planHash: string, certificate: FinalityCertificate): void;
   /** The majority certified another hash than this gateway's (or an unplannable snapshot). */
   disagree(round: PlanRound, reason: string): void;
+  /** Solves off the event loop when given (a worker thread); in this thread otherwise. */
+  solve?: PlanSolve;
 }
 
 export class PlanVoting {
@@ -116,7 +118,7 @@ export class PlanVoting {
     let p = round.solved.get(hash);
     const s = round.snapshotByHash(hash);
     if (!p && s) {
-      p = solveSnapshot(s, round.roster);
+      p = solveSnapshot(s, round.roster, this.host.solve);
       round.solved.set(hash, p);
     }
     return p;
