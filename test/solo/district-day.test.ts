@@ -14,6 +14,8 @@ import type { TrueInterval } from '../../device-sim/fleet/interval-recorder.js';
 import type { ClearingResult } from '../../edge-solver/clearing/index.js';
 import { parseSummary } from '../../gateway/demo/summary.js';
 import { MarketStore } from '../../gateway/market/market-store.js';
+import { verifyPlanSnapshot, solveSnapshot } from '../../gateway/plan/plan-snapshot.js';
+import { PlanStore } from '../../gateway/plan/plan-store.js';
 import type { SettlementRecord } from '../../gateway/market/records.js';
 import { MemberIndex } from '../../gateway/market/order-rules.js';
 import { verifyRoster } from '../../gateway/market/roster.js';
@@ -78,11 +80,12 @@ describe(`a district day: 9 gateway processes, two Mosquittos, nabo operator on 
     const data = join(dir, 'data');
     const out = join(dir, 'out');
     const database = pg ? pg.url : join(data, 'operator.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--speed', String(SPEED), '--exit', '--data', data, '--out', out, '--format', 'json', ...(pg ? ['--operator-database', pg.url] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli/main.ts', 'demo', '--tcp-only', '--speed', String(SPEED), '--plan', '--exit', '--data', data, '--out', out, '--format', 'json', ...(pg ? ['--operator-database', pg.url] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    if (!existsSync(join(out, 'summary.json'))) throw new Error(`nabo demo exited ${code} without a summary:\n${stderr.slice(-3000)}`);
     const parsed = parseSummary(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
     expect(parsed.ok ? 'valid' : parsed.error.detail).toBe('valid');
     if (!parsed.ok) return;
@@ -105,6 +108,26 @@ describe(`a district day: 9 gateway processes, two Mosquittos, nabo operator on 
     const gatewayIds = roster.members.map((m) => m.gatewayId);
     const fromMs = Date.parse(s.intervals[0]!.intervalStart);
     const toMs = Date.parse(s.intervals.at(-1)!.intervalStart) + 900_000;
+
+    // The day-ahead plan: made the evening before, final on every gateway with one hash, all nine
+    // buildings in it, and its stored snapshot solves to that hash again.
+    const planStartMs = fromMs;
+    const plans = gatewayIds.map((id) => {
+      const store = Store.open(join(data, 'gateways', id, 'nabo.db'), { readonly: true });
+      try {
+        return new PlanStore(store).plan(roster.marketId, planStartMs);
+      } finally {
+        store.db.close();
+      }
+    });
+    expect(plans.map((p, k) => `${gatewayIds[k]}: ${p?.status ?? 'none'}${p?.reason ? ` (${p.reason})` : ''}`)).toEqual(gatewayIds.map((id) => `${id}: final`));
+    expect(new Set(plans.map((p) => p?.planHash)).size).toBe(1);
+    const plan = plans[0]!;
+    expect(plan.plan.buildings.map((b) => b.gatewayId).sort()).toEqual([...gatewayIds].sort());
+    if (!plan.snapshot) throw new Error("a final plan without its snapshot");
+    const planSnapshot = verifyPlanSnapshot(plan.snapshot, roster);
+    expect(planSnapshot.ok).toBe(true);
+    if (planSnapshot.ok) expect((await solveSnapshot(planSnapshot.value, roster)).planHash).toBe(plan.planHash);
 
     let replayed = 0;
     let settled = 0;
