@@ -98,12 +98,12 @@ export class ModbusDevice implements SimulatedDevice {
    * The dead-man switch of a storage control: every write restarts it; when it runs out the
    * battery goes back to its own control, as it must when the gateway stops.
    */
-  private armRevert(s: ModelSetpoint): void {
+  private armRevert(s: ModelSetpoint, atMs: number): void {
     this.ctx.clock.clear(this.revertTimer);
     this.revertTimer = undefined;
     this.revertArmedAtMs = undefined;
     if (s.kind !== 'battery-power' || !s.revertAfterS || s.revertAfterS <= 0) return;
-    this.revertArmedAtMs = this.ctx.clock.now();
+    this.revertArmedAtMs = atMs;
     this.revertTimer = this.ctx.clock.setTimeout(() => {
       this.revertTimer = undefined;
       this.revertArmedAtMs = undefined;
@@ -194,7 +194,7 @@ export class ModbusDevice implements SimulatedDevice {
     // A battery ignoring commands acknowledges them and keeps doing what it did.
     if (this.faults.has('ignore-commands')) return undefined;
     for (const s of outcome.setpoints) {
-      this.armRevert(s);
+      this.armRevert(s, atMs);
       // A setpoint re-stated by a follow-up write (rates, then the mode word) is reported once.
       const key = JSON.stringify(s);
       if (key === this.lastSetpoint) continue;
