@@ -59,6 +59,13 @@ export class ModbusDevice implements SimulatedDevice {
   private ramp: { targetW: number; timer: TimerHandle } | undefined;
   /** Times the battery went back to its own control because no write came in time. */
   reverts = 0;
+  /**
+   * Clock ms of the last write the device accepted, of the write that started the pending revert
+   * timer (undefined when none runs), and of the last revert: when the dead-man switch ran out.
+   */
+  lastWriteAtMs: number | undefined;
+  revertArmedAtMs: number | undefined;
+  lastRevertAtMs: number | undefined;
   /** Requests answered (not counting those a fault swallowed). */
   answered = 0;
 
@@ -91,14 +98,18 @@ export class ModbusDevice implements SimulatedDevice {
    * The dead-man switch of a storage control: every write restarts it; when it runs out the
    * battery goes back to its own control, as it must when the gateway stops.
    */
-  private armRevert(s: ModelSetpoint): void {
+  private armRevert(s: ModelSetpoint, atMs: number): void {
     this.ctx.clock.clear(this.revertTimer);
     this.revertTimer = undefined;
+    this.revertArmedAtMs = undefined;
     if (s.kind !== 'battery-power' || !s.revertAfterS || s.revertAfterS <= 0) return;
+    this.revertArmedAtMs = atMs;
     this.revertTimer = this.ctx.clock.setTimeout(() => {
       this.revertTimer = undefined;
+      this.revertArmedAtMs = undefined;
       this.lastSetpoint = JSON.stringify({ kind: 'battery-auto' });
       this.reverts++;
+      this.lastRevertAtMs = this.ctx.clock.now();
       this.emit({ kind: 'battery-auto' });
     }, s.revertAfterS * 1000);
   }
@@ -176,13 +187,14 @@ export class ModbusDevice implements SimulatedDevice {
     for (let i = 0; i < words.length; i++) this.written.set(address + i, words[i] as number);
     image.set('holding', address, words);
     const atMs = this.ctx.clock.now();
+    this.lastWriteAtMs = atMs;
     const deviceId = this.identity.deviceId;
     const raw: SetpointWrite = { kind: 'register', deviceId, atMs, unitId: this.unitId, address, words: [...words] };
     this.ctx.onSetpoint?.(raw);
     // A battery ignoring commands acknowledges them and keeps doing what it did.
     if (this.faults.has('ignore-commands')) return undefined;
     for (const s of outcome.setpoints) {
-      this.armRevert(s);
+      this.armRevert(s, atMs);
       // A setpoint re-stated by a follow-up write (rates, then the mode word) is reported once.
       const key = JSON.stringify(s);
       if (key === this.lastSetpoint) continue;

@@ -59,7 +59,9 @@ function modbusModelFor(plan: DevicePlan, building: SimBuilding): ModbusDeviceMo
     case 'sunspec-storage': {
       const battery = building.spec.battery;
       const maxPowerW = Math.max(battery?.maxChargeW ?? 1000, battery?.maxDischargeW ?? 1000);
-      return sunspecStorageModel({ unitId: d.unitId ?? 1, maxPowerW, models: [d.sunspecModel] });
+      // A battery steered through 124 shows its power in 802 too, as hybrid inverters do: control
+      // needs both (124 carries no power), so a district's batteries can be steered at all.
+      return sunspecStorageModel({ unitId: d.unitId ?? 1, maxPowerW, models: d.sunspecModel === 124 ? [124, 802] : [802] });
     }
     default:
       throw new Error(`${plan.deviceId}: ${d.kind} is not a Modbus device`);

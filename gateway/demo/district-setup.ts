@@ -114,6 +114,8 @@ export interface GatewaySetup {
   operatorTls?: { caFile: string; certFile?: string; keyFile?: string };
   password: string;
   apiPort: number;
+  /** The battery's revert timeout written with every setpoint, simulated s (default 300). */
+  revertTimeoutS?: number;
   speed: number;
   /** The day-ahead plan's local publication time (HH:MM); no plan without it. */
   planPublishAt?: string;
@@ -142,7 +144,7 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
   if (battery && spec?.battery) {
     const b = spec.battery;
     battery.capabilities = ['read', 'battery-setpoint'];
-    battery.limits = { maxChargeW: b.maxChargeW, maxDischargeW: b.maxDischargeW, minSocPercent: b.minSocPercent, maxSocPercent: b.maxSocPercent, rampWPerS: Math.max(b.maxChargeW, b.maxDischargeW), revertTimeoutS: 300 };
+    battery.limits = { maxChargeW: b.maxChargeW, maxDischargeW: b.maxDischargeW, minSocPercent: b.minSocPercent, maxSocPercent: b.maxSocPercent, rampWPerS: Math.max(b.maxChargeW, b.maxDischargeW), revertTimeoutS: s.revertTimeoutS ?? 300 };
   }
   return {
     ...raw,

@@ -40,6 +40,8 @@ export interface DistrictOptions {
   operatorDatabase?: string;
   /** Real ms to wait for every gateway to be up before the clock starts (default 3 min). */
   readyTimeoutMs?: number;
+  /** Each battery's revert timeout, simulated s (default 300): a test of the dead-man switch wants it short. */
+  revertTimeoutS?: number;
   /** The operator's broker on plain MQTT instead of TLS (with a CA made in dir/broker-operator/tls). */
   operatorPlain?: boolean;
   /** On TLS, every gateway and the operator log in to the operator's broker with a client certificate (CN = user). */
@@ -141,6 +143,7 @@ export class District {
           operatorBrokerUrl: this.operatorBroker.url,
           ...(this.operatorBroker.tls ? { operatorTls: { caFile: this.operatorBroker.tls.caFile, ...this.operatorBroker.tls.clients[building.id] } } : {}),
           password: users[building.id]!,
+          ...(o.revertTimeoutS !== undefined ? { revertTimeoutS: o.revertTimeoutS } : {}),
           apiPort,
           speed: o.speed,
           ...(o.planPublishAt !== undefined ? { planPublishAt: o.planPublishAt } : {}),
@@ -198,6 +201,19 @@ export class District {
     proc.stderr?.pipe(log, { end: false });
     g.proc = proc;
     g.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+  }
+
+  /**
+   * Kills a gateway's process outright (SIGKILL: no graceful stop, so nothing hands its battery
+   * back) and resolves once it has exited, with the signal that ended it.
+   */
+  async kill(gatewayId: string): Promise<NodeJS.Signals | null> {
+    const g = this.gateways.get(gatewayId);
+    if (!g?.proc) throw new Error(`no running gateway ${gatewayId}`);
+    const proc = g.proc;
+    proc.kill('SIGKILL');
+    await g.exited;
+    return proc.signalCode;
   }
 
   private async startOperator(rosterFile: string): Promise<void> {

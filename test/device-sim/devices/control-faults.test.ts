@@ -44,6 +44,23 @@ describe('simulated battery control: revert timeout and faults', () => {
     expect(d.reverts).toBe(1);
   });
 
+  it('tells when it last took a write, when its pending revert timer started and when it last reverted', async () => {
+    const { clock, d, send } = simulatedBattery();
+    const t0 = clock.now();
+    expect([d.lastWriteAtMs, d.revertArmedAtMs, d.lastRevertAtMs]).toEqual([undefined, undefined, undefined]);
+    send(1000, 30);
+    expect([d.lastWriteAtMs, d.revertArmedAtMs]).toEqual([t0, t0]);
+    await clock.advance(20_000);
+    send(1000, 30);
+    expect([d.lastWriteAtMs, d.revertArmedAtMs]).toEqual([t0 + 20_000, t0 + 20_000]);
+    await clock.advance(40_000);
+    // Ran out 30 s after the write that restarted it; no timer pending any more.
+    expect([d.lastRevertAtMs, d.revertArmedAtMs, d.reverts]).toEqual([t0 + 50_000, undefined, 1]);
+    // A setpoint with the revert time set to 0 leaves no timer to report; the last revert is history.
+    send(-500, 0);
+    expect([d.lastWriteAtMs, d.revertArmedAtMs, d.lastRevertAtMs]).toEqual([t0 + 60_000, undefined, t0 + 50_000]);
+  });
+
   it('keeps following without a revert time', async () => {
     const { clock, send, battery } = simulatedBattery();
     send(-1500);

@@ -1,5 +1,5 @@
 // The fleet on real Modbus TCP ports, time stepped by hand: a client writes a SunSpec model 124
-// charge command to the simulated storage and the battery physics follows it.
+// charge command to the simulated storage, the battery physics follows it and model 802 shows it.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../../../gateway/clock/clock.js';
@@ -112,6 +112,14 @@ describe('fleet runner on Modbus TCP', () => {
     // And the device reports the new state of charge (ChaState, SF -1).
     const [chaState] = await readHolding(storage.port, base + offset('ChaState'), 1);
     expect((chaState ?? 0) / 10).toBeCloseTo(49.5, 1);
+    // Its power and state show in model 802 behind 124, as control needs them (124 carries no power).
+    const state = await findModel(storage.port, 802);
+    const point802 = (name: string): number => modelDef(802)!.points.find((x) => x.name === name)!.offset;
+    const [w, wSf] = (await readHolding(storage.port, state + point802('W'), point802('W_SF') - point802('W') + 1)).filter((_, i, all) => i === 0 || i === all.length - 1);
+    const int16 = (x: number): number => (x >= 0x8000 ? x - 0x10000 : x);
+    expect(Math.abs(int16(w!) * 10 ** int16(wSf!))).toBe(2000);
+    const [chaSt] = await readHolding(storage.port, state + point802('ChaSt'), 1);
+    expect(chaSt).toBe(4); // CHARGING
   });
 
   it('keeps S0 pulses at least 30 ms of real time long at any clock speed, and knows what that costs', () => {
