@@ -2,7 +2,7 @@
 // battery or a connection has was ever exceeded, at the physics' own resolution; (b) where the
 // battery had room the whole interval, each building's net exchange with the grid came within
 // max(5 %, 50 Wh) of what it traded. Pure: the caller reads truth.json, the configs and the
-// clearing results (see test/solo/district-truth.ts).
+// clearing results (truth-check-files.ts reads them from a kept district day).
 //
 // What a building "traded" is its cleared net position, bought − sold over its accepted orders
 // (the trade record's energyWh, the settlement's tradedWh). The clearing assigns grid exchange
@@ -39,6 +39,8 @@ export interface TruthCheckOptions {
   /** How far past a limit truth may read before it counts, for float noise (W and percentage points). */
   slackW?: number;
   slackPercent?: number;
+  /** Intervals at the start of the day not judged for the exchange (control's first readings); limits still hold. */
+  warmUpIntervals?: number;
 }
 
 export type LimitKind = 'charge-power' | 'discharge-power' | 'soc-min' | 'soc-max' | 'ramp' | 'connection-import' | 'connection-export';
@@ -74,7 +76,7 @@ export interface TruthCheckReport {
   compliant: number;
   /** compliant / judged; null when nothing could be judged. */
   complianceShare: number | null;
-  notJudged: { notFinal: number; noTruth: number; noBattery: number; noRoom: number };
+  notJudged: { warmUp: number; notFinal: number; noTruth: number; noBattery: number; noRoom: number };
   /** The largest |metered − traded| among the judged intervals. */
   worst: ExchangeDeviation | null;
 }
@@ -146,13 +148,17 @@ export function checkDayOnTruth(inputs: TruthCheckInputs): TruthCheckReport {
   const abs = o.absoluteToleranceWh ?? 50;
   const violations: LimitViolation[] = [];
   const deviations: ExchangeDeviation[] = [];
-  const notJudged = { notFinal: 0, noTruth: 0, noBattery: 0, noRoom: 0 };
+  const notJudged = { warmUp: 0, notFinal: 0, noTruth: 0, noBattery: 0, noRoom: 0 };
   let judged = 0;
   let worst: ExchangeDeviation | null = null;
   const buildings = Object.keys(inputs.truth).sort();
   // Limits hold at every instant of the day, final interval or not.
   for (const id of buildings) for (const t of inputs.truth[id]!) violations.push(...limitViolations(id, t, inputs.limits[id] ?? {}, o));
-  for (const interval of inputs.intervals) {
+  for (const [k, interval] of inputs.intervals.entries()) {
+    if (k < (o.warmUpIntervals ?? 0)) {
+      notJudged.warmUp += buildings.length;
+      continue;
+    }
     const startMs = Date.parse(interval.intervalStart);
     const traded = interval.final && interval.result ? tradedByParticipant(interval.result) : undefined;
     for (const id of buildings) {

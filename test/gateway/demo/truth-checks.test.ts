@@ -83,7 +83,10 @@ describe('checking a district day on the simulator truth', () => {
       { buildingId: 'h1', intervalStart: '2026-06-21T10:15:00.000Z', tradedWh: -2000, meteredWh: -2150, deviationWh: -150, toleranceWh: 100, batteryAutoMs: 120_000, batteryClippedMs: 0 },
     ]);
     expect(r.worst?.deviationWh).toBe(-150);
-    expect(r.notJudged).toEqual({ notFinal: 2, noTruth: 0, noBattery: 4, noRoom: 1 });
+    expect(r.notJudged).toEqual({ warmUp: 0, notFinal: 2, noTruth: 0, noBattery: 4, noRoom: 1 });
+    // Skipping the first interval as warm-up leaves its limits checked but its exchange unjudged.
+    const warm = checkDayOnTruth({ truth, limits: { h1: LIMITS, h2: { connectionCapW: 16_000 } }, intervals, options: { warmUpIntervals: 2 } });
+    expect([warm.judged, warm.compliant, warm.notJudged.warmUp, warm.violations.length]).toEqual([1, 1, 4, 5]);
     expect(r.violations.map((v) => `${v.buildingId} ${v.limit}`)).toEqual(Array(5).fill('h2 connection-export'));
   });
 
