@@ -7,6 +7,7 @@ import type { QuantityValues } from '../../core/quantities.js';
 import { batteryLimits, feasiblePowerW, initialStoredWh, socPercent, storedAfter, type BatteryLimits, type BatterySpec } from './battery.js';
 import { EnergyCounter } from './energy-counter.js';
 import { gridFrequencyHz, gridMeterInstant, phaseValues } from './grid-connection.js';
+import { LimitWatch } from './limit-watch.js';
 import { loadPower, type LoadSpec } from './load.js';
 import { pvOutputFrom, type PvArraySpec } from './pv.js';
 import type { SiteWeather } from './weather.js';
@@ -75,6 +76,8 @@ interface Cell {
   grid: QuantityValues;
   reactiveVar: number;
   batteryW: number;
+  /** The battery delivers less than it was asked (a power limit or a SoC bound). */
+  batteryClipped: boolean;
 }
 
 export class BuildingPhysics {
@@ -90,6 +93,7 @@ export class BuildingPhysics {
   private readonly counters: Record<'gridImport' | 'gridExport' | 'pv' | 'load' | 'batteryCharge' | 'batteryDischarge' | 'reactiveImport', EnergyCounter>;
   /** Called when the integration passes a multiple of `everyMs` (see onBoundary). */
   private readonly boundaryListeners: Array<{ everyMs: number; listener: (truth: BuildingTruth) => void }> = [];
+  private readonly limitWatches: LimitWatch[] = [];
 
   constructor(
     readonly spec: BuildingPhysicsSpec,
@@ -147,6 +151,22 @@ export class BuildingPhysics {
     return () => {
       const i = this.boundaryListeners.indexOf(entry);
       if (i >= 0) this.boundaryListeners.splice(i, 1);
+    };
+  }
+
+  /**
+   * Watches the extremes the limits are about (battery power, SoC, grid power) on every piece
+   * integrated from now on; `take()` returns them since the last take. Stop it when done.
+   */
+  watchLimits(): { take: () => ReturnType<LimitWatch['take']>; stop: () => void } {
+    const watch = new LimitWatch(this.limits !== undefined);
+    this.limitWatches.push(watch);
+    return {
+      take: () => watch.take(),
+      stop: () => {
+        const i = this.limitWatches.indexOf(watch);
+        if (i >= 0) this.limitWatches.splice(i, 1);
+      },
     };
   }
 
@@ -260,17 +280,27 @@ export class BuildingPhysics {
     k.reactiveImport.addPower(Math.max(0, c.reactiveVar), durationMs);
     if (netW >= 0) k.gridImport.addPower(netW, durationMs);
     else k.gridExport.addPower(-netW, durationMs);
+    const storedBeforeWh = this.storedWh;
     if (this.limits) {
       if (c.batteryW >= 0) k.batteryDischarge.addPower(c.batteryW, durationMs);
       else k.batteryCharge.addPower(-c.batteryW, durationMs);
       this.storedWh = storedAfter(this.limits, this.storedWh, c.batteryW, durationMs);
     }
+    if (this.limitWatches.length > 0) {
+      const capacityWh = this.spec.battery?.capacityWh ?? 1;
+      const socFrom = (storedBeforeWh / capacityWh) * 100;
+      const socTo = (this.storedWh / capacityWh) * 100;
+      for (const w of this.limitWatches) w.observe(durationMs, c.batteryW, netW, socFrom, socTo, c.batteryClipped, this.command.mode === 'setpoint');
+    }
   }
 
+  /** The battery's power for the rest of the cell; notes on the cell whether a limit cut the request. */
   private batteryPowerFor(loadW: number, pvAcW: number, durationMs: number): number {
     if (!this.limits) return 0;
     const requestW = this.command.mode === 'auto' ? loadW - pvAcW : this.command.powerW;
-    return feasiblePowerW(this.limits, this.storedWh, requestW, durationMs);
+    const w = feasiblePowerW(this.limits, this.storedWh, requestW, durationMs);
+    this.cell.batteryClipped = Math.abs(w - requestW) > 1e-6;
+    return w;
   }
 
   private evaluateCell(atMs: number): void {
@@ -288,6 +318,7 @@ export class BuildingPhysics {
       grid: {},
       reactiveVar: 0,
       batteryW: 0,
+      batteryClipped: false,
     };
     this.cell.batteryW = this.batteryPowerFor(loadW, pv.acPowerW, this.cellEndAfter(atMs) - atMs);
     this.refreshGrid(atMs);

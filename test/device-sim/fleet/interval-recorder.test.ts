@@ -73,6 +73,31 @@ describe('true interval energies', () => {
     ]);
   });
 
+  it('gives each interval the battery and grid extremes of that interval alone', async () => {
+    const clock = new SimulatedClock({ startMs: Date.UTC(2026, 4, 20, 7, 7) });
+    sim = await startSimulator(spec(), { clock, tcpOnly: true });
+    const building = sim.world.building('b1-h1');
+    if (!building) throw new Error('no building');
+    const at0715 = Date.UTC(2026, 4, 20, 7, 15);
+    // The battery runs on its own until 07:20, charges at 2.5 kW until 07:25, then holds 0 W.
+    await clock.advance(13 * 60_000);
+    building.physics.commandBattery(at0715 + 5 * 60_000, { mode: 'setpoint', powerW: -2500 });
+    await clock.advance(5 * 60_000);
+    building.physics.commandBattery(at0715 + 10 * 60_000, { mode: 'setpoint', powerW: 0 });
+    await clock.advance(20 * 60_000 + 1);
+    const [first, second] = sim.intervals.of('b1-h1');
+    expect(first?.extremes?.maxBatteryChargeW).toBeGreaterThanOrEqual(2500);
+    expect(first?.extremes?.batteryAutoMs).toBe(5 * 60_000);
+    expect(second?.startMs).toBe(at0715 + 900_000);
+    expect(second?.extremes).toMatchObject({ maxBatteryChargeW: 0, maxBatteryDischargeW: 0, batteryAutoMs: 0, batteryClippedMs: 0, maxSteeredStepW: 0 });
+    expect(second?.extremes?.minSocPercent).toBeCloseTo(second?.extremes?.maxSocPercent ?? NaN, 9);
+    // The peak is at least the interval's average power, and within what the energies allow.
+    for (const i of [first!, second!]) {
+      expect(i.extremes!.maxGridImportW).toBeGreaterThanOrEqual(i.energyWh.gridImportWh * 4 - 1e-6);
+      expect(i.extremes!.maxGridExportW).toBeGreaterThanOrEqual(i.energyWh.gridExportWh * 4 - 1e-6);
+    }
+  });
+
   it('serves the intervals on the control API', async () => {
     const clock = new SimulatedClock({ startMs: Date.UTC(2026, 4, 20, 12, 0) });
     sim = await startSimulator(spec(), { clock, tcpOnly: true });
