@@ -112,6 +112,7 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
     new RetentionService(),
     new ControlService({
       sunspecDevice: (id) => acquisition.sunspecDevice(id),
+      ...(config.site.connectionCapW !== undefined ? { connectionCapW: config.site.connectionCapW } : {}),
       // Once the interval is final, the building aims at the exchange it traded (grid only: at zero).
       ...(marketService
         ? {
@@ -154,6 +155,7 @@ function gatewayServices(config: NaboConfig, acquisition: AcquisitionService, ex
                 return [];
               }
             },
+            ...(config.site.connectionCapW !== undefined ? { connectionCapW: config.site.connectionCapW } : {}),
           }),
         ]
       : []),

@@ -131,6 +131,12 @@ export const configSchema = z
       .object({
         latitude: z.number().min(-90, 'must be -90..90').max(90, 'must be -90..90'),
         longitude: z.number().min(-180, 'must be -180..180').max(180, 'must be -180..180'),
+        /**
+         * The connection's cap in W, import and export alike: the main fuse (e.g. 3 × 25 A × 230 V
+         * = 17 250 W) or the DSO's limit, whichever is lower. Control and relays never take the
+         * connection past it by what they steer.
+         */
+        connectionCapW: z.number().positive('must be a positive number of W').optional(),
       })
       .default({ latitude: 63.43, longitude: 10.4 }),
     clock: z

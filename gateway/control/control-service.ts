@@ -28,11 +28,14 @@ export interface ControlServiceOptions {
   latest: () => readonly LatestReading[];
   /** What the market and the plan want now; without it the building aims at zero exchange. */
   target?: (atMs: number) => ControlTarget | undefined;
+  /** How often control acts (default: every 10 s, or at the steered batteries' fast poll when slower). */
   periodMs?: number;
   /** Measurements older than this put control into safe mode (default 3 × the battery's fast poll, at least 30 s). */
   staleAfterMs?: number;
   /** A battery off its setpoint by more than max(200 W, 10 %) for this long raises an alarm (default 60 s). */
   followTimeoutMs?: number;
+  /** The connection's cap (config site.connectionCapW): the battery never takes the grid exchange past it. */
+  connectionCapW?: number;
 }
 
 type Mode = 'auto' | 'held' | 'safe' | 'steering' | 'unsupported';
@@ -63,7 +66,9 @@ export class ControlService implements Service {
       this.batteries.set(d.id, { config: d, mode: 'auto', setpointW: 0, setAtMs: null, limitedBy: [], offSinceMs: null, notFollowing: false, model124: undefined, detail: null });
     }
     if (this.batteries.size === 0) return;
-    const periodMs = this.options.periodMs ?? 10_000;
+    // A round acts on fresh measurements: between two polls of a battery it would write the same
+    // setpoint from the same values. So every 10 s, or at the battery's poll when that is slower.
+    const periodMs = this.options.periodMs ?? Math.max(10_000, Math.min(...[...this.batteries.values()].map((b) => b.config.poll.fastMs)));
     ctx.clock.setInterval(() => {
       // One round at a time: a slow bus must not stack writes.
       if (this.running) return;
@@ -131,6 +136,7 @@ export class ControlService implements Service {
       elapsedS: b.setAtMs === null ? Infinity : (now - b.setAtMs) / 1000,
       batteryW,
       gridW,
+      ...(this.options.connectionCapW !== undefined ? { connectionCapW: this.options.connectionCapW } : {}),
     });
     b.model124 ??= await device.readModel(124);
     if (!b.model124) {

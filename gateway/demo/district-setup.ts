@@ -148,6 +148,8 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
   }
   return {
     ...raw,
+    // The connection: a house on 3 × 25 A at 230 V, an office on 3 × 160 A (sized for its PV and battery).
+    site: { ...(raw.site as Record<string, unknown>), connectionCapW: spec?.load.profile === 'office' ? 110_400 : 17_250 },
     market: {
       enabled: true,
       marketId: s.marketId,

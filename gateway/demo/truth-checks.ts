@@ -203,11 +203,13 @@ export function checkDayOnTruth(inputs: TruthCheckInputs): TruthCheckReport {
 
 /**
  * A building's limits from its gateway config (plain data as read from nabo.yaml): the steered
- * battery's `limits`, and `connectionCapW` when the caller knows one (the config has no field for it yet).
+ * battery's `limits`, and the connection's cap: the caller's, else the config's `site.connectionCapW`.
  */
 export function limitsFromConfig(config: unknown, connectionCapW?: number): BuildingLimits {
   const devices = (config as { devices?: unknown } | null)?.devices;
-  const out: BuildingLimits = connectionCapW === undefined ? {} : { connectionCapW };
+  const configured = (config as { site?: { connectionCapW?: unknown } } | null)?.site?.connectionCapW;
+  const cap = connectionCapW ?? (typeof configured === 'number' ? configured : undefined);
+  const out: BuildingLimits = cap === undefined ? {} : { connectionCapW: cap };
   if (!Array.isArray(devices)) return out;
   const battery = devices.find((d: { capabilities?: unknown }) => Array.isArray(d?.capabilities) && d.capabilities.includes('battery-setpoint')) as { limits?: Record<string, unknown> } | undefined;
   const l = battery?.limits ?? {};

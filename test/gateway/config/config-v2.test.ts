@@ -89,6 +89,16 @@ describe('config version 2', () => {
     expect(r.ok ? [] : r.problems.map((p) => p.path)).toEqual(['devices[1].limits.maxChargeW', 'devices[1].limits.maxDischargeW']);
   });
 
+  it('takes the connection cap under site and refuses one that is not a positive number of W', () => {
+    const doc = v2Doc();
+    doc.site = { latitude: 63.43, longitude: 10.4, connectionCapW: 17_250 };
+    const good = validateConfig(doc, {});
+    expect(good.ok && good.config.site.connectionCapW).toBe(17_250);
+    doc.site = { latitude: 63.43, longitude: 10.4, connectionCapW: -1 };
+    const bad = validateConfig(doc, {});
+    expect(bad.ok ? [] : bad.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['site.connectionCapW: must be a positive number of W']);
+  });
+
   it('refuses a relay that is not on a Firmata board', () => {
     const doc = v2Doc();
     (doc.devices as Array<Record<string, unknown>>)[0]!.capabilities = ['read', 'relay'];

@@ -112,6 +112,8 @@ export async function controlFleet(options: ControlFleetOptions): Promise<Contro
     {
       version: 2,
       gateway: { id: 'h1', dataDir: tempFolder('nabo-control-fleet-') },
+      // The battery's control and the relays both keep to the connection's cap.
+      site: { latitude: 63.43, longitude: 10.4, connectionCapW: CONNECTION_CAP_W },
       buses: [
         { id: 'meter', kind: 'modbus-tcp', host: meter.host, port: meter.port, timeoutMs: 1000 },
         // Short: under the no-answer fault every poll waits this long in real time.

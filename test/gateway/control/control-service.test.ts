@@ -33,7 +33,7 @@ interface House {
   writes: SetpointWrite[];
 }
 
-async function building(clock: SimulatedClock, house: House, limits: Record<string, number> = {}) {
+async function building(clock: SimulatedClock, house: House, limits: Record<string, number> = {}, batteryPollMs = 5000) {
   const server = new ModbusTcpServer({ clock });
   const gridW = (): number => house.loadW - house.pvW - house.batteryW;
   server.add(new SimDevice({ identity: { deviceId: 'grid', meterId: '1', model: 'SDM630' }, truth: () => ({ powerW: gridW(), energyImportWh: 1000, energyExportWh: 10, voltageL1V: 230, frequencyHz: 50 }), clock }, definitionModel('eastron-sdm630'), { unitId: 1 }));
@@ -64,7 +64,7 @@ async function building(clock: SimulatedClock, house: House, limits: Record<stri
       buses: [{ id: 'lan', kind: 'modbus-tcp', host: '127.0.0.1', port, timeoutMs: 1000 }],
       devices: [
         { id: 'grid', bus: 'lan', model: 'eastron-sdm630', unitId: 1, role: 'grid-meter', poll: { fastMs: 5000, slowMs: 60_000 } },
-        { id: 'battery', bus: 'lan', model: 'sunspec', unitId: 2, role: 'battery', poll: { fastMs: 5000, slowMs: 60_000 }, capabilities: ['read', 'battery-setpoint'], limits: { maxChargeW: 3000, maxDischargeW: 3000, minSocPercent: 10, maxSocPercent: 90, revertTimeoutS: 120, ...limits } },
+        { id: 'battery', bus: 'lan', model: 'sunspec', unitId: 2, role: 'battery', poll: { fastMs: batteryPollMs, slowMs: 60_000 }, capabilities: ['read', 'battery-setpoint'], limits: { maxChargeW: 3000, maxDischargeW: 3000, minSocPercent: 10, maxSocPercent: 90, revertTimeoutS: 120, ...limits } },
       ],
     },
     {},
@@ -106,6 +106,19 @@ describe('control of a SunSpec battery (simulated building on Modbus TCP)', () =
     await run(clock, gw, 60_000);
     expect(house.batteryW).toBe(-3000);
     expect(controlOf(gw).limitedBy).toContain('charge-power');
+  });
+
+  it('acts every 10 s, or at the battery poll when that is slower: no round without fresh values', async () => {
+    const clock = new SimulatedClock({ startMs: T0 });
+    const house: House = { loadW: 1200, pvW: 3000, socPercent: 50, batteryW: 0, ignoresCommands: false, writes: [] };
+    const { gw } = await building(clock, house, {}, 60_000);
+    await run(clock, gw, 10 * 60_000);
+    // Each round writes the storage controls once (several registers at one instant).
+    const setpoints = new Set(house.writes.filter((w) => w.kind === 'register').map((w) => w.atMs)).size;
+    // Ten minutes at a 60 s poll: about ten rounds (the first waits for its first values), not sixty.
+    expect(setpoints).toBeGreaterThanOrEqual(8);
+    expect(setpoints).toBeLessThanOrEqual(11);
+    expect(house.batteryW).toBe(-1800);
   });
 
   it('never charges a full battery, and hands the battery back when an installer holds it', async () => {
