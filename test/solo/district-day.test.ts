@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrueInterval } from '../../device-sim/fleet/interval-recorder.js';
 import type { ClearingResult } from '../../edge-solver/clearing/index.js';
 import { parseSummary } from '../../gateway/demo/summary.js';
+import { checkDistrictDayFiles } from '../../gateway/demo/truth-check-files.js';
 import { MarketStore } from '../../gateway/market/market-store.js';
 import { verifyPlanSnapshot, solveSnapshot } from '../../gateway/plan/plan-snapshot.js';
 import { PlanStore } from '../../gateway/plan/plan-store.js';
@@ -105,6 +106,15 @@ describe(`a district day: 9 gateway processes, two Mosquittos, nabo operator on 
     const roster = verified.value.roster;
     const members = new MemberIndex(roster);
     const truth = JSON.parse(readFileSync(join(data, 'truth.json'), 'utf8')) as Record<string, TrueInterval[]>;
+    // Issue #12 on the simulator's truth: no limit ever exceeded; where the battery had room, the
+    // metered net exchange is within max(5 %, 50 Wh) of what the building traded (docs/control.md).
+    const onTruth = checkDistrictDayFiles(data, out, { warmUpIntervals: 1 });
+    if (!onTruth.ok) throw new Error(onTruth.error.detail);
+    const control = onTruth.value;
+    process.stdout.write(`control on truth: ${control.compliant}/${control.judged} within tolerance, worst ${control.worst ? `${control.worst.buildingId} ${control.worst.intervalStart} ${control.worst.deviationWh} Wh on ${control.worst.tradedWh} Wh traded` : 'none'}, ${control.violations.length} limit violations\n`);
+    expect.soft(control.violations).toEqual([]);
+    expect.soft(control.judged).toBeGreaterThan(100);
+    expect.soft(control.complianceShare ?? 0, JSON.stringify(control.deviations.slice(0, 10))).toBeGreaterThanOrEqual(0.95);
     const gatewayIds = roster.members.map((m) => m.gatewayId);
     const fromMs = Date.parse(s.intervals[0]!.intervalStart);
     const toMs = Date.parse(s.intervals.at(-1)!.intervalStart) + 900_000;
