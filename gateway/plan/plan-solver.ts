@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { solvePlan, type DayAheadPlan, type PlanInputs, type PlanSolve, type SolvedPlan } from './plan-schedule.js';
-import type { SolveRequest } from './plan-solve-worker.js';
+import type { SolveRequest } from './plan-solve-handler.js';
 
 interface Pending {
   request: SolveRequest;
@@ -33,7 +33,8 @@ function startThread(entry: WorkerEntry): Worker {
   if (!entry.viaTsx) return new Worker(entry.url);
   // tsx's ESM API beside its CommonJS one (the package's require entry), registered in the worker.
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.url.href)}); });`;
+  // Lowest priority before tsx starts its loader thread and compiles (plan-solve-worker.ts says why).
+  const code = `try { require('node:os').setPriority(19); } catch {} import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.url.href)}); });`;
   return new Worker(code, { eval: true });
 }
 
