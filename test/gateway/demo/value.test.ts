@@ -1,34 +1,10 @@
-// The value arithmetic on a hand-worked case: the control day is the demo fixture (its costs as
-// the generator made them), the no-control day the same day with costs typed by hand, so every
-// sum below can be checked on paper.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The value arithmetic on a hand-worked case (value-example.ts): the control day is the demo
+// fixture, the no-control day the same day with costs typed by hand.
 import { describe, expect, it } from 'vitest';
 import { parseSummary, type Summary } from '../../../gateway/demo/summary.js';
+import { demoProblems } from '../../../gateway/demo/summary-checks.js';
 import { demoValue, savingShare, sumCosts } from '../../../gateway/demo/value.js';
-
-const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'demo', 'summary.json');
-
-function fixture(): Summary {
-  const parsed = parseSummary(JSON.parse(readFileSync(FIXTURE, 'utf8')));
-  if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.value;
-}
-
-// ila-1 ila-2 ila-3 lade-1 lade-2 lade-3 lade-4 moholt-1 moholt-2 moholt-3
-const NO_CONTROL_ALONE = [100, 50, -20, 0, 0, 300, 0, -150, -80, -40]; // Σ 160
-const NO_CONTROL_MARKET = [90, 50, -25, 0, 0, 250, 0, -150, -85, -40]; // Σ 90
-
-function noControlDay(): Summary {
-  const s = structuredClone(fixture());
-  s.buildings.forEach((b, k) => {
-    b.costAloneMinor = NO_CONTROL_ALONE[k]!;
-    b.costMinor = NO_CONTROL_MARKET[k]!;
-  });
-  s.district.costAloneMinor = 160;
-  s.district.costMinor = 90;
-  return s;
-}
+import { fixtureDay as fixture, noControlDay } from './value-example.js';
 
 describe('the value of market and control', () => {
   it('takes alone and market from the no-control day and market with control from the control day, per building and summed', () => {
@@ -96,5 +72,13 @@ describe('the value of market and control', () => {
     reordered.value!.buildings.reverse();
     const r3 = parseSummary(reordered);
     expect(r3.ok ? 'accepted' : r3.error.detail).toMatch(/^value\.buildings: one entry per building/);
+  });
+
+  it('a day without control may cost more with the market than alone without that being a problem of the run', () => {
+    const s = noControlDay();
+    s.buildings[0]!.costMinor = s.buildings[0]!.costAloneMinor + 200;
+    s.district.costMinor = s.district.costAloneMinor + 200 - 10;
+    expect(demoProblems(s).some((p) => /more than .* alone/.test(p))).toBe(true);
+    expect(demoProblems(s, { marketNotDearer: false }).some((p) => /alone/.test(p))).toBe(false);
   });
 });
