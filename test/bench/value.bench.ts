@@ -1,0 +1,142 @@
+// `npm run bench:value`: what the market and control are worth on simulated days of the demo
+// district. For each day (VALUE_DAYS, default midsummer and a spring day; same seed) the built
+// CLI runs `nabo demo --value`: the day without control (batteries on their own
+// self-consumption logic), then with control, and summary.json's `value` holds the three costs:
+// each building alone on the grid, the market without control, the market with control
+// (gateway/demo/value.ts, the one place of that arithmetic). A day counts only when the demo
+// exited 0 and every interval of both runs was final on every gateway. Prints a table, then one
+// JSON line. Each day takes some minutes of both cores: run `npm run build` first.
+// Env: VALUE_DAYS=2026-06-21,2026-04-20  VALUE_SEED=42  VALUE_OUT=dir (kept; default a temp
+// folder, printed)  VALUE_ARGS='--hours 3 --blocks 2 --buildings 2' (extra demo flags, for a quick run)
+// VALUE_KEEP_DATA=1 (keep the brokers' and gateways' folders).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { formatMoney, formatShare } from '../../gateway/demo/summary-tables.js';
+import { parseSummary } from '../../gateway/demo/summary.js';
+import { savingShare, sumCosts, type ValueCosts } from '../../gateway/demo/value.js';
+
+const MAIN = resolve('dist', 'gateway', 'cli', 'main.js');
+const DAYS = (process.env.VALUE_DAYS ?? '2026-06-21,2026-04-20').split(',').map((d) => d.trim()).filter((d) => d !== '');
+const SEED = process.env.VALUE_SEED ?? '42';
+const EXTRA = (process.env.VALUE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+const OUT = process.env.VALUE_OUT ? resolve(process.env.VALUE_OUT) : mkdtempSync(join(tmpdir(), 'nabo-bench-value-'));
+
+interface Day {
+  date: string;
+  exitCode: number | null;
+  realSeconds: number;
+  /** Why the day does not count (empty when it does). */
+  failures: string[];
+  costs: ValueCosts | undefined;
+  intervals: number;
+  finalIntervals: number;
+  finalIntervalsWithoutControl: number;
+  tradedWh: number;
+}
+
+function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // Progress goes on to the bench's stderr, so a person sees the day move.
+      process.stderr.write(d);
+    });
+    child.once('exit', (code) => res({ code, stderr }));
+  });
+}
+
+async function measureDay(date: string): Promise<Day> {
+  const out = join(OUT, date);
+  const data = join(OUT, `${date}-data`);
+  rmSync(out, { recursive: true, force: true });
+  rmSync(data, { recursive: true, force: true });
+  const t0 = performance.now();
+  const r = await run(['demo', '--exit', '--tcp-only', '--speed', 'max', '--format', 'json', '--seed', SEED, '--date', date, '--value', '--data', data, '--out', out, ...EXTRA]);
+  const realSeconds = (performance.now() - t0) / 1000;
+  if (process.env.VALUE_KEEP_DATA !== '1') rmSync(data, { recursive: true, force: true });
+  const day: Day = { date, exitCode: r.code, realSeconds, failures: [], costs: undefined, intervals: 0, finalIntervals: 0, finalIntervalsWithoutControl: 0, tradedWh: 0 };
+  if (r.code !== 0) day.failures.push(`nabo demo exited ${r.code}: ${r.stderr.split('\n').filter((l) => /^nabo demo.*: (?!wrote|started|starting|publishing|writing|waiting)/.test(l)).slice(-5).join(' | ')}`);
+  const file = join(out, 'summary.json');
+  if (!existsSync(file)) {
+    day.failures.push(`no ${file}`);
+    return day;
+  }
+  const parsed = parseSummary(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.ok) {
+    day.failures.push(`summary.json: ${parsed.error.detail}`);
+    return day;
+  }
+  const s = parsed.value;
+  day.intervals = s.intervals.length;
+  day.finalIntervals = s.intervals.filter((i) => i.final).length;
+  day.tradedWh = s.district.tradedWh;
+  if (day.finalIntervals < day.intervals) day.failures.push(`with control ${day.intervals - day.finalIntervals} of ${day.intervals} intervals not final everywhere`);
+  if (!s.value) {
+    day.failures.push('summary.json has no value section');
+    return day;
+  }
+  day.costs = s.value.district;
+  day.finalIntervalsWithoutControl = s.value.withoutControl.finalIntervals;
+  if (s.value.withoutControl.finalIntervals < s.value.withoutControl.intervals) day.failures.push(`without control ${s.value.withoutControl.intervals - s.value.withoutControl.finalIntervals} of ${s.value.withoutControl.intervals} intervals not final everywhere`);
+  return day;
+}
+
+function ratios(c: ValueCosts): { savingMarket: number | null; savingMarketControl: number | null; savingControlOverMarket: number | null } {
+  return { savingMarket: savingShare(c.aloneMinor, c.marketMinor), savingMarketControl: savingShare(c.aloneMinor, c.marketControlMinor), savingControlOverMarket: savingShare(c.marketMinor, c.marketControlMinor) };
+}
+
+function printTable(headers: string[], cells: string[][]): void {
+  const widths = headers.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k]!.length)));
+  const line = (c: string[]): string => c.map((x, k) => x.padEnd(widths[k]!)).join('  ').trimEnd();
+  console.log(line(headers));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const c of cells) console.log(line(c));
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(MAIN)) {
+    console.error(`bench:value runs the built CLI: ${MAIN} is missing; run \`npm run build\` first`);
+    process.exit(2);
+  }
+  const days: Day[] = [];
+  for (const date of DAYS) {
+    console.error(`bench:value: ${date}, seed ${SEED}: nabo demo --value (the day without control, then with control) …`);
+    days.push(await measureDay(date));
+  }
+  const counted = days.filter((d) => d.costs !== undefined && d.failures.length === 0);
+  const total = sumCosts(counted.map((d) => d.costs!));
+  const row = (name: string, c: ValueCosts, final: string, real: string): string[] => {
+    const r = ratios(c);
+    return [name, formatMoney(c.aloneMinor), formatMoney(c.marketMinor), formatMoney(c.marketControlMinor), formatShare(r.savingMarket), formatShare(r.savingMarketControl), formatShare(r.savingControlOverMarket), formatMoney(c.controlAloneMinor), final, real];
+  };
+  const cells = days.map((d) => (d.costs ? row(`${d.date}${d.failures.length > 0 ? ' (failed)' : ''}`, d.costs, `${d.finalIntervalsWithoutControl}/${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)) : [`${d.date} (failed)`, '–', '–', '–', '–', '–', '–', '–', `${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)]));
+  if (counted.length > 0) cells.push(row(`total (${counted.length} day${counted.length === 1 ? '' : 's'})`, total, '', days.reduce((a, d) => a + d.realSeconds, 0).toFixed(0)));
+  console.log(`District cost per day, NOK (negative: earned); seed ${SEED}${EXTRA.length > 0 ? `, ${EXTRA.join(' ')}` : ''}. Savings are against the column named, as a share of its size.`);
+  printTable(['day', 'alone', 'market w/o control', 'market + control', 'saving market vs alone', 'saving market+control vs alone', 'control vs market w/o', 'control day alone', 'final w/o / with / all', 'real s'], cells);
+  for (const d of days) for (const f of d.failures) console.log(`${d.date}: ${f}`);
+  if (counted.length > 0) {
+    const verdict = total.marketControlMinor < total.marketMinor ? `the market with control was cheaper than the market without control by ${formatMoney(total.marketMinor - total.marketControlMinor)} NOK` : `the market with control was NOT cheaper than the market without control (${formatMoney(total.marketControlMinor)} against ${formatMoney(total.marketMinor)} NOK)`;
+    console.log(`Over ${counted.length} day(s): ${verdict}; against each building alone the market saved ${formatMoney(total.aloneMinor - total.marketMinor)} NOK, the market with control ${formatMoney(total.aloneMinor - total.marketControlMinor)} NOK.`);
+  }
+  console.log(`Summaries and reports: ${OUT}`);
+  console.log(
+    JSON.stringify({
+      bench: 'value',
+      node: process.version,
+      cpus: cpus().length,
+      loadAverage: loadavg(),
+      seed: Number(SEED),
+      extraArgs: EXTRA,
+      out: OUT,
+      days: days.map((d) => ({ date: d.date, counted: d.costs !== undefined && d.failures.length === 0, failures: d.failures, exitCode: d.exitCode, realSeconds: Math.round(d.realSeconds), intervals: d.intervals, finalIntervals: d.finalIntervals, finalIntervalsWithoutControl: d.finalIntervalsWithoutControl, tradedWh: d.tradedWh, ...(d.costs ? { ...d.costs, ...ratios(d.costs) } : {}) })),
+      total: counted.length > 0 ? { days: counted.length, ...total, ...ratios(total), controlCheaperThanMarket: total.marketControlMinor < total.marketMinor } : null,
+    }),
+  );
+  if (counted.length < days.length) process.exitCode = 1;
+}
+
+await main();
