@@ -131,10 +131,16 @@ export function register(program: Command): void {
         process.once('SIGINT', res);
         process.once('SIGTERM', res);
       });
-      const day = (dataDir: string, steer: boolean, label: string, ownOperatorDatabase = false): Promise<DemoDay> =>
-        runDemoDay({ district: districtOptions(dataDir, steer, ownOperatorDatabase), prices, fromMs, toMs, endMs, date: opts.date, fromText: opts.from, seed, speed: opts.speed === 'max' ? 'max' : speed, interrupted, say: (line) => say(`${label}: ${line}`), progressOut: process.stderr });
       const removeTemp = (): void => {
         if (!opts.data) rmSync(dir, { recursive: true, force: true });
+      };
+      const day = async (dataDir: string, steer: boolean, label: string, ownOperatorDatabase = false): Promise<DemoDay> => {
+        try {
+          return await runDemoDay({ district: districtOptions(dataDir, steer, ownOperatorDatabase), prices, fromMs, toMs, endMs, date: opts.date, fromText: opts.from, seed, speed: opts.speed === 'max' ? 'max' : speed, interrupted, say: (line) => say(`${label}: ${line}`), progressOut: process.stderr });
+        } catch (err) {
+          removeTemp();
+          throw err;
+        }
       };
       const writeOut = (outDir: string, summary: Summary): void => {
         mkdirSync(outDir, { recursive: true });
@@ -181,7 +187,8 @@ export function register(program: Command): void {
       let summary: Summary = run.summary;
       const problems = [...run.problems, ...(counterfactual?.problems ?? [])];
       try {
-        if (counterfactual) {
+        if (counterfactual && !run.finished) say('nabo demo: the day with control was interrupted: no value section');
+        else if (counterfactual) {
           const value = demoValue(counterfactual.summary, summary, counterfactual.problems);
           if (!value.ok) throw new Error(`the value of the day: ${value.error.detail}`);
           const checked = parseSummary({ ...summary, value: value.value });
