@@ -150,7 +150,8 @@ const districtSchema = z.strictObject({
   tradedWh: wh,
 });
 
-const valueCostsShape = { aloneMinor: minor, marketMinor: minor, marketControlMinor: minor, controlAloneMinor: minor };
+/** The four costs over the intervals metered in both runs; excludedIntervals counts the others (building-intervals for the district). */
+const valueCostsShape = { aloneMinor: minor, marketMinor: minor, marketControlMinor: minor, controlAloneMinor: minor, excludedIntervals: wh };
 
 // The optional comparison with the same day run without control (gateway/demo/value.ts).
 const valueSchema = z.strictObject({
@@ -209,15 +210,18 @@ function checkConsistency(s: z.output<typeof summaryObjectSchema>, ctx: z.Refine
   if (s.value) checkValue(s, s.value, issue);
 }
 
-/** The value section speaks of this day's buildings, its control column is this day's costs, its district the sum. */
+/** The value section speaks of this day's buildings, its control column is this day's costs where no interval was left out, its district the sum. */
 function checkValue(s: z.output<typeof summaryObjectSchema>, v: z.output<typeof valueSchema>, issue: (path: PropertyKey[], message: string) => void): void {
   if (v.buildings.map((b) => `${b.block}/${b.id}`).join(',') !== s.buildings.map((b) => `${b.block}/${b.id}`).join(',')) return issue(['value', 'buildings'], 'one entry per building, in the order of buildings[]');
   for (const [k, b] of v.buildings.entries()) {
     const own = s.buildings[k]!;
-    if (b.marketControlMinor !== own.costMinor) issue(['value', 'buildings', k, 'marketControlMinor'], `${b.marketControlMinor} is not the building's costMinor (${own.costMinor})`);
-    if (b.controlAloneMinor !== own.costAloneMinor) issue(['value', 'buildings', k, 'controlAloneMinor'], `${b.controlAloneMinor} is not the building's costAloneMinor (${own.costAloneMinor})`);
+    // Over the same intervals as this day's own costs, the control column is those costs.
+    const ownGaps = own.series.filter((p) => p.gap === true).length;
+    if (b.excludedIntervals > s.intervals.length) issue(['value', 'buildings', k, 'excludedIntervals'], 'more than the intervals of the day');
+    else if (b.excludedIntervals < ownGaps) issue(['value', 'buildings', k, 'excludedIntervals'], `${b.excludedIntervals} is fewer than the building's own gaps (${ownGaps})`);
+    else if (b.excludedIntervals === ownGaps && (b.marketControlMinor !== own.costMinor || b.controlAloneMinor !== own.costAloneMinor)) issue(['value', 'buildings', k, 'marketControlMinor'], `${b.marketControlMinor} / ${b.controlAloneMinor} are not the building's costMinor / costAloneMinor (${own.costMinor} / ${own.costAloneMinor}) over the same intervals`);
   }
-  for (const key of ['aloneMinor', 'marketMinor', 'marketControlMinor', 'controlAloneMinor'] as const) {
+  for (const key of ['aloneMinor', 'marketMinor', 'marketControlMinor', 'controlAloneMinor', 'excludedIntervals'] as const) {
     const sum = v.buildings.reduce((a, b) => a + b[key], 0);
     if (sum !== v.district[key]) issue(['value', 'district', key], `${v.district[key]} is not the sum over buildings (${sum})`);
   }

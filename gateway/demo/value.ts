@@ -3,19 +3,28 @@
 // with control. Three costs per building and for the district: alone on the grid (the no-control
 // run's metered energy priced at retail + tariff and feed-in: battery on self-consumption, no
 // neighbours), the market without control, and the market with control. Pure: the one place this
-// arithmetic lives, for `nabo demo --value`, the report and `npm run bench:value`.
+// arithmetic lives, for `nabo demo --value`, the report and `npm run bench:value`. An interval
+// that is a gap (no metering) in either run is left out of all four costs, so a run that lost
+// some metering on a busy machine does not look cheaper for it.
 import { fail, ok, type Result } from '../../core/result.js';
-import type { Summary } from './summary.js';
+import { costAloneMinor, costWithMarketMinor } from './summary-totals.js';
+import type { Summary, SummarySeriesPoint } from './summary.js';
 
 /**
  * Per building and for the district (summary.json's `value`, docs/demo.md): aloneMinor = the
- * no-control run's costAloneMinor, marketMinor = its costMinor, marketControlMinor = the control
- * run's costMinor, controlAloneMinor = the control run's costAloneMinor (for reference).
+ * no-control run's cost alone, marketMinor = its cost with the market, marketControlMinor = the
+ * control run's cost with the market, controlAloneMinor = the control run's cost alone (for
+ * reference); each over the intervals metered in both runs (excludedIntervals: the others).
  */
 export type DemoValue = NonNullable<Summary['value']>;
-export type ValueCosts = DemoValue['district'];
+export type ValueCosts = Pick<DemoValue['district'], 'aloneMinor' | 'marketMinor' | 'marketControlMinor' | 'controlAloneMinor'>;
 
 const COST_KEYS = ['aloneMinor', 'marketMinor', 'marketControlMinor', 'controlAloneMinor'] as const;
+
+/** The point as a gap: 0 energy, the trade kept (as buildingSeries marks one). */
+function asGap(p: SummarySeriesPoint): SummarySeriesPoint {
+  return { ...p, consumptionWh: 0, pvWh: 0, importWh: 0, exportWh: 0, batteryWh: 0, gap: true };
+}
 
 /** Saving against a base as a share of the base's size: (base − cost) / |base|; null when the base is 0. */
 export function savingShare(baseMinor: number, costMinor: number): number | null {
@@ -44,11 +53,22 @@ export function demoValue(withoutControl: Summary, withControl: Summary, without
   if (ids(withoutControl) !== ids(withControl)) return fail('incomparable', `not the same buildings: ${ids(withoutControl)} against ${ids(withControl)}`);
   const buildings = withControl.buildings.map((c, k) => {
     const n = withoutControl.buildings[k]!;
-    return { id: c.id, block: c.block, aloneMinor: n.costAloneMinor, marketMinor: n.costMinor, marketControlMinor: c.costMinor, controlAloneMinor: c.costAloneMinor };
+    const both = (k2: number): boolean => n.series[k2]?.gap !== true && c.series[k2]?.gap !== true;
+    const nSeries = n.series.map((p, j) => (both(j) ? p : asGap(p)));
+    const cSeries = c.series.map((p, j) => (both(j) ? p : asGap(p)));
+    return {
+      id: c.id,
+      block: c.block,
+      aloneMinor: costAloneMinor(nSeries, withoutControl.intervals, n.block),
+      marketMinor: costWithMarketMinor(nSeries, withoutControl.intervals, n.block),
+      marketControlMinor: costWithMarketMinor(cSeries, withControl.intervals, c.block),
+      controlAloneMinor: costAloneMinor(cSeries, withControl.intervals, c.block),
+      excludedIntervals: c.series.filter((_, j) => !both(j)).length,
+    };
   });
   return ok({
     withoutControl: { intervals: withoutControl.intervals.length, finalIntervals: withoutControl.intervals.filter((i) => i.final).length, problems: [...withoutControlProblems] },
-    district: sumCosts(buildings),
+    district: { ...sumCosts(buildings), excludedIntervals: buildings.reduce((a, b) => a + b.excludedIntervals, 0) },
     buildings,
   });
 }

@@ -9,21 +9,27 @@
 // Env: VALUE_DAYS=2026-06-21,2026-04-20  VALUE_SEED=42  VALUE_OUT=dir (kept; default a temp
 // folder, printed)  VALUE_ARGS='--hours 3 --blocks 2 --buildings 2' (extra demo flags, for a quick run)
 // VALUE_KEEP_DATA=1 (keep the brokers' and gateways' folders)  VALUE_RETRIES=1 (runs again a day
-// whose district did not start, e.g. a gateway not up in time on a busy machine).
+// whose district did not start, e.g. a gateway not up in time on a busy machine)  VALUE_REUSE=1
+// (run nothing: read the summaries an earlier run left in VALUE_OUT and compute again).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatMoney, formatShare } from '../../gateway/demo/summary-tables.js';
 import { demoProblems } from '../../gateway/demo/summary-checks.js';
 import { parseSummary } from '../../gateway/demo/summary.js';
-import { savingShare, sumCosts, type ValueCosts } from '../../gateway/demo/value.js';
+import { demoValue, savingShare, sumCosts, type ValueCosts } from '../../gateway/demo/value.js';
 
 const MAIN = resolve('dist', 'gateway', 'cli', 'main.js');
 const DAYS = (process.env.VALUE_DAYS ?? '2026-06-21,2026-04-20').split(',').map((d) => d.trim()).filter((d) => d !== '');
 const SEED = process.env.VALUE_SEED ?? '42';
 const EXTRA = (process.env.VALUE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
 const RETRIES = Number(process.env.VALUE_RETRIES ?? '1');
+const REUSE = process.env.VALUE_REUSE === '1';
+
+function readFileSafe(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
 const OUT = process.env.VALUE_OUT ? resolve(process.env.VALUE_OUT) : mkdtempSync(join(tmpdir(), 'nabo-bench-value-'));
 
 interface Day {
@@ -38,6 +44,8 @@ interface Day {
   intervals: number;
   finalIntervals: number;
   finalIntervalsWithoutControl: number;
+  /** Building-intervals left out of every cost: a gap in one of the runs. */
+  excludedIntervals: number;
   tradedWh: number;
 }
 
@@ -57,13 +65,18 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
 async function measureDay(date: string): Promise<Day> {
   const out = join(OUT, date);
   const data = join(OUT, `${date}-data`);
-  rmSync(out, { recursive: true, force: true });
-  rmSync(data, { recursive: true, force: true });
+  if (!REUSE) {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+  }
   const t0 = performance.now();
-  const r = await run(['demo', '--exit', '--tcp-only', '--speed', 'max', '--format', 'json', '--seed', SEED, '--date', date, '--value', '--data', data, '--out', out, ...EXTRA]);
+  // VALUE_REUSE=1: the demo's outputs of an earlier run are read again (the value recomputed), nothing runs.
+  const r = REUSE ? { code: Number(readFileSafe(join(out, 'exit-code')) ?? 'NaN'), stderr: '' } : await run(['demo', '--exit', '--tcp-only', '--speed', 'max', '--format', 'json', '--seed', SEED, '--date', date, '--value', '--data', data, '--out', out, ...EXTRA]);
   const realSeconds = (performance.now() - t0) / 1000;
-  if (process.env.VALUE_KEEP_DATA !== '1') rmSync(data, { recursive: true, force: true });
-  const day: Day = { date, exitCode: r.code, realSeconds, failures: [], notes: [], costs: undefined, intervals: 0, finalIntervals: 0, finalIntervalsWithoutControl: 0, tradedWh: 0 };
+  if (!REUSE) writeFileSync(join(out, 'exit-code'), String(r.code));
+  if (process.env.VALUE_KEEP_DATA !== '1' && !REUSE) rmSync(data, { recursive: true, force: true });
+  const day: Day = { date, exitCode: r.code, realSeconds, failures: [], notes: [], costs: undefined, intervals: 0, finalIntervals: 0, finalIntervalsWithoutControl: 0, excludedIntervals: 0, tradedWh: 0 };
   const file = join(out, 'summary.json');
   if (!existsSync(file)) {
     day.failures.push(`nabo demo exited ${r.code} and wrote no ${file}: ${r.stderr.split('\n').slice(-4).join(' | ')}`);
@@ -84,13 +97,23 @@ async function measureDay(date: string): Promise<Day> {
   day.finalIntervals = s.intervals.filter((i) => i.final).length;
   day.tradedWh = s.district.tradedWh;
   if (day.finalIntervals < day.intervals) day.failures.push(`with control ${day.intervals - day.finalIntervals} of ${day.intervals} intervals not final everywhere`);
-  if (!s.value) {
-    day.failures.push('summary.json has no value section');
+  // The value again from the two days' summaries, with value.ts (the same arithmetic as the demo's).
+  const other = parseSummary(JSON.parse(readFileSafe(join(out, 'no-control', 'summary.json')) ?? 'null'));
+  if (!other.ok) {
+    day.failures.push(`no-control/summary.json: ${other.error.detail}`);
     return day;
   }
-  day.costs = s.value.district;
-  day.finalIntervalsWithoutControl = s.value.withoutControl.finalIntervals;
-  if (s.value.withoutControl.finalIntervals < s.value.withoutControl.intervals) day.failures.push(`without control ${s.value.withoutControl.intervals - s.value.withoutControl.finalIntervals} of ${s.value.withoutControl.intervals} intervals not final everywhere`);
+  const value = demoValue(other.value, s, s.value?.withoutControl.problems ?? []);
+  if (!value.ok) {
+    day.failures.push(value.error.detail);
+    return day;
+  }
+  const v = value.value;
+  day.costs = v.district;
+  day.excludedIntervals = v.district.excludedIntervals;
+  day.finalIntervalsWithoutControl = v.withoutControl.finalIntervals;
+  if (v.withoutControl.finalIntervals < v.withoutControl.intervals) day.failures.push(`without control ${v.withoutControl.intervals - v.withoutControl.finalIntervals} of ${v.withoutControl.intervals} intervals not final everywhere`);
+  if (v.district.excludedIntervals > 0) day.notes.push(`${v.district.excludedIntervals} building-intervals without metering in one of the runs, left out of all costs`);
   return day;
 }
 
@@ -107,7 +130,7 @@ function printTable(headers: string[], cells: string[][]): void {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(MAIN)) {
+  if (!REUSE && !existsSync(MAIN)) {
     console.error(`bench:value runs the built CLI: ${MAIN} is missing; run \`npm run build\` first`);
     process.exit(2);
   }
@@ -117,7 +140,7 @@ async function main(): Promise<void> {
     let day = await measureDay(date);
     // A district that did not get going on a busy machine (a gateway not up in time) wrote no
     // summary: that says nothing about the day, so it is run once more, and the table says so.
-    for (let retry = 1; retry <= RETRIES && day.costs === undefined && day.intervals === 0; retry++) {
+    for (let retry = 1; !REUSE && retry <= RETRIES && day.costs === undefined && day.intervals === 0; retry++) {
       console.error(`bench:value: ${date} did not run (${day.failures.join('; ')}): again, attempt ${retry + 1}`);
       const failed = day.failures;
       day = await measureDay(date);
@@ -150,7 +173,7 @@ async function main(): Promise<void> {
       seed: Number(SEED),
       extraArgs: EXTRA,
       out: OUT,
-      days: days.map((d) => ({ date: d.date, counted: d.costs !== undefined && d.failures.length === 0, failures: d.failures, notes: d.notes, exitCode: d.exitCode, realSeconds: Math.round(d.realSeconds), intervals: d.intervals, finalIntervals: d.finalIntervals, finalIntervalsWithoutControl: d.finalIntervalsWithoutControl, tradedWh: d.tradedWh, ...(d.costs ? { ...d.costs, ...ratios(d.costs) } : {}) })),
+      days: days.map((d) => ({ date: d.date, counted: d.costs !== undefined && d.failures.length === 0, failures: d.failures, notes: d.notes, exitCode: d.exitCode, realSeconds: Math.round(d.realSeconds), intervals: d.intervals, finalIntervals: d.finalIntervals, finalIntervalsWithoutControl: d.finalIntervalsWithoutControl, excludedIntervals: d.excludedIntervals, tradedWh: d.tradedWh, ...(d.costs ? { ...d.costs, ...ratios(d.costs) } : {}) })),
       total: counted.length > 0 ? { days: counted.length, ...total, ...ratios(total), controlCheaperThanMarket: total.marketControlMinor < total.marketMinor } : null,
     }),
   );

@@ -1,16 +1,15 @@
-// The value section in the end-of-run tables and in report.html, on the hand-worked case of
-// value-example.ts (district: alone 1.60, market 0.90, market with control −2.12 NOK).
+// The value section in the end-of-run tables and in report.html, on the fixture with the
+// value typed by hand in value-example.ts (district: alone 1.60, market 0.90, with control −2.12 NOK).
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../../gateway/demo/report-html.js';
 import { formatShare, summaryTables, VALUE_HEADERS, valueLine, valueRows } from '../../../gateway/demo/summary-tables.js';
-import type { Summary } from '../../../gateway/demo/summary.js';
-import { demoValue } from '../../../gateway/demo/value.js';
-import { fixtureDay, noControlDay } from './value-example.js';
+import { parseSummary, type Summary } from '../../../gateway/demo/summary.js';
+import { fixtureDay, fixtureWithValue } from './value-example.js';
 
-function withValue(noControl: Summary = noControlDay()): Summary {
-  const v = demoValue(noControl, fixtureDay());
-  if (!v.ok) throw new Error(v.error.detail);
-  return { ...fixtureDay(), value: v.value };
+function withValue(market?: number[]): Summary {
+  const parsed = parseSummary(JSON.parse(JSON.stringify(fixtureWithValue(market))));
+  if (!parsed.ok) throw new Error(parsed.error.detail);
+  return parsed.value;
 }
 
 describe('the value in the tables and the report', () => {
@@ -28,10 +27,8 @@ describe('the value in the tables and the report', () => {
 
   it('says in words whether control paid, and says so when it did not', () => {
     expect(valueLine(withValue())).toMatch(/control saved 3\.02 NOK more than the market alone/);
-    const dearer = noControlDay();
-    dearer.buildings[0]!.costMinor = -1000;
-    dearer.district.costMinor = 90 - 90 - 1000;
-    expect(valueLine(withValue(dearer))).toMatch(/the market with control was not cheaper than without it \(-2\.12 against -10\.00 NOK\)/);
+    // ila-1's market without control at −10.90 NOK: the district's at −10.00.
+    expect(valueLine(withValue([-1000, 50, -25, 0, 0, 250, 0, -150, -85, -40]))).toMatch(/the market with control was not cheaper than without it \(-2\.12 against -10\.00 NOK\)/);
   });
 
   it('the tables and the report show the value section only when the summary has one', () => {

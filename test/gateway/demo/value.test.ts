@@ -1,20 +1,27 @@
-// The value arithmetic on a hand-worked case (value-example.ts): the control day is the demo
-// fixture, the no-control day the same day with costs typed by hand.
+// The value arithmetic on hand-worked cases (value-example.ts).
 import { describe, expect, it } from 'vitest';
 import { parseSummary, type Summary } from '../../../gateway/demo/summary.js';
 import { demoProblems } from '../../../gateway/demo/summary-checks.js';
 import { demoValue, savingShare, sumCosts } from '../../../gateway/demo/value.js';
-import { fixtureDay as fixture, noControlDay } from './value-example.js';
+import { fixtureDay, fixtureWithValue, tinyDays } from './value-example.js';
 
 describe('the value of market and control', () => {
-  it('takes alone and market from the no-control day and market with control from the control day, per building and summed', () => {
-    const control = fixture();
-    expect(control.buildings.map((b) => b.costMinor)).toEqual([-7, -3, -24, 0, 0, 26, 0, -104, -70, -30]); // Σ −212
-    const v = demoValue(noControlDay(), control, ['an example problem']);
+  it('prices the run without control alone and with the market, and the run with control with the market, over the intervals metered in both', () => {
+    const { withoutControl, withControl } = tinyDays();
+    const v = demoValue(withoutControl, withControl, ['an example problem']);
     if (!v.ok) throw new Error(v.error.detail);
-    expect(v.value.district).toEqual({ aloneMinor: 160, marketMinor: 90, marketControlMinor: -212, controlAloneMinor: -189 });
-    expect(v.value.buildings.find((b) => b.id === 'lade-3')).toEqual({ id: 'lade-3', block: 'lade', aloneMinor: 300, marketMinor: 250, marketControlMinor: 26, controlAloneMinor: 44 });
-    expect(v.value.withoutControl).toEqual({ intervals: 4, finalIntervals: control.intervals.filter((i) => i.final).length, problems: ['an example problem'] });
+    // alone 100 − 20, market 100 − 35, with control 48 − 47, control day alone 60 − 32; the gap left out.
+    expect(v.value.buildings).toEqual([{ id: 'h', block: 'b', aloneMinor: 80, marketMinor: 65, marketControlMinor: 1, controlAloneMinor: 28, excludedIntervals: 1 }]);
+    expect(v.value.district).toEqual({ aloneMinor: 80, marketMinor: 65, marketControlMinor: 1, controlAloneMinor: 28, excludedIntervals: 1 });
+    expect(v.value.withoutControl).toEqual({ intervals: 3, finalIntervals: 0, problems: ['an example problem'] });
+  });
+
+  it('with no gaps the columns are the two runs\' own costs', () => {
+    const day = fixtureDay();
+    const v = demoValue(day, day);
+    if (!v.ok) throw new Error(v.error.detail);
+    expect(v.value.district).toEqual({ aloneMinor: -189, marketMinor: -212, marketControlMinor: -212, controlAloneMinor: -189, excludedIntervals: 0 });
+    expect(v.value.buildings.map((b) => b.marketControlMinor)).toEqual(day.buildings.map((b) => b.costMinor));
   });
 
   it('states savings as a share of the base, positive when cheaper even where the base is an income', () => {
@@ -35,25 +42,22 @@ describe('the value of market and control', () => {
   });
 
   it('refuses two runs that are not the same day of the same district', () => {
-    const other = noControlDay();
+    const other = fixtureDay();
     other.district.date = '2026-04-20';
-    const a = demoValue(other, fixture());
+    const a = demoValue(other, fixtureDay());
     expect(a.ok ? 'compared' : a.error.detail).toMatch(/not the same day/);
-    const fewer = noControlDay();
+    const fewer = fixtureDay();
     fewer.buildings = fewer.buildings.slice(1);
-    const b = demoValue(fewer, fixture());
+    const b = demoValue(fewer, fixtureDay());
     expect(b.ok ? 'compared' : b.error.detail).toMatch(/not the same buildings/);
-    const shorter = noControlDay();
+    const shorter = fixtureDay();
     shorter.intervals = shorter.intervals.slice(1);
-    const c = demoValue(shorter, fixture());
+    const c = demoValue(shorter, fixtureDay());
     expect(c.ok ? 'compared' : c.error.detail).toMatch(/not the same intervals/);
   });
 
   it('a summary carrying the value parses, and one whose value does not add up or names other costs is refused with the path', () => {
-    const control = fixture();
-    const v = demoValue(noControlDay(), control);
-    if (!v.ok) throw new Error(v.error.detail);
-    const withValue = JSON.parse(JSON.stringify({ ...control, value: v.value })) as Summary;
+    const withValue = JSON.parse(JSON.stringify(fixtureWithValue())) as Summary;
     const good = parseSummary(withValue);
     expect(good.ok ? 'ok' : good.error.detail).toBe('ok');
 
@@ -66,7 +70,7 @@ describe('the value of market and control', () => {
     badControl.value!.buildings[5]!.marketControlMinor = 27;
     badControl.value!.district.marketControlMinor += 1;
     const r2 = parseSummary(badControl);
-    expect(r2.ok ? 'accepted' : r2.error.detail).toBe("value.buildings[5].marketControlMinor: 27 is not the building's costMinor (26)");
+    expect(r2.ok ? 'accepted' : r2.error.detail).toMatch(/^value\.buildings\[5\]\.marketControlMinor: 27 \/ 44 are not the building's costMinor \/ costAloneMinor \(26 \/ 44\)/);
 
     const reordered = structuredClone(withValue);
     reordered.value!.buildings.reverse();
@@ -75,9 +79,8 @@ describe('the value of market and control', () => {
   });
 
   it('a day without control may cost more with the market than alone without that being a problem of the run', () => {
-    const s = noControlDay();
-    s.buildings[0]!.costMinor = s.buildings[0]!.costAloneMinor + 200;
-    s.district.costMinor = s.district.costAloneMinor + 200 - 10;
+    const s = fixtureDay();
+    s.district.costMinor = s.district.costAloneMinor + 5;
     expect(demoProblems(s).some((p) => /more than .* alone/.test(p))).toBe(true);
     expect(demoProblems(s, { marketNotDearer: false }).some((p) => /alone/.test(p))).toBe(false);
   });
