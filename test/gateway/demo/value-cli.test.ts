@@ -10,11 +10,12 @@ describe('nabo demo --no-control and --value', () => {
     expect(r.stdout).toMatch(/--no-control\s+read the batteries but never steer them/);
     expect(r.stdout).toMatch(/--value\s+first run the same day without control/);
     expect(r.stdout).toContain('$ nabo demo --speed max --exit --tcp-only --value --out /tmp/value-day');
-  });
+    // The first call loads the whole program: seconds on a busy machine.
+  }, 120_000);
 
   it('refuses --value with --no-control as a usage error (exit 2)', async () => {
     const r = await runCli(['demo', '--value', '--no-control', '--exit', '--tcp-only']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--value compares a day without control with one with control: leave out --no-control/);
-  });
+  }, 120_000);
 });
