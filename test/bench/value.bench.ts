@@ -82,7 +82,11 @@ async function measureDay(date: string): Promise<Day> {
     day.failures.push(`nabo demo exited ${r.code} and wrote no ${file}: ${r.stderr.split('\n').slice(-4).join(' | ')}`);
     return day;
   }
-  const parsed = parseSummary(JSON.parse(readFileSync(file, 'utf8')));
+  // The value section is computed again below (from an older version it may not even parse): set aside.
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { value?: { withoutControl?: { problems?: string[] } } };
+  const withoutControlProblems = raw.value?.withoutControl?.problems ?? [];
+  delete raw.value;
+  const parsed = parseSummary(raw);
   if (!parsed.ok) {
     day.failures.push(`summary.json: ${parsed.error.detail}`);
     return day;
@@ -90,7 +94,7 @@ async function measureDay(date: string): Promise<Day> {
   const s = parsed.value;
   // Exit 1 only because the market cost more than alone is a result of the kind this bench
   // measures, not a broken run: the day counts, with a note. Anything else fails it.
-  const otherProblems = [...demoProblems(s, { marketNotDearer: false }), ...(s.value?.withoutControl.problems ?? [])];
+  const otherProblems = [...demoProblems(s, { marketNotDearer: false }), ...withoutControlProblems];
   if (r.code !== 0 && (r.code !== 1 || otherProblems.length > 0)) day.failures.push(`nabo demo exited ${r.code}: ${[...otherProblems, ...r.stderr.split('\n').filter((l) => /^(nabo demo.*: (?!wrote|started|starting|publishing|writing|waiting)|Error)/.test(l)).slice(-3)].join(' | ')}`);
   else if (r.code === 1) day.notes.push(`nabo demo exited 1: the district paid more with the market than alone (${formatMoney(s.district.costMinor)} against ${formatMoney(s.district.costAloneMinor)} NOK)`);
   day.intervals = s.intervals.length;
@@ -103,7 +107,7 @@ async function measureDay(date: string): Promise<Day> {
     day.failures.push(`no-control/summary.json: ${other.error.detail}`);
     return day;
   }
-  const value = demoValue(other.value, s, s.value?.withoutControl.problems ?? []);
+  const value = demoValue(other.value, s, withoutControlProblems);
   if (!value.ok) {
     day.failures.push(value.error.detail);
     return day;
