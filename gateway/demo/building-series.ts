@@ -17,7 +17,9 @@ type Row = { importWh: number; exportWh: number } | null;
 function rowsOf(store: Store, deviceId: string | undefined, fromMs: number, toMs: number): Map<number, Row> | undefined {
   if (deviceId === undefined) return undefined;
   const out = new Map<number, Row>();
-  for (const r of store.intervals.range(deviceId, fromMs, toMs)) out.set(r.intervalStartMs, r.gap || r.importWh === null || r.exportWh === null ? null : { importWh: r.importWh, exportWh: r.exportWh });
+  // A device may report one counter only (a PV inverter's production is its export, import stays
+  // null): the missing one is 0, as the forecast reads it; only an interval with neither is a gap.
+  for (const r of store.intervals.range(deviceId, fromMs, toMs)) out.set(r.intervalStartMs, r.gap || (r.importWh === null && r.exportWh === null) ? null : { importWh: r.importWh ?? 0, exportWh: r.exportWh ?? 0 });
   return out;
 }
 

@@ -119,6 +119,8 @@ export interface GatewaySetup {
   speed: number;
   /** The day-ahead plan's local publication time (HH:MM); no plan without it. */
   planPublishAt?: string;
+  /** Steer the battery (default true); false leaves it on its own self-consumption logic, read only. */
+  control?: boolean;
 }
 
 /** The plan's collection and finality windows: a few real seconds each, as the market's steps. */
@@ -141,7 +143,10 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
   // (power and counters alike), enough for quarter-hour energy and for control, and no faster
   // in real time than the buses and the machine can carry.
   for (const d of raw.devices) if (d.bus !== undefined && d.model !== 's0' && d.model !== 'han' && d.model !== 'dsmr-p1') d.poll = { fastMs: Math.max(60_000, pollMs(d.poll)), slowMs: Math.max(60_000, pollMs(d.poll)) };
-  if (battery && spec?.battery) {
+  // Without control nabo only reads the battery, so orders offer none of its flexibility:
+  // the battery would not deliver what they sold (its own logic serves the building).
+  const steered = s.control !== false;
+  if (battery && spec?.battery && steered) {
     const b = spec.battery;
     battery.capabilities = ['read', 'battery-setpoint'];
     battery.limits = { maxChargeW: b.maxChargeW, maxDischargeW: b.maxDischargeW, minSocPercent: b.minSocPercent, maxSocPercent: b.maxSocPercent, rampWPerS: Math.max(b.maxChargeW, b.maxDischargeW), revertTimeoutS: s.revertTimeoutS ?? 300 };
@@ -158,7 +163,7 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
       broker: { url: s.blockBrokerUrl, username: building.id, password: s.password },
       gridMeterDeviceId: grid.id,
       ...(pv && pv.id !== grid.id ? { pvDeviceId: pv.id } : {}),
-      ...(battery && spec?.battery
+      ...(battery && spec?.battery && steered
         ? { battery: { deviceId: battery.id, capacityWh: spec.battery.capacityWh, minSocPercent: spec.battery.minSocPercent, maxSocPercent: spec.battery.maxSocPercent, maxChargeW: spec.battery.maxChargeW, maxDischargeW: spec.battery.maxDischargeW } }
         : {}),
       orderLeadMs: orderLeadFor(s.speed),

@@ -49,6 +49,8 @@ export interface DistrictOptions {
   marketId?: string;
   /** Local time (HH:MM, the buildings' time zone) at which the gateways publish the next day's forecasts for the day-ahead plan; no plan without it. */
   planPublishAt?: string;
+  /** Steer the batteries (default true); false: read only, each on its own self-consumption logic. */
+  control?: boolean;
   /** Extra environment for the gateway processes (log level). */
   env?: NodeJS.ProcessEnv;
 }
@@ -147,11 +149,12 @@ export class District {
           apiPort,
           speed: o.speed,
           ...(o.planPublishAt !== undefined ? { planPublishAt: o.planPublishAt } : {}),
+          ...(o.control === false ? { control: false } : {}),
         });
         checkedConfig(raw, building.id);
         const market = raw.market as { gridMeterDeviceId: string; pvDeviceId?: string; battery?: { deviceId?: string } };
         seedHistory(this.fleet, block.id, building.id, { storeFile: join(dataDir, 'nabo.db'), gridMeterDeviceId: market.gridMeterDeviceId, ...(market.pvDeviceId ? { pvDeviceId: market.pvDeviceId } : {}) }, o.startMs);
-        const g: DistrictGateway = { id: building.id, block: block.id, dataDir, configFile: join(dataDir, 'nabo.yaml'), apiPort, gridMeterDeviceId: market.gridMeterDeviceId, pvDeviceId: market.pvDeviceId, batteryDeviceId: market.battery?.deviceId, proc: undefined, exited: Promise.resolve(null) };
+        const g: DistrictGateway = { id: building.id, block: block.id, dataDir, configFile: join(dataDir, 'nabo.yaml'), apiPort, gridMeterDeviceId: market.gridMeterDeviceId, pvDeviceId: market.pvDeviceId, batteryDeviceId: market.battery?.deviceId ?? batteryDeviceOf(raw), proc: undefined, exited: Promise.resolve(null) };
         this.gateways.set(g.id, g);
         prepared.push({ g, raw });
       }
@@ -314,4 +317,11 @@ function operatorTlsArgs(broker: RunningBroker): string[] {
 
 function secret(): string {
   return randomBytes(18).toString('base64url');
+}
+
+/** The battery's device id from a gateway config (read even where nabo does not steer it). */
+function batteryDeviceOf(raw: Record<string, unknown>): string | undefined {
+  const devices = raw.devices as Array<{ id?: unknown; role?: unknown }> | undefined;
+  const id = devices?.find((d) => d.role === 'battery')?.id;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { reportCharts } from './report-charts.js';
-import { BLOCK_HEADERS, BUILDING_HEADERS, blockRows, buildingRows, formatKWh, formatMoney, formatPercent, intervalsLine } from './summary-tables.js';
+import { BLOCK_HEADERS, BUILDING_HEADERS, VALUE_HEADERS, blockRows, buildingRows, formatKWh, formatMoney, formatPercent, intervalsLine, valueLine, valueRows } from './summary-tables.js';
 import type { Summary } from './summary.js';
 
 let chartJsCache: string | undefined;
@@ -131,7 +131,7 @@ ${kpi('self-sufficiency', formatPercent(d.selfSufficiency), 'kpi-self')}
 ${table('buildings', BUILDING_HEADERS, buildingRows(s))}
 <h2>Blocks</h2>
 ${table('blocks', BLOCK_HEADERS, blockRows(s))}
-<h2>Intervals not final everywhere</h2>
+${s.value ? `<h2>Value: alone, the market without control, the market with control</h2>\n<p class="muted" id="value-line">${escapeHtml(valueLine(s))}</p>\n${table('value', VALUE_HEADERS, valueRows(s))}\n` : ''}<h2>Intervals not final everywhere</h2>
 ${unfinished(s)}
 <h2>Operator and ledger</h2>
 <p id="operator">The operator stored ${s.operator.recordsStored} records, dropped ${s.operator.duplicatesDropped} duplicates and refused ${s.operator.refused}.</p>

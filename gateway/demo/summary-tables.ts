@@ -3,6 +3,7 @@
 // The report page shows the same rows, so both read them from here.
 import { formatTable } from '../cli/output.js';
 import type { Summary } from './summary.js';
+import { savingShare, type ValueCosts } from './value.js';
 
 /** Minor units (øre) as currency units with two decimals, exactly: 12345 → "123.45", −5 → "-0.05". */
 export function formatMoney(minor: number): string {
@@ -62,7 +63,38 @@ export function intervalsLine(s: Summary): string {
   return `${s.district.date} (${s.district.timeZone}), market ${s.district.marketId}: ${s.intervals.length} intervals, ${finals} final on every gateway, ${cleared} with a clearing result${gapText}`;
 }
 
+/** A saving share as a signed percentage with one decimal ("–" when the base is 0). */
+export function formatShare(share: number | null): string {
+  return share === null ? '–' : `${(share * 100).toFixed(1)} %`;
+}
+
+export const VALUE_HEADERS = ['building', 'block', 'alone NOK', 'market without control NOK', 'market with control NOK', 'saving market %', 'saving market + control %', 'control day alone NOK'];
+
+function valueRow(name: string, block: string, v: ValueCosts): string[] {
+  return [name, block, formatMoney(v.aloneMinor), formatMoney(v.marketMinor), formatMoney(v.marketControlMinor), formatShare(savingShare(v.aloneMinor, v.marketMinor)), formatShare(savingShare(v.aloneMinor, v.marketControlMinor)), formatMoney(v.controlAloneMinor)];
+}
+
+/** Rows of the value table (buildings, the district last); none without a value section. */
+export function valueRows(s: Summary): string[][] {
+  if (!s.value) return [];
+  return [...s.value.buildings.map((b) => valueRow(b.id, b.block, b)), valueRow('district', '', s.value.district)];
+}
+
+/** What the value table says in words, including when control did not pay. */
+export function valueLine(s: Summary): string {
+  const v = s.value;
+  if (!v) return '';
+  const d = v.district;
+  const verdict =
+    d.marketControlMinor < d.marketMinor
+      ? `control saved ${formatMoney(d.marketMinor - d.marketControlMinor)} NOK more than the market alone`
+      : `the market with control was not cheaper than without it (${formatMoney(d.marketControlMinor)} against ${formatMoney(d.marketMinor)} NOK)`;
+  const cf = v.withoutControl;
+  return `Value: the same day without control (batteries on their own self-consumption logic), ${cf.finalIntervals} of ${cf.intervals} intervals final${cf.problems.length > 0 ? `, ${cf.problems.length} problems` : ''}; ${verdict}. Savings are against alone, as a share of its size.`;
+}
+
 /** What `nabo demo` prints at the end of the day. */
 export function summaryTables(s: Summary): string {
-  return `${intervalsLine(s)}\n\n${formatTable(BUILDING_HEADERS, buildingRows(s))}\n${formatTable(BLOCK_HEADERS, blockRows(s))}`;
+  const value = s.value ? `\n${valueLine(s)}\n\n${formatTable(VALUE_HEADERS, valueRows(s))}` : '';
+  return `${intervalsLine(s)}\n\n${formatTable(BUILDING_HEADERS, buildingRows(s))}\n${formatTable(BLOCK_HEADERS, blockRows(s))}${value}`;
 }

@@ -150,6 +150,16 @@ const districtSchema = z.strictObject({
   tradedWh: wh,
 });
 
+/** The four costs over the intervals metered in both runs; excludedIntervals counts the others (building-intervals for the district). */
+const valueCostsShape = { aloneMinor: minor, marketMinor: minor, marketControlMinor: minor, controlAloneMinor: minor, excludedIntervals: wh };
+
+// The optional comparison with the same day run without control (gateway/demo/value.ts).
+const valueSchema = z.strictObject({
+  withoutControl: z.strictObject({ intervals: wh, finalIntervals: wh, problems: z.array(z.string()) }),
+  district: z.strictObject(valueCostsShape),
+  buildings: z.array(z.strictObject({ id, block: id, ...valueCostsShape })),
+});
+
 const summaryObjectSchema = z.strictObject({
   version: z.literal(SUMMARY_VERSION),
   district: districtSchema,
@@ -158,6 +168,7 @@ const summaryObjectSchema = z.strictObject({
   blocks: z.array(blockSchema).min(1),
   operator: z.strictObject({ recordsStored: wh, duplicatesDropped: wh, refused: wh }),
   anchors: z.array(z.strictObject({ root: hex64, records: z.number().int().min(1) })),
+  value: valueSchema.optional(),
 });
 
 const TOTAL_KEYS = ['consumptionWh', 'pvWh', 'importWh', 'exportWh', 'boughtWh', 'soldWh'] as const;
@@ -196,6 +207,25 @@ function checkConsistency(s: z.output<typeof summaryObjectSchema>, ctx: z.Refine
   }
   const traded = s.blocks.reduce((a, b) => a + b.tradedWh, 0);
   if (traded !== s.district.tradedWh) issue(['district', 'tradedWh'], `${s.district.tradedWh} is not the sum over blocks (${traded})`);
+  if (s.value) checkValue(s, s.value, issue);
+}
+
+/** The value section speaks of this day's buildings, its control column is this day's costs where no interval was left out, its district the sum. */
+function checkValue(s: z.output<typeof summaryObjectSchema>, v: z.output<typeof valueSchema>, issue: (path: PropertyKey[], message: string) => void): void {
+  if (v.buildings.map((b) => `${b.block}/${b.id}`).join(',') !== s.buildings.map((b) => `${b.block}/${b.id}`).join(',')) return issue(['value', 'buildings'], 'one entry per building, in the order of buildings[]');
+  for (const [k, b] of v.buildings.entries()) {
+    const own = s.buildings[k]!;
+    // Over the same intervals as this day's own costs, the control column is those costs.
+    const ownGaps = own.series.filter((p) => p.gap === true).length;
+    if (b.excludedIntervals > s.intervals.length) issue(['value', 'buildings', k, 'excludedIntervals'], 'more than the intervals of the day');
+    else if (b.excludedIntervals < ownGaps) issue(['value', 'buildings', k, 'excludedIntervals'], `${b.excludedIntervals} is fewer than the building's own gaps (${ownGaps})`);
+    else if (b.excludedIntervals === ownGaps && (b.marketControlMinor !== own.costMinor || b.controlAloneMinor !== own.costAloneMinor)) issue(['value', 'buildings', k, 'marketControlMinor'], `${b.marketControlMinor} / ${b.controlAloneMinor} are not the building's costMinor / costAloneMinor (${own.costMinor} / ${own.costAloneMinor}) over the same intervals`);
+  }
+  for (const key of ['aloneMinor', 'marketMinor', 'marketControlMinor', 'controlAloneMinor', 'excludedIntervals'] as const) {
+    const sum = v.buildings.reduce((a, b) => a + b[key], 0);
+    if (sum !== v.district[key]) issue(['value', 'district', key], `${v.district[key]} is not the sum over buildings (${sum})`);
+  }
+  if (v.withoutControl.finalIntervals > v.withoutControl.intervals) issue(['value', 'withoutControl', 'finalIntervals'], 'more final intervals than intervals');
 }
 
 export const summarySchema = summaryObjectSchema.superRefine(checkConsistency);

@@ -2,16 +2,13 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { ToolMissingError } from '../../../device-sim/transports/pty-pair.js';
-import { collectSummary } from '../../demo/collect.js';
-import type { Summary } from '../../demo/summary.js';
-import { demoProblems } from '../../demo/summary-checks.js';
-import { District } from '../../demo/district.js';
-import { ToolMissing } from '../../demo/mosquitto.js';
+import { parseSummary, type Summary } from '../../demo/summary.js';
+import type { DistrictOptions } from '../../demo/district.js';
+import { runDemoDay, type DemoDay } from '../../demo/demo-day.js';
 import { demoPrices, DEMO_TIME_ZONE, localMidnightMs } from '../../demo/demo-prices.js';
-import { DemoProgress } from '../../demo/progress.js';
 import { summaryTables } from '../../demo/summary-tables.js';
 import { renderReport } from '../../demo/report-html.js';
+import { demoValue } from '../../demo/value.js';
 import { zoneOffsetMs } from '../../../core/time-zone.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, resolveFormat } from '../output.js';
 
@@ -32,6 +29,9 @@ interface DemoOptions {
   operatorDatabase?: string;
   operatorPlain?: boolean;
   operatorClientCerts?: boolean;
+  /** false with --no-control. */
+  control?: boolean;
+  value?: boolean;
 }
 
 /** As fast as the gateways on two shared cores still read, trade and settle every interval. */
@@ -66,8 +66,10 @@ export function register(program: Command): void {
     .option('--format <format>', 'json (the summary) or table (default: table on a terminal, json otherwise)')
     .option('--operator-database <file|url>', "nabo operator's database: a SQLite file or postgres://user@host/db (default: operator.db in the data folder)")
     .option('--operator-plain', "the operator's broker on plain MQTT instead of TLS (no openssl needed)")
+    .option('--no-control', "read the batteries but never steer them: each runs its own self-consumption logic, and orders offer none of its flexibility")
+    .option('--value', 'first run the same day without control (quietly, in a no-control/ subfolder of --data and --out), then this one, and add what the market and control are worth to the summary and report')
     .option('--operator-client-certs', "gateways and the operator log in to the operator's broker with a client certificate each (CN = gateway id) instead of a password")
-    .addHelpText('after', '\nExamples:\n  $ nabo demo --out demo-report\n  $ nabo demo --speed max --exit --out /tmp/day\n  $ nabo demo --blocks 1 --buildings 3 --from 10:00 --hours 3 --exit --tcp-only\n  $ nabo demo --hours 2 --exit --operator-database postgres://postgres@127.0.0.1:5432/postgres\n')
+    .addHelpText('after', '\nExamples:\n  $ nabo demo --out demo-report\n  $ nabo demo --speed max --exit --out /tmp/day\n  $ nabo demo --blocks 1 --buildings 3 --from 10:00 --hours 3 --exit --tcp-only\n  $ nabo demo --speed max --exit --tcp-only --value --out /tmp/value-day\n  $ nabo demo --hours 2 --exit --operator-database postgres://postgres@127.0.0.1:5432/postgres\n')
     .action(async (opts: DemoOptions) => {
       const speed = opts.speed === 'max' ? MAX_SPEED : Number(opts.speed);
       if (!(speed >= 1 && speed <= 3600)) throw new UsageError(`--speed must be a number in [1, 3600] or max, got '${opts.speed}'`);
@@ -77,6 +79,11 @@ export function register(program: Command): void {
       const hours = positiveInt('hours', opts.hours, 48);
       if (opts.operatorPlain && opts.operatorClientCerts) throw new UsageError('--operator-client-certs needs TLS: leave out --operator-plain');
       const format = resolveFormat(opts.format);
+      const control = opts.control !== false;
+      if (opts.value && !control) throw new UsageError('--value compares a day without control with one with control: leave out --no-control');
+      const blocks = positiveInt('blocks', opts.blocks, 10);
+      const buildings = positiveInt('buildings', opts.buildings, 10);
+      const seed = positiveInt('seed', opts.seed, 2 ** 31);
       const fromMs = localMidnightMs(opts.date) + (Number(from[1]) * 60 + Number(from[2])) * 60_000;
       const toMs = fromMs + hours * 3_600_000;
       // Meters are read for a while before the first traded interval (at least half an hour, and
@@ -101,85 +108,108 @@ export function register(program: Command): void {
       const prices = demoPrices(opts.date);
       const main = process.argv[1];
       if (!main) throw new Error('cannot tell how nabo was started');
-      const district = new District({
-        dir,
-        blocks: positiveInt('blocks', opts.blocks, 10),
-        buildings: positiveInt('buildings', opts.buildings, 10),
-        seed: positiveInt('seed', opts.seed, 2 ** 31),
+      // The day without control keeps its own operator database (SQLite in its folder): in a shared
+      // one the second day's records would be dropped as duplicates of the first's.
+      const districtOptions = (dataDir: string, steer: boolean, ownOperatorDatabase: boolean): DistrictOptions => ({
+        dir: dataDir,
+        blocks,
+        buildings,
+        seed,
         startMs,
         speed,
         pricesAt: prices.pricesAt,
         nabo: [process.execPath, ...process.execArgv, main],
         ...(opts.tcpOnly ? { tcpOnly: true } : {}),
         ...(planPublishAt !== undefined ? { planPublishAt } : {}),
-        ...(opts.operatorDatabase ? { operatorDatabase: /^postgres(ql)?:\/\//.test(opts.operatorDatabase) ? opts.operatorDatabase : resolve(opts.operatorDatabase) } : {}),
+        ...(opts.operatorDatabase && !ownOperatorDatabase ? { operatorDatabase: /^postgres(ql)?:\/\//.test(opts.operatorDatabase) ? opts.operatorDatabase : resolve(opts.operatorDatabase) } : {}),
         ...(opts.operatorPlain ? { operatorPlain: true } : {}),
         ...(opts.operatorClientCerts ? { operatorClientCerts: true } : {}),
+        ...(steer ? {} : { control: false }),
       });
       const say = (line: string): void => void process.stderr.write(`${line}\n`);
-      let stopped = false;
-      const stop = async (): Promise<void> => {
-        if (stopped) return;
-        stopped = true;
-        await district.stop();
-        if (!opts.data) rmSync(dir, { recursive: true, force: true });
-      };
       const interrupted = new Promise<void>((res) => {
         process.once('SIGINT', res);
         process.once('SIGTERM', res);
       });
-      const startedAt = performance.now();
-      try {
-        await district.start((step) => say(`nabo demo: ${step}`));
-        const b = district.operatorBroker;
-        say(`nabo demo: started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; operator broker ${b.url}${b.tls ? ` (CA ${b.tls.caFile})` : ''}, operator database ${district.operatorDatabase.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`);
-      } catch (err) {
-        await stop();
-        if (err instanceof ToolMissing || err instanceof ToolMissingError) {
-          say(`nabo demo: ${err.message}${err instanceof ToolMissingError ? '; or run with --tcp-only' : ''}`);
+      const removeTemp = (): void => {
+        if (!opts.data) rmSync(dir, { recursive: true, force: true });
+      };
+      const day = async (dataDir: string, steer: boolean, label: string, ownOperatorDatabase = false): Promise<DemoDay> => {
+        try {
+          return await runDemoDay({ district: districtOptions(dataDir, steer, ownOperatorDatabase), prices, fromMs, toMs, endMs, date: opts.date, fromText: opts.from, seed, speed: opts.speed === 'max' ? 'max' : speed, interrupted, say: (line) => say(`${label}: ${line}`), progressOut: process.stderr });
+        } catch (err) {
+          removeTemp();
+          throw err;
+        }
+      };
+      const writeOut = (outDir: string, summary: Summary): void => {
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+        writeFileSync(join(outDir, 'report.html'), renderReport(summary));
+        say(`nabo demo: wrote ${join(outDir, 'report.html')} and ${join(outDir, 'summary.json')}`);
+      };
+
+      // --value: the same day without control first (its own brokers, operator and gateways, in a
+      // subfolder), so the day with control can say what the market and control are worth.
+      let counterfactual: { summary: Summary; problems: string[] } | undefined;
+      if (opts.value) {
+        const cf = await day(join(dir, 'no-control'), false, 'nabo demo (without control)', true);
+        if (!cf.started) {
+          say(`nabo demo: ${cf.reason}`);
+          removeTemp();
           process.exitCode = EXIT_FAILED;
           return;
         }
-        throw err;
+        await cf.district.stop();
+        if (!cf.finished) {
+          say('nabo demo: interrupted during the day without control');
+          removeTemp();
+          process.exitCode = EXIT_FAILED;
+          return;
+        }
+        const problems = cf.problems.map((p) => `without control: ${p}`);
+        for (const p of problems) say(`nabo demo: ${p}`);
+        if (opts.out) writeOut(join(resolve(opts.out), 'no-control'), cf.summary);
+        counterfactual = { summary: cf.summary, problems };
       }
-      say(`nabo demo: ${district.gateways.size} gateways trading ${opts.date} ${opts.from} +${hours} h (${DEMO_TIME_ZONE}) at ${speed}x; dashboards: ${[...district.gateways.values()].map((g) => `${g.id} http://127.0.0.1:${g.apiPort}/`).join(', ')}`);
-      const progress = new DemoProgress(district, fromMs, toMs, process.stderr);
-      const finished = await Promise.race([district.until(endMs, (now) => progress.tick(now)).then(() => true), interrupted.then(() => false)]);
-      progress.done();
-      let summary: Summary | undefined;
-      let problems: string[] = [];
+
+      const run = await day(dir, control, control ? 'nabo demo' : 'nabo demo (without control)');
+      if (!run.started) {
+        say(`nabo demo: ${run.reason}`);
+        removeTemp();
+        process.exitCode = EXIT_FAILED;
+        return;
+      }
+      const stop = async (): Promise<void> => {
+        await run.district.stop();
+        removeTemp();
+      };
+      let summary: Summary = run.summary;
+      const problems = [...run.problems, ...(counterfactual?.problems ?? [])];
       try {
-        const lastMs = finished ? toMs : Math.max(fromMs, Math.floor((district.clock.now() - 20 * 60_000) / 900_000) * 900_000);
-        const collected = collectSummary({
-          roster: district.plan.roster,
-          gateways: [...district.gateways.values()],
-          prices: prices.between(fromMs, lastMs),
-          operator: { recordsStored: district.operatorStats.stored, duplicatesDropped: district.operatorStats.duplicates, refused: district.operatorStats.refused },
-          district: { date: opts.date, timeZone: DEMO_TIME_ZONE, seed: Number(opts.seed), speed: opts.speed === 'max' ? 'max' : speed, sources: prices.sources },
-        });
-        if (!collected.ok) throw new Error(`the day's summary does not check: ${collected.error.detail}`);
-        summary = collected.value;
-        problems = demoProblems(summary);
+        if (counterfactual && !run.finished) say('nabo demo: the day with control was interrupted: no value section');
+        else if (counterfactual) {
+          const value = demoValue(counterfactual.summary, summary, counterfactual.problems);
+          if (!value.ok) throw new Error(`the value of the day: ${value.error.detail}`);
+          const checked = parseSummary({ ...summary, value: value.value });
+          if (!checked.ok) throw new Error(`the day's summary with its value does not check: ${checked.error.detail}`);
+          summary = checked.value;
+        }
         if (format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
         else process.stdout.write(summaryTables(summary));
-        for (const p of problems) say(`nabo demo: ${p}`);
-        if (opts.out) {
-          const out = resolve(opts.out);
-          mkdirSync(out, { recursive: true });
-          writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-          writeFileSync(join(out, 'report.html'), renderReport(summary));
-          say(`nabo demo: wrote ${join(out, 'report.html')} and ${join(out, 'summary.json')}`);
-        }
+        for (const p of run.problems) say(`nabo demo: ${p}`);
+        if (!control && summary.district.costMinor > summary.district.costAloneMinor) say(`nabo demo: without control the district paid ${summary.district.costMinor} øre with the market, more than ${summary.district.costAloneMinor} øre alone`);
+        if (opts.out) writeOut(resolve(opts.out), summary);
       } catch (err) {
         await stop();
         throw err;
       }
-      if (finished && !opts.exit) {
+      if (run.finished && !opts.exit) {
         say('nabo demo: the day is over; the gateways keep running and their dashboards stay up until Ctrl-C');
         await interrupted;
       }
       await stop();
-      process.exitCode = summary && finished && problems.length === 0 ? EXIT_OK : EXIT_FAILED;
+      process.exitCode = run.finished && problems.length === 0 ? EXIT_OK : EXIT_FAILED;
     });
 }
 

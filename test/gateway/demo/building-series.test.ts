@@ -66,6 +66,14 @@ describe('building series from the gateway store', () => {
     expect(costAloneMinor(series, intervals, 'north')).toBe(-9 + 15);
   });
 
+  it('reads a PV inverter that reports its production counter only (import null) as production, not as a gap', () => {
+    store = Store.open(join(tempFolder('nabo-demo-series-'), 'gw.db'));
+    const row = (deviceId: string, importWh: number | null, exportWh: number | null) => ({ deviceId, intervalStartMs: T0, intervalMs: MS, importWh, exportWh, gap: false, gapReason: null });
+    store.intervals.put([row('grid', 100, 0), row('pv', null, 400)]);
+    const [point] = buildingSeries(store, 'gw-1', { gridMeterDeviceId: 'grid', pvDeviceId: 'pv' }, [interval(0, null)], MS);
+    expect(point).toEqual({ intervalStart: interval(0, null).intervalStart, consumptionWh: 500, pvWh: 400, importWh: 100, exportWh: 0, boughtWh: 0, soldWh: 0, batteryWh: 0 });
+  });
+
   it('a summary says how many building-intervals were gaps, and refuses a gap with metered energy', () => {
     const raw = JSON.parse(JSON.stringify(parseSummaryFixture())) as Summary;
     const b = raw.buildings[0]!;
