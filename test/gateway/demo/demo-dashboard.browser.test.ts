@@ -45,7 +45,7 @@ async function stopDemo(demo: WatchedChild): Promise<void> {
 }
 
 describe('nabo demo dashboard in chromium (needs mosquitto)', () => {
-  it('shows a demo gateway live: values change, the market card follows the intervals, the trades table fills with real trades; Ctrl-C exits 0', { timeout: 420_000 }, async () => {
+  it('shows a demo gateway live: values change, the market card follows the intervals, the trades table fills with real trades; Ctrl-C ends it', { timeout: 420_000 }, async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`this test needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`);
     requireTool(MOSQUITTO, 'mosquitto');
     const data = join(tempFolder('nabo-demo-dashboard-'), 'data');
@@ -107,6 +107,11 @@ describe('nabo demo dashboard in chromium (needs mosquitto)', () => {
     await browser.close();
 
     const code = await Promise.race([demo.stop('SIGINT'), new Promise<string>((r) => setTimeout(() => r('still running 60 s after SIGINT'), 60_000).unref())]);
-    expect(code, `${demo.stderr().slice(-3000)}\n${gatewayLogs(data)}`).toBe(0);
+    // Ctrl-C ends the demo with its verdict on the day. This test is about the dashboard: the one
+    // verdict it leaves to test/gateway/cli/demo.test.ts is the cost (an hour of 2 × 2 buildings
+    // can cost more with the market than alone; docs/demo.md, "Measured"); anything else fails it.
+    const verdicts = demo.stderr().split('\n').filter((l) => /^nabo demo: (?!starting|publishing|writing|waiting|started|\d+ gateways|the day is over|wrote)/.test(l));
+    const onlyCost = verdicts.length > 0 && verdicts.every((l) => /paid \d+ øre with the market, more than \d+ øre alone/.test(l));
+    expect(code === 0 || (code === 1 && onlyCost) ? 'ended with its verdict' : code, `${demo.stderr().slice(-3000)}\n${gatewayLogs(data)}`).toBe('ended with its verdict');
   });
 });
