@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync,
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
+import { INSTALLED_MODES } from '../deploy/installed-modes.js';
 import { startChild } from '../helpers/child-process.js';
 import { tempFolder, removeTempFolders } from '../temp-folders.js';
 
@@ -109,7 +110,7 @@ bash package/deploy/install.sh --offline --skip-apt --from ${tarball} --udev-nam
 echo "release=$(. /etc/os-release && echo $ID $VERSION_ID)"
 echo "passwd=$(getent passwd nabo)"
 echo "groups=$(id -nG nabo)"
-for f in /var/lib/nabo /var/lib/nabo/identity.key /etc/nabo /etc/nabo/nabo.yaml /etc/nabo/nabo.env /etc/systemd/system/nabo.service /etc/udev/rules.d/99-nabo-serial.rules; do
+for f in ${INSTALLED_MODES.map(([f]) => f).join(' ')}; do
   echo "stat $f $(stat -c '%U:%G %a' "$f")"
 done
 echo "enabled=$(systemctl is-enabled nabo.service)"
@@ -120,15 +121,7 @@ nabo config check /etc/nabo/nabo.yaml --format json > check.json
     expect(installed).toMatch(/^release=debian 12$/m);
     expect(installed).toMatch(/^passwd=nabo:x:\d+:\d+:nabo gateway:\/var\/lib\/nabo:\/usr\/sbin\/nologin$/m);
     expect(installed).toMatch(/^groups=nabo dialout$/m);
-    for (const [file, owner] of [
-      ['/var/lib/nabo', 'nabo:nabo 750'],
-      ['/var/lib/nabo/identity.key', 'nabo:nabo 600'],
-      ['/etc/nabo', 'root:nabo 750'],
-      ['/etc/nabo/nabo.yaml', 'root:nabo 640'],
-      ['/etc/nabo/nabo.env', 'root:nabo 640'],
-      ['/etc/systemd/system/nabo.service', 'root:root 644'],
-      ['/etc/udev/rules.d/99-nabo-serial.rules', 'root:root 644'],
-    ]) {
+    for (const [file, owner] of INSTALLED_MODES) {
       expect(installed).toContain(`stat ${file} ${owner}`);
     }
     expect(installed).toMatch(/^enabled=enabled$/m);

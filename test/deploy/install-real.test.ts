@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { INSTALLED_MODES } from './installed-modes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabo-install-real-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,7 +69,7 @@ describe('deploy/install.sh, a real install (needs root and unshare)', () => {
 bash deploy/install.sh --from ${tarball} --skip-apt --udev-name rs485=A10KXYZ1 ${init} > ${dir}/install.out
 echo "passwd=$(getent passwd nabo)"
 echo "groups=$(id -nG nabo)"
-for f in /var/lib/nabo /var/lib/nabo/identity.key /etc/nabo /etc/nabo/nabo.yaml /etc/nabo/nabo.env /etc/systemd/system/nabo.service /etc/udev/rules.d/99-nabo-serial.rules /etc/udev/rules.d/99-nabo-names.rules; do
+for f in ${INSTALLED_MODES.map(([f]) => f).join(' ')} /etc/udev/rules.d/99-nabo-names.rules; do
   echo "stat $f $(stat -c '%U:%G %a' "$f")"
 done
 echo "exec=$(grep '^ExecStart=' /etc/systemd/system/nabo.service)"
@@ -84,16 +85,7 @@ done
     const out = r.stdout;
     expect(out).toMatch(/^passwd=nabo:x:\d+:\d+:[^:]*:\/var\/lib\/nabo:\/usr\/sbin\/nologin$/m);
     expect(out).toMatch(/^groups=nabo dialout$/m);
-    for (const [file, owner] of [
-      ['/var/lib/nabo', 'nabo:nabo 750'],
-      ['/var/lib/nabo/identity.key', 'nabo:nabo 600'],
-      ['/etc/nabo', 'root:nabo 750'],
-      ['/etc/nabo/nabo.yaml', 'root:nabo 640'],
-      ['/etc/nabo/nabo.env', 'root:nabo 640'],
-      ['/etc/systemd/system/nabo.service', 'root:root 644'],
-      ['/etc/udev/rules.d/99-nabo-serial.rules', 'root:root 644'],
-      ['/etc/udev/rules.d/99-nabo-names.rules', 'root:root 644'],
-    ]) {
+    for (const [file, owner] of [...INSTALLED_MODES, ['/etc/udev/rules.d/99-nabo-names.rules', 'root:root 644'] as const]) {
       expect(out).toContain(`stat ${file} ${owner}`);
     }
     expect(out).toContain(`exec=ExecStart=${spawnSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).stdout.trim()} --max-semi-space-size=2 /opt/nabo/node_modules/nabo/dist/gateway/cli/main.js run --config /etc/nabo/nabo.yaml`);
