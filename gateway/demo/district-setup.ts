@@ -143,8 +143,8 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
   // (power and counters alike), enough for quarter-hour energy and for control, and no faster
   // in real time than the buses and the machine can carry.
   for (const d of raw.devices) if (d.bus !== undefined && d.model !== 's0' && d.model !== 'han' && d.model !== 'dsmr-p1') d.poll = { fastMs: Math.max(60_000, pollMs(d.poll)), slowMs: Math.max(60_000, pollMs(d.poll)) };
-  // Without control nabo only reads the battery, so orders offer none of its flexibility:
-  // the battery would not deliver what they sold (its own logic serves the building).
+  // Without control nabo only reads the battery (no setpoint capability), so orders offer none
+  // of its flexibility, only the exchange its own self-consumption logic leaves.
   const steered = s.control !== false;
   if (battery && spec?.battery && steered) {
     const b = spec.battery;
@@ -163,7 +163,10 @@ export function districtGatewayConfig(listing: FleetListing, fleet: FleetSpec, b
       broker: { url: s.blockBrokerUrl, username: building.id, password: s.password },
       gridMeterDeviceId: grid.id,
       ...(pv && pv.id !== grid.id ? { pvDeviceId: pv.id } : {}),
-      ...(battery && spec?.battery && steered
+      // The array's orientation, as an installer enters it, for the clear-sky PV forecast.
+      ...(spec?.pv?.tiltDeg !== undefined ? { pvTiltDeg: spec.pv.tiltDeg } : {}),
+      ...(spec?.pv?.azimuthDeg !== undefined ? { pvAzimuthDeg: spec.pv.azimuthDeg } : {}),
+      ...(battery && spec?.battery
         ? { battery: { deviceId: battery.id, capacityWh: spec.battery.capacityWh, minSocPercent: spec.battery.minSocPercent, maxSocPercent: spec.battery.maxSocPercent, maxChargeW: spec.battery.maxChargeW, maxDischargeW: spec.battery.maxDischargeW } }
         : {}),
       orderLeadMs: orderLeadFor(s.speed),

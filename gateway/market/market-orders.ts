@@ -4,7 +4,11 @@ import type { MarketContext } from './market-context.js';
 import type { SignedOrder } from './messages.js';
 import { buildOrder, signOrder, type BatteryFlex } from './order-builder.js';
 import { intervalMsOf } from './roster.js';
-import { forecastFromStore } from './building-energy.js';
+import { forecastSeriesFromStore } from './building-energy.js';
+import { readHolds } from '../control/holds.js';
+
+/** How far ahead a battery's later value is looked for: a day, so tonight's shortfall and tomorrow's noon both count. */
+const OUTLOOK_INTERVALS_MS = 86_400_000;
 
 export class MarketOrders {
   private sequence = 0;
@@ -19,21 +23,33 @@ export class MarketOrders {
     const prices = m.pricesOf(roster, T).find((b) => b.block === me.block);
     if (!prices) return;
     const market = m.options.market;
-    const f = m.options.forecast?.(T) ?? forecastFromStore(m.ctx.store, market, m.ctx.config, T, intervalMsOf(roster));
+    const intervalMs = intervalMsOf(roster);
     const b = market.battery;
+    // This interval's forecast and the day after it, from one reading of the store (or the override's interval only).
+    let f: { consumptionWh: number; pvWh: number };
+    let deficitsAfterWh: number[] | undefined;
+    if (m.options.forecast) f = m.options.forecast(T);
+    else {
+      const targets = Array.from({ length: 1 + (b ? Math.round(OUTLOOK_INTERVALS_MS / intervalMs) : 0) }, (_, k) => T + k * intervalMs);
+      const s = forecastSeriesFromStore(m.ctx.store, market, m.ctx.config, targets, T - intervalMs, intervalMs);
+      f = { consumptionWh: s.consumptionWh[0] ?? 0, pvWh: s.pvWh[0] ?? 0 };
+      deficitsAfterWh = s.consumptionWh.slice(1).map((c, k) => c - (s.pvWh[k + 1] ?? 0));
+    }
     const soc = m.options.batterySocPercent ? m.options.batterySocPercent() : this.socFromStore();
-    const battery: BatteryFlex | undefined = b && soc !== undefined ? { capacityWh: b.capacityWh, socPercent: soc, minSocPercent: b.minSocPercent, maxSocPercent: b.maxSocPercent, maxChargeW: b.maxChargeW, maxDischargeW: b.maxDischargeW } : undefined;
+    const battery: BatteryFlex | undefined =
+      b && soc !== undefined ? { capacityWh: b.capacityWh, socPercent: soc, minSocPercent: b.minSocPercent, maxSocPercent: b.maxSocPercent, maxChargeW: b.maxChargeW, maxDischargeW: b.maxDischargeW, steered: this.steered() } : undefined;
     const order = buildOrder({
       marketId: roster.marketId,
       gatewayId: m.gatewayId,
       intervalStartMs: T,
-      intervalMs: intervalMsOf(roster),
+      intervalMs,
       sequence: this.sequence++,
       expiresAtMs: T,
       consumptionWh: f.consumptionWh,
       pvWh: f.pvWh,
       prices,
       ...(battery ? { battery } : {}),
+      ...(deficitsAfterWh ? { deficitsAfterWh } : {}),
       preferences: market.preferences,
       maxStepEnergyWh: roster.parameters.maxStepEnergyWh,
       maxSteps: roster.parameters.maxStepsPerOrder,
@@ -43,6 +59,19 @@ export class MarketOrders {
     m.store.saveOwnOrder(signed, T, m.clock.now());
     m.publish(m.topics.of('order', m.gatewayId), signed);
     m.tally.ordersSent++;
+  }
+
+  /**
+   * Whether nabo steers the battery: its device takes setpoints and nobody holds it. Otherwise it
+   * runs its own logic: the order still counts on it serving the building, but offers nothing of it.
+   */
+  private steered(): boolean {
+    const deviceId = this.m.options.market.battery?.deviceId;
+    if (!deviceId) return true;
+    const device = this.m.ctx.config.devices.find((d) => d.id === deviceId);
+    if (!device?.capabilities.includes('battery-setpoint')) return false;
+    const holds = readHolds(this.m.ctx.config.gateway.dataDir);
+    return holds.ok && !(deviceId in holds.holds);
   }
 
   /** The battery's last stored state of charge, if read in the last 10 minutes (older says little). */

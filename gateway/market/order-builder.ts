@@ -1,20 +1,20 @@
-// A building's interval order from its forecast, its battery's flexibility and its owner's
-// price preferences. Every limit price lies between the feed-in price and retail + tariff: a
-// seller never sells below what the grid pays it and a buyer never pays more than the grid
-// asks, so trading never leaves a building worse off than the grid for the energy it trades.
-// The firm part of a need is priced near the grid (it will be needed anyway), the uncertain
-// rest and the battery's optional energy nearer the middle of the spread.
+// A building's interval order from its forecast, its battery and its owner's price preferences.
+// Every limit price lies between the feed-in price and retail + tariff: a seller never sells
+// below what the grid pays it and a buyer never pays more than the grid asks. What is traded
+// is the exchange the building would have with the grid anyway, with its battery serving it
+// first (self-consumption, steered or on its own logic): selling a surplus the battery will
+// store, or buying what it will cover, would only be bought back or sold back at the grid's
+// prices. The firm part is priced near the grid (it will be needed anyway), the uncertain rest
+// nearer the middle. A steered battery also trades the energy it would otherwise spill or import
+// later (gateway/market/battery-value.ts): spare energy is offered, missing energy is bid for.
 import { signEnvelope } from '../../core/signed-envelope.js';
 import { ORDER_DOMAIN, orderIdFor, type OrderPayload, type OrderStep, type SignedOrder } from './messages.js';
 import type { BlockPrices } from './prices.js';
+import { batteryOutlook, DEFAULT_EFFICIENCY, selfConsumptionStep, type BatteryModel } from './battery-value.js';
 
-export interface BatteryFlex {
-  capacityWh: number;
-  socPercent: number;
-  minSocPercent: number;
-  maxSocPercent: number;
-  maxChargeW: number;
-  maxDischargeW: number;
+export interface BatteryFlex extends BatteryModel {
+  /** nabo steers it (default true); false: it runs its own logic, which the order accounts for but offers nothing of. */
+  steered?: boolean;
 }
 
 export interface OwnerPreferences {
@@ -39,6 +39,8 @@ export interface OrderInputs {
   pvWh: number;
   prices: BlockPrices;
   battery?: BatteryFlex;
+  /** Forecast load − PV (Wh) of the intervals after this one (a day or so), for what the battery's energy is worth later. */
+  deficitsAfterWh?: readonly number[];
   preferences?: OwnerPreferences;
   maxStepEnergyWh: number;
   maxSteps: number;
@@ -82,7 +84,10 @@ export function buildOrder(inputs: OrderInputs): OrderPayload | undefined {
   const bidAt = (share: number): number => clamp(Math.min(maxBuy, floor + share * spread), floor, ceiling);
   const offerAt = (share: number): number => clamp(Math.max(minSell, floor + share * spread), floor, ceiling);
 
-  const netWh = Math.round(inputs.consumptionWh - inputs.pvWh);
+  const b = inputs.battery;
+  const deficitWh = inputs.consumptionWh - inputs.pvWh;
+  const own = b && b.capacityWh > 0 ? selfConsumptionStep(b, (b.socPercent / 100) * b.capacityWh, deficitWh, inputs.intervalMs) : undefined;
+  const netWh = Math.round(own ? own.netWh : deficitWh);
   const bid: OrderStep[] = [];
   const offer: OrderStep[] = [];
   if (netWh > 0) {
@@ -91,14 +96,26 @@ export function buildOrder(inputs: OrderInputs): OrderPayload | undefined {
     const surplus = -netWh;
     offer.push(...steps(surplus * firm, offerAt(0.1), inputs.maxStepEnergyWh), ...steps(surplus - Math.floor(surplus * firm), offerAt(0.4), inputs.maxStepEnergyWh));
   }
-  const b = inputs.battery;
-  if (b && prefs.useBattery !== false && b.capacityWh > 0) {
+  if (b && own && b.steered !== false && prefs.useBattery !== false && inputs.deficitsAfterWh && inputs.deficitsAfterWh.length > 0) {
     const hours = inputs.intervalMs / 3_600_000;
-    const roomWh = Math.max(0, ((b.maxSocPercent - b.socPercent) / 100) * b.capacityWh);
-    const availableWh = Math.max(0, ((b.socPercent - b.minSocPercent) / 100) * b.capacityWh);
-    // Charging from a neighbour's surplus is worth it when cheap; discharging to a neighbour when dear.
-    bid.push(...steps(Math.min(roomWh, b.maxChargeW * hours), bidAt(0.25), inputs.maxStepEnergyWh));
-    offer.push(...steps(Math.min(availableWh, b.maxDischargeW * hours), offerAt(0.75), inputs.maxStepEnergyWh));
+    const etaC = b.chargeEfficiency ?? DEFAULT_EFFICIENCY;
+    const etaD = b.dischargeEfficiency ?? DEFAULT_EFFICIENCY;
+    const charging = Math.max(0, own.batteryAcWh);
+    const discharging = Math.max(0, -own.batteryAcWh);
+    const outlook = batteryOutlook(b, own.storedWh, inputs.deficitsAfterWh, inputs.intervalMs);
+    if (outlook.first === 'full') {
+      // It would spill later: what it holds beyond that is worth feed-in now (plus the round trip's loss).
+      const headroomWh = charging + Math.max(0, b.maxDischargeW * hours - discharging);
+      const energyWh = Math.min(headroomWh, outlook.spareStoredWh * etaD) * firm;
+      const costMinor = floor >= 0 ? floor / (etaC * etaD) : floor;
+      offer.push(...steps(energyWh, Math.max(offerAt(0.15), clamp(Math.ceil(costMinor), floor, ceiling)), inputs.maxStepEnergyWh));
+    } else if (outlook.first === 'empty') {
+      // It would run empty later: a Wh stored now saves an import then, less the round trip's loss.
+      const headroomWh = discharging + Math.max(0, b.maxChargeW * hours - charging);
+      const energyWh = Math.min(headroomWh, outlook.wantedStoredWh / etaC) * firm;
+      const worthMinor = ceiling >= 0 ? ceiling * etaC * etaD : ceiling;
+      bid.push(...steps(energyWh, Math.min(bidAt(0.75), clamp(Math.floor(worthMinor), floor, ceiling)), inputs.maxStepEnergyWh));
+    }
   }
   if (bid.length === 0 && offer.length === 0) return undefined;
   return {

@@ -1,6 +1,7 @@
-// `nabo demo --no-control`'s gateway configs: the battery is read but never steered, and the
-// market offers none of its flexibility (the battery would not deliver it); with control the
-// battery keeps its setpoint capability, limits and market section. No processes: the listing
+// `nabo demo --no-control`'s gateway configs: the battery is read but never steered (no setpoint
+// capability, so the market offers none of its flexibility: it would not deliver it), yet the
+// market section still names it, so orders count on its self-consumption; with control the
+// battery keeps its setpoint capability and limits. No processes: the listing
 // is built from the generated fleet with made-up endpoints.
 import { describe, expect, it } from 'vitest';
 import type { DeviceEndpoint } from '../../../device-sim/devices/simulated-device.js';
@@ -55,13 +56,13 @@ describe('district gateway configs with and without control', () => {
     }
   });
 
-  it('without control each battery is only read, has no limits, and the market offers none of its flexibility; the configs still validate', () => {
+  it('without control each battery is only read and has no limits, the market still knows it; the configs still validate', () => {
     const configs = configsOf(false);
     for (const c of configs.filter((x) => withBattery.includes(x.id))) {
       expect(c.battery?.id).toBeDefined();
       expect(c.battery?.capabilities ?? ['read']).toEqual(['read']);
       expect(c.battery?.limits).toBeUndefined();
-      expect((c.raw.market as { battery?: unknown }).battery).toBeUndefined();
+      expect((c.raw.market as { battery?: { deviceId: string } }).battery?.deviceId).toBe(c.battery?.id);
     }
     for (const c of configs) expect((c.raw.devices as Device[]).some((d) => d.capabilities?.includes('battery-setpoint'))).toBe(false);
   });
@@ -75,7 +76,6 @@ describe('district gateway configs with and without control', () => {
         delete d.capabilities;
         delete d.limits;
       }
-      delete copy.market.battery;
       return copy;
     };
     expect(off.map((c) => strip(c.raw))).toEqual(on.map((c) => strip(c.raw)));

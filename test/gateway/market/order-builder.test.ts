@@ -62,10 +62,38 @@ describe('order builder', () => {
     expect(verifyEnvelope('vote', signed).ok).toBe(false);
   });
 
-  it('offers the battery: charge bid cheap, discharge offer dear, within its state of charge', () => {
-    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: { capacityWh: 10_000, socPercent: 50, minSocPercent: 10, maxSocPercent: 90, maxChargeW: 2000, maxDischargeW: 8000 } })!;
-    expect(order.bid).toEqual([{ energyWh: 500, priceMinorPerKWh: 73 }]);
-    expect(order.offer).toEqual([{ energyWh: 2000, priceMinorPerKWh: 118 }]);
+  const BATTERY = { capacityWh: 10_000, socPercent: 50, minSocPercent: 10, maxSocPercent: 90, maxChargeW: 2000, maxDischargeW: 2000 };
+
+  it('trades only what the battery leaves: a surplus it stores is not offered', () => {
+    // 1000 Wh of surplus, the battery takes 500 (2 kW for 15 min): 500 Wh left to offer, firm 400 at 10 % of the spread, 100 at 40 %.
+    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 1000, battery: { ...BATTERY, steered: false } })!;
+    expect(order.bid).toBeUndefined();
+    expect(order.offer).toEqual([{ energyWh: 400, priceMinorPerKWh: 59 }, { energyWh: 100, priceMinorPerKWh: 86 }]);
+    // A shortfall it covers is not bid for.
+    expect(buildOrder({ ...BASE, consumptionWh: 300, pvWh: 0, battery: { ...BATTERY, steered: false } })).toBeUndefined();
+  });
+
+  it('offers the energy of a steered battery that would spill later, at no less than feed-in over the round trip', () => {
+    // Worked by hand: 5000 Wh stored, 9000 the top; 1000 Wh surplus an interval after this one fills it
+    // in the 9th and spills 11 200 stored Wh after; nothing lower than 4000 Wh above the bottom on
+    // the way. Spare 4000 Wh, the interval's power 500 Wh, 80 % firm: 400 Wh at 15 % of the spread
+    // (64; feed-in 50 / 0.95² = 56 is below it).
+    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, deficitsAfterWh: Array(20).fill(-1000) })!;
+    expect(order.bid).toBeUndefined();
+    expect(order.offer).toEqual([{ energyWh: 400, priceMinorPerKWh: 64 }]);
+    // Not steered: the same battery offers nothing.
+    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: { ...BATTERY, steered: false }, deficitsAfterWh: Array(20).fill(-1000) })).toBeUndefined();
+  });
+
+  it('bids for the room of a steered battery that it would need before it fills, at no more than retail + tariff over the round trip', () => {
+    // 1000 Wh shortfall an interval empties it in the 8th; wanted 4000 Wh (its room), power 500, firm 400 at 75 % (118; 140 × 0.95² = 126 above it).
+    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, deficitsAfterWh: Array(20).fill(1000) })!;
+    expect(order.offer).toBeUndefined();
+    expect(order.bid).toEqual([{ energyWh: 400, priceMinorPerKWh: 118 }]);
+  });
+
+  it('trades no battery energy when it neither fills nor empties in the outlook', () => {
+    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, deficitsAfterWh: [100, -100, 100, -100] })).toBeUndefined();
   });
 
   it('has nothing to trade when the building is balanced and has no battery', () => {
