@@ -1,8 +1,8 @@
 // Per building, the next intervals' consumption and PV from its own stored interval energy.
 // Consumption: persistence (the last complete interval) blended with the time-of-day profile
 // of the last days, persistence weighing less the further ahead. PV: the site's clear-sky
-// irradiation scaled by the array's factor and the recent clear-sky index (smart persistence),
-// so night is zero and a clear day after a dull week is foreseen from the morning. Pure: the
+// irradiation scaled by the array's factor and the recent clear-sky index (smart persistence,
+// fading geometrically towards the last days' mean index further ahead), so night is zero and a clear day after a dull week is foreseen from the morning. Pure: the
 // caller reads the store and passes a series.
 import { clearSkyPlaneWhPerM2, type PvSite } from './clear-sky-energy.js';
 
@@ -112,8 +112,12 @@ export function forecastPv(series: IntervalSeries, knownUntilMs: number, targets
   const recentIndex = clear > 20 ? Math.min(1.2, actual / clear) : meanIndex;
   return targets.map((t) => {
     const steps = Math.max(1, Math.round((t - knownUntilMs) / options.intervalMs) + 1);
-    const w = 0.5 ** ((steps - 1) / 8);
-    return Math.max(0, Math.round(factor * cs(t) * (w * recentIndex + (1 - w) * meanIndex)));
+    // The next two intervals carry the recent index on whole; further ahead it fades towards the
+    // days' mean, geometrically: under a heavy overcast (index 0.08) an arithmetic blend with a
+    // sunny week's 0.7 forecast half as much again as the sky gave.
+    const w = 0.5 ** (Math.max(0, steps - 2) / 8);
+    const index = recentIndex > 0 && meanIndex > 0 ? recentIndex ** w * meanIndex ** (1 - w) : w * recentIndex + (1 - w) * meanIndex;
+    return Math.max(0, Math.round(factor * cs(t) * index));
   });
 }
 
