@@ -68,10 +68,19 @@ export function formatShare(share: number | null): string {
   return share === null ? '–' : `${(share * 100).toFixed(1)} %`;
 }
 
-export const VALUE_HEADERS = ['building', 'block', 'alone NOK', 'market without control NOK', 'market with control NOK', 'saving market %', 'saving market + control %', 'control day alone NOK'];
+export const VALUE_HEADERS = ['building', 'block', 'alone NOK', 'market without control NOK', 'market with control NOK', 'saving market %', 'saving market + control %', 'control day alone NOK', 'stored at the end kWh (without / with control)'];
 
-function valueRow(name: string, block: string, v: ValueCosts): string[] {
-  return [name, block, formatMoney(v.aloneMinor), formatMoney(v.marketMinor), formatMoney(v.marketControlMinor), formatShare(savingShare(v.aloneMinor, v.marketMinor)), formatShare(savingShare(v.aloneMinor, v.marketControlMinor)), formatMoney(v.controlAloneMinor)];
+type ValueRow = ValueCosts & { storedEndWithoutControlWh?: number | null | undefined; storedEndWithControlWh?: number | null | undefined };
+
+/** "a / b" kWh of stored energy at the day's end, "?" where a battery was not read, "–" without a battery. */
+export function formatStored(v: ValueRow): string {
+  if (v.storedEndWithoutControlWh === undefined && v.storedEndWithControlWh === undefined) return '–';
+  const one = (x: number | null | undefined): string => (x === null || x === undefined ? '?' : formatKWh(x));
+  return `${one(v.storedEndWithoutControlWh)} / ${one(v.storedEndWithControlWh)}`;
+}
+
+function valueRow(name: string, block: string, v: ValueRow): string[] {
+  return [name, block, formatMoney(v.aloneMinor), formatMoney(v.marketMinor), formatMoney(v.marketControlMinor), formatShare(savingShare(v.aloneMinor, v.marketMinor)), formatShare(savingShare(v.aloneMinor, v.marketControlMinor)), formatMoney(v.controlAloneMinor), formatStored(v)];
 }
 
 /** Rows of the value table (buildings, the district last); none without a value section. */

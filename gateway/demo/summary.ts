@@ -123,7 +123,10 @@ const totalsShape = {
   costAloneMinor: minor,
 };
 
-const buildingSchema = z.strictObject({ id, block: id, ...totalsShape, series: z.array(seriesPointSchema) });
+/** A battery's state of charge as read at the day's first and last minute (null when it was not read). */
+const batteryDaySchema = z.strictObject({ capacityWh: z.number().positive(), socStartPercent: z.number().min(0).max(100).nullable(), socEndPercent: z.number().min(0).max(100).nullable() });
+
+const buildingSchema = z.strictObject({ id, block: id, ...totalsShape, battery: batteryDaySchema.optional(), series: z.array(seriesPointSchema) });
 
 const blockSchema = z.strictObject({
   id,
@@ -151,7 +154,16 @@ const districtSchema = z.strictObject({
 });
 
 /** The four costs over the intervals metered in both runs; excludedIntervals counts the others (building-intervals for the district). */
-const valueCostsShape = { aloneMinor: minor, marketMinor: minor, marketControlMinor: minor, controlAloneMinor: minor, excludedIntervals: wh };
+const valueCostsShape = {
+  aloneMinor: minor,
+  marketMinor: minor,
+  marketControlMinor: minor,
+  controlAloneMinor: minor,
+  excludedIntervals: wh,
+  /** Energy stored in the batteries at the day's end, each run (null where a battery was not read): a cost the day leaves to the next. */
+  storedEndWithoutControlWh: z.number().nullable().optional(),
+  storedEndWithControlWh: z.number().nullable().optional(),
+};
 
 // The optional comparison with the same day run without control (gateway/demo/value.ts).
 const valueSchema = z.strictObject({

@@ -26,6 +26,12 @@ function asGap(p: SummarySeriesPoint): SummarySeriesPoint {
   return { ...p, consumptionWh: 0, pvWh: 0, importWh: 0, exportWh: 0, batteryWh: 0, gap: true };
 }
 
+/** Energy left in the building's battery at the day's end (Wh, null when not read; undefined without a battery). */
+function storedEndWh(b: Summary['buildings'][number]): number | null | undefined {
+  if (!b.battery) return undefined;
+  return b.battery.socEndPercent === null ? null : Math.round((b.battery.socEndPercent / 100) * b.battery.capacityWh);
+}
+
 /** Saving against a base as a share of the base's size: (base − cost) / |base|; null when the base is 0. */
 export function savingShare(baseMinor: number, costMinor: number): number | null {
   if (baseMinor === 0) return null;
@@ -64,11 +70,20 @@ export function demoValue(withoutControl: Summary, withControl: Summary, without
       marketControlMinor: costWithMarketMinor(cSeries, withControl.intervals, c.block),
       controlAloneMinor: costAloneMinor(cSeries, withControl.intervals, c.block),
       excludedIntervals: c.series.filter((_, j) => !both(j)).length,
+      storedEndWithoutControlWh: storedEndWh(n),
+      storedEndWithControlWh: storedEndWh(c),
     };
   });
+  // The district's stored energy only where every battery was read in both runs: otherwise unknown.
+  const storedSum = (key: 'storedEndWithoutControlWh' | 'storedEndWithControlWh'): number | null | undefined => {
+    const withBattery = buildings.filter((b) => b.storedEndWithoutControlWh !== undefined || b.storedEndWithControlWh !== undefined);
+    if (withBattery.length === 0) return undefined;
+    if (withBattery.some((b) => b[key] === null)) return null;
+    return withBattery.reduce((a, b) => a + (b[key] ?? 0), 0);
+  };
   return ok({
     withoutControl: { intervals: withoutControl.intervals.length, finalIntervals: withoutControl.intervals.filter((i) => i.final).length, problems: [...withoutControlProblems] },
-    district: { ...sumCosts(buildings), excludedIntervals: buildings.reduce((a, b) => a + b.excludedIntervals, 0) },
+    district: { ...sumCosts(buildings), excludedIntervals: buildings.reduce((a, b) => a + b.excludedIntervals, 0), storedEndWithoutControlWh: storedSum('storedEndWithoutControlWh'), storedEndWithControlWh: storedSum('storedEndWithControlWh') },
     buildings,
   });
 }

@@ -47,6 +47,8 @@ interface Day {
   /** Building-intervals left out of every cost: a gap in one of the runs. */
   excludedIntervals: number;
   tradedWh: number;
+  /** The district's batteries' stored energy at the day's end, each run (null: a battery not read). */
+  stored: { withoutControlWh: number | null; withControlWh: number | null } | undefined;
 }
 
 function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -76,7 +78,7 @@ async function measureDay(date: string): Promise<Day> {
   const realSeconds = (performance.now() - t0) / 1000;
   if (!REUSE) writeFileSync(join(out, 'exit-code'), String(r.code));
   if (process.env.VALUE_KEEP_DATA !== '1' && !REUSE) rmSync(data, { recursive: true, force: true });
-  const day: Day = { date, exitCode: r.code, realSeconds, failures: [], notes: [], costs: undefined, intervals: 0, finalIntervals: 0, finalIntervalsWithoutControl: 0, excludedIntervals: 0, tradedWh: 0 };
+  const day: Day = { date, exitCode: r.code, realSeconds, failures: [], notes: [], costs: undefined, intervals: 0, finalIntervals: 0, finalIntervalsWithoutControl: 0, excludedIntervals: 0, tradedWh: 0, stored: undefined };
   const file = join(out, 'summary.json');
   if (!existsSync(file)) {
     day.failures.push(`nabo demo exited ${r.code} and wrote no ${file}: ${r.stderr.split('\n').slice(-4).join(' | ')}`);
@@ -114,6 +116,7 @@ async function measureDay(date: string): Promise<Day> {
   }
   const v = value.value;
   day.costs = v.district;
+  day.stored = { withoutControlWh: v.district.storedEndWithoutControlWh ?? null, withControlWh: v.district.storedEndWithControlWh ?? null };
   day.excludedIntervals = v.district.excludedIntervals;
   day.finalIntervalsWithoutControl = v.withoutControl.finalIntervals;
   if (v.withoutControl.finalIntervals < v.withoutControl.intervals) day.failures.push(`without control ${v.withoutControl.intervals - v.withoutControl.finalIntervals} of ${v.withoutControl.intervals} intervals not final everywhere`);
@@ -154,14 +157,16 @@ async function main(): Promise<void> {
   }
   const counted = days.filter((d) => d.costs !== undefined && d.failures.length === 0);
   const total = sumCosts(counted.map((d) => d.costs!));
-  const row = (name: string, c: ValueCosts, final: string, real: string): string[] => {
+  const kwh = (x: number | null): string => (x === null ? '?' : (x / 1000).toFixed(1));
+  const row = (name: string, c: ValueCosts, stored: string, final: string, real: string): string[] => {
     const r = ratios(c);
-    return [name, formatMoney(c.aloneMinor), formatMoney(c.marketMinor), formatMoney(c.marketControlMinor), formatShare(r.savingMarket), formatShare(r.savingMarketControl), formatShare(r.savingControlOverMarket), formatMoney(c.controlAloneMinor), final, real];
+    return [name, formatMoney(c.aloneMinor), formatMoney(c.marketMinor), formatMoney(c.marketControlMinor), formatShare(r.savingMarket), formatShare(r.savingMarketControl), formatShare(r.savingControlOverMarket), formatMoney(c.controlAloneMinor), stored, final, real];
   };
-  const cells = days.map((d) => (d.costs ? row(`${d.date}${d.failures.length > 0 ? ' (failed)' : ''}`, d.costs, `${d.finalIntervalsWithoutControl}/${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)) : [`${d.date} (failed)`, '–', '–', '–', '–', '–', '–', '–', `${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)]));
-  if (counted.length > 0) cells.push(row(`total (${counted.length} day${counted.length === 1 ? '' : 's'})`, total, '', days.reduce((a, d) => a + d.realSeconds, 0).toFixed(0)));
+  const storedCell = (d: Day): string => (d.stored ? `${kwh(d.stored.withoutControlWh)} / ${kwh(d.stored.withControlWh)}` : '–');
+  const cells = days.map((d) => (d.costs ? row(`${d.date}${d.failures.length > 0 ? ' (failed)' : ''}`, d.costs, storedCell(d), `${d.finalIntervalsWithoutControl}/${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)) : [`${d.date} (failed)`, '–', '–', '–', '–', '–', '–', '–', '–', `${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)]));
+  if (counted.length > 0) cells.push(row(`total (${counted.length} day${counted.length === 1 ? '' : 's'})`, total, '', '', days.reduce((a, d) => a + d.realSeconds, 0).toFixed(0)));
   console.log(`District cost per day, NOK (negative: earned); seed ${SEED}${EXTRA.length > 0 ? `, ${EXTRA.join(' ')}` : ''}. Savings are against the column named, as a share of its size.`);
-  printTable(['day', 'alone', 'market w/o control', 'market + control', 'saving market vs alone', 'saving market+control vs alone', 'control vs market w/o', 'control day alone', 'final w/o / with / all', 'real s'], cells);
+  printTable(['day', 'alone', 'market w/o control', 'market + control', 'saving market vs alone', 'saving market+control vs alone', 'control vs market w/o', 'control day alone', 'stored at end kWh w/o / with', 'final w/o / with / all', 'real s'], cells);
   for (const d of days) for (const f of [...d.failures.map((x) => `FAILED: ${x}`), ...d.notes]) console.log(`${d.date}: ${f}`);
   if (counted.length > 0) {
     const verdict = total.marketControlMinor < total.marketMinor ? `the market with control was cheaper than the market without control by ${formatMoney(total.marketMinor - total.marketControlMinor)} NOK` : `the market with control was NOT cheaper than the market without control (${formatMoney(total.marketControlMinor)} against ${formatMoney(total.marketMinor)} NOK)`;
@@ -177,7 +182,7 @@ async function main(): Promise<void> {
       seed: Number(SEED),
       extraArgs: EXTRA,
       out: OUT,
-      days: days.map((d) => ({ date: d.date, counted: d.costs !== undefined && d.failures.length === 0, failures: d.failures, notes: d.notes, exitCode: d.exitCode, realSeconds: Math.round(d.realSeconds), intervals: d.intervals, finalIntervals: d.finalIntervals, finalIntervalsWithoutControl: d.finalIntervalsWithoutControl, excludedIntervals: d.excludedIntervals, tradedWh: d.tradedWh, ...(d.costs ? { ...d.costs, ...ratios(d.costs) } : {}) })),
+      days: days.map((d) => ({ date: d.date, counted: d.costs !== undefined && d.failures.length === 0, failures: d.failures, notes: d.notes, exitCode: d.exitCode, realSeconds: Math.round(d.realSeconds), intervals: d.intervals, finalIntervals: d.finalIntervals, finalIntervalsWithoutControl: d.finalIntervalsWithoutControl, excludedIntervals: d.excludedIntervals, tradedWh: d.tradedWh, stored: d.stored ?? null, ...(d.costs ? { ...d.costs, ...ratios(d.costs) } : {}) })),
       total: counted.length > 0 ? { days: counted.length, ...total, ...ratios(total), controlCheaperThanMarket: total.marketControlMinor < total.marketMinor } : null,
     }),
   );

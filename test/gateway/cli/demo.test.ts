@@ -39,6 +39,10 @@ describe('nabo demo (needs mosquitto)', () => {
     expect(s.district.costMinor).toBeLessThanOrEqual(s.district.costAloneMinor);
     // Something was traded on a June midday, and the operator stored the gateways' records once.
     expect(s.district.tradedWh).toBeGreaterThan(0);
+    // The batteries' state of charge as read at both ends of the day (the energy a day leaves to the next).
+    const withBattery = s.buildings.filter((b) => b.battery !== undefined);
+    expect(withBattery.length).toBeGreaterThan(0);
+    for (const b of withBattery) expect([b.battery!.socStartPercent, b.battery!.socEndPercent].every((x) => typeof x === 'number'), b.id).toBe(true);
     expect(s.operator.recordsStored).toBeGreaterThan(0);
     expect(s.operator.refused).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<canvas');

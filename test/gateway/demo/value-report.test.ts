@@ -17,9 +17,9 @@ describe('the value in the tables and the report', () => {
     const rows = valueRows(withValue());
     expect(rows).toHaveLength(11);
     // 160 alone, 90 with the market (70/160 = 43.75 %), −212 with control (372/160 = 232.5 %).
-    expect(rows.at(-1)).toEqual(['district', '', '1.60', '0.90', '-2.12', '43.8 %', '232.5 %', '-1.89']);
+    expect(rows.at(-1)).toEqual(['district', '', '1.60', '0.90', '-2.12', '43.8 %', '232.5 %', '-1.89', '–']);
     // lade-3: 300, 250 (16.7 %), 26 (91.3 %).
-    expect(rows[5]).toEqual(['lade-3', 'lade', '3.00', '2.50', '0.26', '16.7 %', '91.3 %', '0.44']);
+    expect(rows[5]).toEqual(['lade-3', 'lade', '3.00', '2.50', '0.26', '16.7 %', '91.3 %', '0.44', '–']);
     // A building alone at 0 has no share to show.
     expect(rows[3]![5]).toBe('–');
     expect(formatShare(-0.2)).toBe('-20.0 %');

@@ -24,6 +24,20 @@ describe('the value of market and control', () => {
     expect(v.value.buildings.map((b) => b.marketControlMinor)).toEqual(day.buildings.map((b) => b.costMinor));
   });
 
+  it('reports the energy left in the batteries at the end of the day, each run, and unknown where one was not read', () => {
+    const { withoutControl, withControl } = tinyDays();
+    withoutControl.buildings[0]!.battery = { capacityWh: 10_000, socStartPercent: 50, socEndPercent: 40 };
+    withControl.buildings[0]!.battery = { capacityWh: 10_000, socStartPercent: 50, socEndPercent: 25.5 };
+    const v = demoValue(withoutControl, withControl);
+    if (!v.ok) throw new Error(v.error.detail);
+    expect(v.value.buildings[0]).toMatchObject({ storedEndWithoutControlWh: 4000, storedEndWithControlWh: 2550 });
+    expect(v.value.district).toMatchObject({ storedEndWithoutControlWh: 4000, storedEndWithControlWh: 2550 });
+    withControl.buildings[0]!.battery.socEndPercent = null;
+    const u = demoValue(withoutControl, withControl);
+    if (!u.ok) throw new Error(u.error.detail);
+    expect(u.value.district).toMatchObject({ storedEndWithoutControlWh: 4000, storedEndWithControlWh: null });
+  });
+
   it('states savings as a share of the base, positive when cheaper even where the base is an income', () => {
     expect(savingShare(160, 90)).toBeCloseTo(70 / 160, 12);
     expect(savingShare(160, -212)).toBeCloseTo(372 / 160, 12);
