@@ -3,15 +3,20 @@
 // this gateway cast (at most one per interval), votes held for a lazy signature check, and the
 // votes still to store. Pure state; the service does the I/O.
 import type { SignedVote } from './finality.js';
-import type { MemberIndex } from './order-rules.js';
-import type { Roster } from './roster.js';
 import type { ClearedSnapshot, VerifiedSnapshot } from './snapshot.js';
 import { SnapshotRound } from './snapshot-round.js';
 
 export type RoundStatus = 'open' | 'final' | 'grid-only';
 
 export class MarketRound extends SnapshotRound<VerifiedSnapshot> {
-  readonly intervalStart: string;
+  get intervalStartMs(): number {
+    return this.startMs;
+  }
+
+  get intervalStart(): string {
+    return this.start;
+  }
+
   readonly cleared = new Map<string, Promise<ClearedSnapshot>>();
   voted: { attempt: number; snapshotHash: string; resultHash: string } | undefined;
   status: RoundStatus = 'open';
@@ -31,13 +36,4 @@ export class MarketRound extends SnapshotRound<VerifiedSnapshot> {
   readonly unsavedVotes: SignedVote[] = [];
   /** When the gate closed here and when the result became final here (clock ms), for latency. */
   finalAtMs: number | undefined;
-
-  constructor(
-    readonly intervalStartMs: number,
-    roster: Roster,
-    members: MemberIndex,
-  ) {
-    super(intervalStartMs, roster, members);
-    this.intervalStart = this.start;
-  }
 }

@@ -26,7 +26,8 @@ export class SnapshotRound<S extends AttemptSnapshot> {
   certificate: FinalityCertificate | undefined;
 
   constructor(
-    startMs: number,
+    /** The round's start, epoch ms: the interval's or the plan day's. */
+    readonly startMs: number,
     readonly roster: Roster,
     readonly members: MemberIndex,
   ) {

@@ -11,6 +11,7 @@ const round = () => new SnapshotRound<AttemptSnapshot>(T, d.roster, new MemberIn
 describe('a round of coordinator snapshots (market interval and day-ahead plan alike)', () => {
   it('names its votes by its start and needs a majority of the roster', () => {
     const r = round();
+    expect(r.startMs).toBe(T);
     expect(r.start).toBe('2026-06-01T10:00:00.000Z');
     expect(r.tally.intervalStart).toBe(r.start);
     expect(r.tally.need).toBe(3);
