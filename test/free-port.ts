@@ -1,14 +1,3 @@
-// A TCP port free on loopback right now, for a server a test starts (brokers, databases, APIs).
-import { createServer } from 'node:net';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// A TCP port free on loopback right now, for a server a test starts (brokers, databases, APIs):
+// the product's own probe (gateway/demo/loopback-port.ts).
+export { freeLoopbackPort as freePort } from '../gateway/demo/loopback-port.js';

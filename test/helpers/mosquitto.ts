@@ -2,26 +2,29 @@
 // e.g. a shipped file adapted) in a temp folder, a free loopback port, optional TLS (certificates
 // made here with openssl, or given), passwords and an ACL (text or files), persistence that
 // survives restart on the same port. Start waits on the broker's own "running" log line,
-// bounded by a real timeout, and fails with the install line when a tool is missing.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// bounded by a real timeout, and fails with the install line when a tool is missing. Config
+// lines, password file, start and stop are the demo broker's (gateway/demo/mosquitto.ts).
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OPENSSL_BIN } from '../../gateway/demo/demo-tls.js';
+import { LOG_LINES, MOSQUITTO_BIN, MOSQUITTO_PASSWD_BIN, RUN_AS_ROOT_LINES, runMosquitto, stopProcess, tlsLines, writePasswordFile } from '../../gateway/demo/mosquitto.js';
 import { freePort } from '../free-port.js';
 import { ChangeSignal } from './change-signal.js';
 
 export { freePort };
 
-export const MOSQUITTO = '/usr/sbin/mosquitto';
-export const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
-export const OPENSSL = '/usr/bin/openssl';
+export const MOSQUITTO = MOSQUITTO_BIN;
+export const MOSQUITTO_PASSWD = MOSQUITTO_PASSWD_BIN;
+export const OPENSSL = OPENSSL_BIN;
 
 export function requireTool(path: string, what: string): void {
   if (!existsSync(path)) throw new Error(`this test needs ${what} at ${path}; install it (apt-get install mosquitto mosquitto-clients openssl postgresql-15)`);
 }
 
 /** Run as root (as tests here may be), mosquitto would drop to a user that cannot read a temp folder. */
-export const RUN_AS_ROOT_LINE = process.getuid?.() === 0 ? 'user root' : '';
+export const RUN_AS_ROOT_LINE = RUN_AS_ROOT_LINES.join('\n');
 
 export interface TlsFiles {
   caFile: string;
@@ -55,8 +58,7 @@ export function makeClientCert(dir: string, cn: string): { certFile: string; key
 /** A mosquitto password file with these users (mosquitto_passwd hashes them). */
 export function writePasswords(file: string, users: Readonly<Record<string, string>>): void {
   requireTool(MOSQUITTO_PASSWD, 'mosquitto_passwd');
-  writeFileSync(file, '');
-  for (const [user, password] of Object.entries(users)) execFileSync(MOSQUITTO_PASSWD, ['-b', file, user, password], { stdio: 'pipe' });
+  writePasswordFile(file, users);
 }
 
 /** A config the helper writes from these options. */
@@ -134,11 +136,10 @@ export class TestBroker {
   }
 
   private generatedConfig(o: BrokerOptions): string {
-    const lines = [`listener ${this.port} 127.0.0.1`, RUN_AS_ROOT_LINE, 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'log_type information', 'max_inflight_messages 1000', 'max_queued_messages 100000'];
+    const lines = [`listener ${this.port} 127.0.0.1`, ...RUN_AS_ROOT_LINES, ...LOG_LINES, 'max_inflight_messages 1000', 'max_queued_messages 100000'];
     if (o.tls) {
       this.tls = o.tls === true ? makeTlsFiles(this.dir) : o.tls;
-      lines.push(`cafile ${this.tls.caFile}`, `certfile ${this.tls.certFile}`, `keyfile ${this.tls.keyFile}`);
-      lines.push(...(o.clientCertificates ? ['require_certificate true', 'use_identity_as_username true'] : ['require_certificate false']));
+      lines.push(...tlsLines(this.tls, Boolean(o.clientCertificates)));
     }
     let passwordFile = o.passwordFile;
     if (o.users) {
@@ -162,42 +163,25 @@ export class TestBroker {
     return lines.filter((l) => l !== '').join('\n') + '\n';
   }
 
-  private startProcess(): Promise<void> {
-    const proc = spawn(MOSQUITTO, ['-c', this.confFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc = proc;
+  private async startProcess(): Promise<void> {
     const timeoutMs = this.options.startTimeoutMs ?? 10_000;
-    let text = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        proc.kill('SIGKILL');
-        reject(new Error(`mosquitto did not log 'running' within ${timeoutMs} ms (it needs log_dest stderr and log_type information):\n${text}`));
-      }, timeoutMs);
-      const onData = (d: Buffer): void => {
-        text += d.toString();
-        this.logText += d.toString();
+    const started = await runMosquitto(this.confFile, {
+      timeoutMs,
+      onLog: (text) => {
+        this.logText += text;
         this.logChanged.notify();
-        if (/mosquitto version \S+ running/.test(text)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      proc.stdout!.on('data', onData);
-      proc.stderr!.on('data', onData);
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`mosquitto exited with ${code}:\n${text}`));
-      });
+      },
     });
+    if (started.ok) this.proc = started.proc;
+    else if (started.kind === 'timeout') throw new Error(`mosquitto did not log 'running' within ${timeoutMs} ms (it needs log_dest stderr and log_type information):\n${started.log}`);
+    else throw new Error(`mosquitto exited with ${started.code}:\n${started.log}`);
   }
 
   private async end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     const p = this.proc;
     this.proc = null;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill(signal);
-    });
+    // Generous: a broker with persistence saves it on SIGTERM.
+    if (p) await stopProcess(p, 30_000, signal);
   }
 
   /** SIGTERM and wait for the exit: the broker saves its persistence. `restart` brings it back. */
