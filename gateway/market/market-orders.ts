@@ -27,13 +27,13 @@ export class MarketOrders {
     const b = market.battery;
     // This interval's forecast and the day after it, from one reading of the store (or the override's interval only).
     let f: { consumptionWh: number; pvWh: number };
-    let deficitsAfterWh: number[] | undefined;
+    let outlook: { consumptionWh: number[]; pvWh: number[] } | undefined;
     if (m.options.forecast) f = m.options.forecast(T);
     else {
       const targets = Array.from({ length: 1 + (b ? Math.round(OUTLOOK_INTERVALS_MS / intervalMs) : 0) }, (_, k) => T + k * intervalMs);
       const s = forecastSeriesFromStore(m.ctx.store, market, m.ctx.config, targets, T - intervalMs, intervalMs);
       f = { consumptionWh: s.consumptionWh[0] ?? 0, pvWh: s.pvWh[0] ?? 0 };
-      deficitsAfterWh = s.consumptionWh.slice(1).map((c, k) => c - (s.pvWh[k + 1] ?? 0));
+      outlook = { consumptionWh: s.consumptionWh.slice(1), pvWh: s.pvWh.slice(1) };
     }
     const soc = m.options.batterySocPercent ? m.options.batterySocPercent() : this.socFromStore();
     const battery: BatteryFlex | undefined =
@@ -49,7 +49,7 @@ export class MarketOrders {
       pvWh: f.pvWh,
       prices,
       ...(battery ? { battery } : {}),
-      ...(deficitsAfterWh ? { deficitsAfterWh } : {}),
+      ...(outlook ? { outlook } : {}),
       preferences: market.preferences,
       maxStepEnergyWh: roster.parameters.maxStepEnergyWh,
       maxSteps: roster.parameters.maxStepsPerOrder,

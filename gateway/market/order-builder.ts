@@ -39,8 +39,8 @@ export interface OrderInputs {
   pvWh: number;
   prices: BlockPrices;
   battery?: BatteryFlex;
-  /** Forecast load − PV (Wh) of the intervals after this one (a day or so), for what the battery's energy is worth later. */
-  deficitsAfterWh?: readonly number[];
+  /** Forecast load and PV (Wh) of the intervals after this one (a day or so), for what the battery's energy is worth later. */
+  outlook?: { consumptionWh: readonly number[]; pvWh: readonly number[] };
   preferences?: OwnerPreferences;
   maxStepEnergyWh: number;
   maxSteps: number;
@@ -56,6 +56,9 @@ export interface PriceBounds {
 export function priceBounds(prices: BlockPrices): PriceBounds {
   return { floorMinorPerKWh: prices.gridExportPriceMinorPerKWh, ceilingMinorPerKWh: prices.gridImportPriceMinorPerKWh + prices.gridTariffMinorPerKWh };
 }
+
+/** How far the PV of the battery's outlook may be off before its energy is traded on it. */
+const PV_OUTLOOK_MARGIN = 0.25;
 
 function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, Math.round(x)));
@@ -96,20 +99,26 @@ export function buildOrder(inputs: OrderInputs): OrderPayload | undefined {
     const surplus = -netWh;
     offer.push(...steps(surplus * firm, offerAt(0.1), inputs.maxStepEnergyWh), ...steps(surplus - Math.floor(surplus * firm), offerAt(0.4), inputs.maxStepEnergyWh));
   }
-  if (b && own && b.steered !== false && prefs.useBattery !== false && inputs.deficitsAfterWh && inputs.deficitsAfterWh.length > 0) {
+  if (b && own && b.steered !== false && prefs.useBattery !== false && inputs.outlook && inputs.outlook.consumptionWh.length > 0) {
     const hours = inputs.intervalMs / 3_600_000;
     const etaC = b.chargeEfficiency ?? DEFAULT_EFFICIENCY;
     const etaD = b.dischargeEfficiency ?? DEFAULT_EFFICIENCY;
     const charging = Math.max(0, own.batteryAcWh);
     const discharging = Math.max(0, -own.batteryAcWh);
-    const outlook = batteryOutlook(b, own.storedWh, inputs.deficitsAfterWh, inputs.intervalMs);
-    if (outlook.first === 'full') {
+    // Battery energy is traded only where the outlook holds with the day's PV 25 % off in the
+    // unlucky direction: energy sold in the morning for a noon that stays grey is bought back at
+    // the import price, and energy bought for an evening the sun covers after all is spilled.
+    const { consumptionWh, pvWh } = inputs.outlook;
+    const deficits = (pvFactor: number): number[] => consumptionWh.map((c, k) => c - pvFactor * (pvWh[k] ?? 0));
+    const likely = batteryOutlook(b, own.storedWh, deficits(1), inputs.intervalMs).first;
+    const outlook = likely === 'none' ? undefined : batteryOutlook(b, own.storedWh, deficits(likely === 'full' ? 1 - PV_OUTLOOK_MARGIN : 1 + PV_OUTLOOK_MARGIN), inputs.intervalMs);
+    if (outlook?.first === 'full' && likely === 'full') {
       // It would spill later: what it holds beyond that is worth feed-in now (plus the round trip's loss).
       const headroomWh = charging + Math.max(0, b.maxDischargeW * hours - discharging);
       const energyWh = Math.min(headroomWh, outlook.spareStoredWh * etaD) * firm;
       const costMinor = floor >= 0 ? floor / (etaC * etaD) : floor;
       offer.push(...steps(energyWh, Math.max(offerAt(0.15), clamp(Math.ceil(costMinor), floor, ceiling)), inputs.maxStepEnergyWh));
-    } else if (outlook.first === 'empty') {
+    } else if (outlook?.first === 'empty' && likely === 'empty') {
       // It would run empty later: a Wh stored now saves an import then, less the round trip's loss.
       const headroomWh = discharging + Math.max(0, b.maxChargeW * hours - charging);
       const energyWh = Math.min(headroomWh, outlook.wantedStoredWh / etaC) * firm;

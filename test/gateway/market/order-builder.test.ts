@@ -78,22 +78,31 @@ describe('order builder', () => {
     // in the 9th and spills 11 200 stored Wh after; nothing lower than 4000 Wh above the bottom on
     // the way. Spare 4000 Wh, the interval's power 500 Wh, 80 % firm: 400 Wh at 15 % of the spread
     // (64; feed-in 50 / 0.95² = 56 is below it).
-    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, deficitsAfterWh: Array(20).fill(-1000) })!;
+    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, outlook: { consumptionWh: Array(20).fill(0), pvWh: Array(20).fill(1000) } })!;
     expect(order.bid).toBeUndefined();
     expect(order.offer).toEqual([{ energyWh: 400, priceMinorPerKWh: 64 }]);
     // Not steered: the same battery offers nothing.
-    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: { ...BATTERY, steered: false }, deficitsAfterWh: Array(20).fill(-1000) })).toBeUndefined();
+    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: { ...BATTERY, steered: false }, outlook: { consumptionWh: Array(20).fill(0), pvWh: Array(20).fill(1000) } })).toBeUndefined();
   });
 
   it('bids for the room of a steered battery that it would need before it fills, at no more than retail + tariff over the round trip', () => {
     // 1000 Wh shortfall an interval empties it in the 8th; wanted 4000 Wh (its room), power 500, firm 400 at 75 % (118; 140 × 0.95² = 126 above it).
-    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, deficitsAfterWh: Array(20).fill(1000) })!;
+    const order = buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, outlook: { consumptionWh: Array(20).fill(1000), pvWh: Array(20).fill(0) } })!;
     expect(order.offer).toBeUndefined();
     expect(order.bid).toEqual([{ energyWh: 400, priceMinorPerKWh: 118 }]);
   });
 
+  it('trades no battery energy on an outlook that a PV forecast 25 % off would overturn', () => {
+    // 500 Wh of PV for ten intervals fills the 4000 stored Wh of room (4750 stored); at 375 it would not (3562).
+    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, outlook: { consumptionWh: Array(10).fill(0), pvWh: Array(10).fill(500) } })).toBeUndefined();
+    // 400 Wh short for ten intervals empties its 4000 stored Wh (4211); with 25 % more PV, 250 short, it would not (2632).
+    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, outlook: { consumptionWh: Array(10).fill(1000), pvWh: Array(10).fill(600) } })).toBeUndefined();
+    // With PV to spare either way, it trades.
+    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, outlook: { consumptionWh: Array(10).fill(0), pvWh: Array(10).fill(800) } })?.offer).toHaveLength(1);
+  });
+
   it('trades no battery energy when it neither fills nor empties in the outlook', () => {
-    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, deficitsAfterWh: [100, -100, 100, -100] })).toBeUndefined();
+    expect(buildOrder({ ...BASE, consumptionWh: 0, pvWh: 0, battery: BATTERY, outlook: { consumptionWh: [100, 0, 100, 0], pvWh: [0, 100, 0, 100] } })).toBeUndefined();
   });
 
   it('has nothing to trade when the building is balanced and has no battery', () => {
