@@ -31,7 +31,11 @@ export const marketConfigSchema = z.strictObject({
   /** The array's tilt and bearing for the clear-sky PV forecast. */
   pvTiltDeg: z.number().min(0).max(90).default(40),
   pvAzimuthDeg: z.number().min(0).max(360).default(180),
-  /** The battery's flexibility offered in orders (state of charge comes from its device when configured). */
+  /**
+   * The building's battery: orders count on it serving the building first, and offer its energy
+   * when nabo steers it (its device has the battery-setpoint capability and is not held). State of
+   * charge comes from its device when configured.
+   */
   battery: z
     .strictObject({
       deviceId: z.string().min(1).optional(),
