@@ -50,6 +50,9 @@ export function ownForecast(input: OwnForecastInput): PlanForecastPayload {
 function batteryOf(input: OwnForecastInput): PlanBattery | null {
   const b = input.market.battery;
   if (!b || !input.market.preferences.useBattery) return null;
+  // A battery on a read-only device runs its own logic: the community cannot schedule it.
+  const device = b.deviceId === undefined ? undefined : input.config.devices.find((d) => d.id === b.deviceId);
+  if (device && !device.capabilities.includes('battery-setpoint')) return null;
   const capacityWh = Math.round(b.capacityWh);
   const minSocWh = Math.round((capacityWh * b.minSocPercent) / 100);
   const maxSocWh = Math.max(minSocWh, Math.round((capacityWh * b.maxSocPercent) / 100));
