@@ -64,7 +64,7 @@ export interface DistrictGateway {
   gridMeterDeviceId: string;
   pvDeviceId: string | undefined;
   batteryDeviceId: string | undefined;
-  /** The simulated battery's capacity (for its stored energy at the day's end). */
+  /** The battery's capacity as its market section names it (for its stored energy at the day's end). */
   batteryCapacityWh?: number | undefined;
   proc: ChildProcess | undefined;
   exited: Promise<number | null>;
@@ -154,9 +154,9 @@ export class District {
           ...(o.control === false ? { control: false } : {}),
         });
         checkedConfig(raw, building.id);
-        const market = raw.market as { gridMeterDeviceId: string; pvDeviceId?: string; battery?: { deviceId?: string } };
+        const market = raw.market as { gridMeterDeviceId: string; pvDeviceId?: string; battery?: { deviceId?: string; capacityWh: number } };
         seedHistory(this.fleet, block.id, building.id, { storeFile: join(dataDir, 'nabo.db'), gridMeterDeviceId: market.gridMeterDeviceId, ...(market.pvDeviceId ? { pvDeviceId: market.pvDeviceId } : {}) }, o.startMs);
-        const g: DistrictGateway = { id: building.id, block: block.id, dataDir, configFile: join(dataDir, 'nabo.yaml'), apiPort, gridMeterDeviceId: market.gridMeterDeviceId, pvDeviceId: market.pvDeviceId, batteryDeviceId: market.battery?.deviceId ?? batteryDeviceOf(raw), batteryCapacityWh: this.fleet.blocks.find((x) => x.id === block.id)?.buildings.find((x) => x.id === building.id)?.battery?.capacityWh, proc: undefined, exited: Promise.resolve(null) };
+        const g: DistrictGateway = { id: building.id, block: block.id, dataDir, configFile: join(dataDir, 'nabo.yaml'), apiPort, gridMeterDeviceId: market.gridMeterDeviceId, pvDeviceId: market.pvDeviceId, batteryDeviceId: market.battery?.deviceId ?? batteryDeviceOf(raw), batteryCapacityWh: market.battery?.capacityWh, proc: undefined, exited: Promise.resolve(null) };
         this.gateways.set(g.id, g);
         prepared.push({ g, raw });
       }

@@ -3,7 +3,7 @@
 // The report page shows the same rows, so both read them from here.
 import { formatTable } from '../cli/output.js';
 import type { Summary } from './summary.js';
-import { savingShare, type ValueCosts } from './value.js';
+import { savingShare, type DemoValue, type ValueCosts } from './value.js';
 
 /** Minor units (øre) as currency units with two decimals, exactly: 12345 → "123.45", −5 → "-0.05". */
 export function formatMoney(minor: number): string {
@@ -70,7 +70,7 @@ export function formatShare(share: number | null): string {
 
 export const VALUE_HEADERS = ['building', 'block', 'alone NOK', 'market without control NOK', 'market with control NOK', 'saving market %', 'saving market + control %', 'control day alone NOK', 'stored at the end kWh (without / with control)'];
 
-type ValueRow = ValueCosts & { storedEndWithoutControlWh?: number | null | undefined; storedEndWithControlWh?: number | null | undefined };
+type ValueRow = ValueCosts & Partial<Pick<DemoValue['district'], 'storedEndWithoutControlWh' | 'storedEndWithControlWh'>>;
 
 /** "a / b" kWh of stored energy at the day's end, "?" where a battery was not read, "–" without a battery. */
 export function formatStored(v: ValueRow): string {

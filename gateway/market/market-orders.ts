@@ -6,6 +6,7 @@ import { buildOrder, signOrder, type BatteryFlex } from './order-builder.js';
 import { intervalMsOf } from './roster.js';
 import { forecastSeriesFromStore } from './building-energy.js';
 import { readHolds } from '../control/holds.js';
+import { batteryTakesSetpoints } from './battery-device.js';
 
 /** How far ahead a battery's later value is looked for: a day, so tonight's shortfall and tomorrow's noon both count. */
 const OUTLOOK_INTERVALS_MS = 86_400_000;
@@ -68,8 +69,7 @@ export class MarketOrders {
   private steered(): boolean {
     const deviceId = this.m.options.market.battery?.deviceId;
     if (!deviceId) return true;
-    const device = this.m.ctx.config.devices.find((d) => d.id === deviceId);
-    if (!device?.capabilities.includes('battery-setpoint')) return false;
+    if (batteryTakesSetpoints(this.m.ctx.config, this.m.options.market) !== true) return false;
     const holds = readHolds(this.m.ctx.config.gateway.dataDir);
     return holds.ok && !(deviceId in holds.holds);
   }

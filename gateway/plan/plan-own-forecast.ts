@@ -4,6 +4,7 @@
 import type { NaboConfig } from '../config/schema.js';
 import { forecastSeriesFromStore } from '../market/building-energy.js';
 import type { MarketConfig } from '../market/config.js';
+import { batteryTakesSetpoints } from '../market/battery-device.js';
 import type { Store } from '../store/store.js';
 import type { PlanConfig } from './config.js';
 import { intervalMsOf, type Roster } from '../market/roster.js';
@@ -51,8 +52,7 @@ function batteryOf(input: OwnForecastInput): PlanBattery | null {
   const b = input.market.battery;
   if (!b || !input.market.preferences.useBattery) return null;
   // A battery on a read-only device runs its own logic: the community cannot schedule it.
-  const device = b.deviceId === undefined ? undefined : input.config.devices.find((d) => d.id === b.deviceId);
-  if (device && !device.capabilities.includes('battery-setpoint')) return null;
+  if (batteryTakesSetpoints(input.config, input.market) === false) return null;
   const capacityWh = Math.round(b.capacityWh);
   const minSocWh = Math.round((capacityWh * b.minSocPercent) / 100);
   const maxSocWh = Math.max(minSocWh, Math.round((capacityWh * b.maxSocPercent) / 100));

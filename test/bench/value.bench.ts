@@ -15,10 +15,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatMoney, formatShare } from '../../gateway/demo/summary-tables.js';
+import { formatMoney, formatShare, formatStored } from '../../gateway/demo/summary-tables.js';
 import { demoProblems } from '../../gateway/demo/summary-checks.js';
 import { parseSummary } from '../../gateway/demo/summary.js';
-import { demoValue, savingShare, sumCosts, type ValueCosts } from '../../gateway/demo/value.js';
+import { demoValue, savingShare, sumCosts, type DemoValue, type ValueCosts } from '../../gateway/demo/value.js';
 
 const MAIN = resolve('dist', 'gateway', 'cli', 'main.js');
 const DAYS = (process.env.VALUE_DAYS ?? '2026-06-21,2026-04-20').split(',').map((d) => d.trim()).filter((d) => d !== '');
@@ -40,15 +40,14 @@ interface Day {
   failures: string[];
   /** What a reader should know about a day that counts. */
   notes: string[];
-  costs: ValueCosts | undefined;
+  /** The district's costs and the energy its batteries held at the end of each run. */
+  costs: DemoValue['district'] | undefined;
   intervals: number;
   finalIntervals: number;
   finalIntervalsWithoutControl: number;
   /** Building-intervals left out of every cost: a gap in one of the runs. */
   excludedIntervals: number;
   tradedWh: number;
-  /** The district's batteries' stored energy at the day's end, each run (null: a battery not read). */
-  stored: { withoutControlWh: number | null; withControlWh: number | null } | undefined;
 }
 
 function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -78,7 +77,7 @@ async function measureDay(date: string): Promise<Day> {
   const realSeconds = (performance.now() - t0) / 1000;
   if (!REUSE) writeFileSync(join(out, 'exit-code'), String(r.code));
   if (process.env.VALUE_KEEP_DATA !== '1' && !REUSE) rmSync(data, { recursive: true, force: true });
-  const day: Day = { date, exitCode: r.code, realSeconds, failures: [], notes: [], costs: undefined, intervals: 0, finalIntervals: 0, finalIntervalsWithoutControl: 0, excludedIntervals: 0, tradedWh: 0, stored: undefined };
+  const day: Day = { date, exitCode: r.code, realSeconds, failures: [], notes: [], costs: undefined, intervals: 0, finalIntervals: 0, finalIntervalsWithoutControl: 0, excludedIntervals: 0, tradedWh: 0 };
   const file = join(out, 'summary.json');
   if (!existsSync(file)) {
     day.failures.push(`nabo demo exited ${r.code} and wrote no ${file}: ${r.stderr.split('\n').slice(-4).join(' | ')}`);
@@ -116,7 +115,6 @@ async function measureDay(date: string): Promise<Day> {
   }
   const v = value.value;
   day.costs = v.district;
-  day.stored = { withoutControlWh: v.district.storedEndWithoutControlWh ?? null, withControlWh: v.district.storedEndWithControlWh ?? null };
   day.excludedIntervals = v.district.excludedIntervals;
   day.finalIntervalsWithoutControl = v.withoutControl.finalIntervals;
   if (v.withoutControl.finalIntervals < v.withoutControl.intervals) day.failures.push(`without control ${v.withoutControl.intervals - v.withoutControl.finalIntervals} of ${v.withoutControl.intervals} intervals not final everywhere`);
@@ -157,13 +155,11 @@ async function main(): Promise<void> {
   }
   const counted = days.filter((d) => d.costs !== undefined && d.failures.length === 0);
   const total = sumCosts(counted.map((d) => d.costs!));
-  const kwh = (x: number | null): string => (x === null ? '?' : (x / 1000).toFixed(1));
   const row = (name: string, c: ValueCosts, stored: string, final: string, real: string): string[] => {
     const r = ratios(c);
     return [name, formatMoney(c.aloneMinor), formatMoney(c.marketMinor), formatMoney(c.marketControlMinor), formatShare(r.savingMarket), formatShare(r.savingMarketControl), formatShare(r.savingControlOverMarket), formatMoney(c.controlAloneMinor), stored, final, real];
   };
-  const storedCell = (d: Day): string => (d.stored ? `${kwh(d.stored.withoutControlWh)} / ${kwh(d.stored.withControlWh)}` : '–');
-  const cells = days.map((d) => (d.costs ? row(`${d.date}${d.failures.length > 0 ? ' (failed)' : ''}`, d.costs, storedCell(d), `${d.finalIntervalsWithoutControl}/${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)) : [`${d.date} (failed)`, '–', '–', '–', '–', '–', '–', '–', '–', `${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)]));
+  const cells = days.map((d) => (d.costs ? row(`${d.date}${d.failures.length > 0 ? ' (failed)' : ''}`, d.costs, formatStored(d.costs), `${d.finalIntervalsWithoutControl}/${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)) : [`${d.date} (failed)`, '–', '–', '–', '–', '–', '–', '–', '–', `${d.finalIntervals}/${d.intervals}`, d.realSeconds.toFixed(0)]));
   if (counted.length > 0) cells.push(row(`total (${counted.length} day${counted.length === 1 ? '' : 's'})`, total, '', '', days.reduce((a, d) => a + d.realSeconds, 0).toFixed(0)));
   console.log(`District cost per day, NOK (negative: earned); seed ${SEED}${EXTRA.length > 0 ? `, ${EXTRA.join(' ')}` : ''}. Savings are against the column named, as a share of its size.`);
   printTable(['day', 'alone', 'market w/o control', 'market + control', 'saving market vs alone', 'saving market+control vs alone', 'control vs market w/o', 'control day alone', 'stored at end kWh w/o / with', 'final w/o / with / all', 'real s'], cells);
@@ -182,7 +178,7 @@ async function main(): Promise<void> {
       seed: Number(SEED),
       extraArgs: EXTRA,
       out: OUT,
-      days: days.map((d) => ({ date: d.date, counted: d.costs !== undefined && d.failures.length === 0, failures: d.failures, notes: d.notes, exitCode: d.exitCode, realSeconds: Math.round(d.realSeconds), intervals: d.intervals, finalIntervals: d.finalIntervals, finalIntervalsWithoutControl: d.finalIntervalsWithoutControl, excludedIntervals: d.excludedIntervals, tradedWh: d.tradedWh, stored: d.stored ?? null, ...(d.costs ? { ...d.costs, ...ratios(d.costs) } : {}) })),
+      days: days.map((d) => ({ date: d.date, counted: d.costs !== undefined && d.failures.length === 0, failures: d.failures, notes: d.notes, exitCode: d.exitCode, realSeconds: Math.round(d.realSeconds), intervals: d.intervals, finalIntervals: d.finalIntervals, finalIntervalsWithoutControl: d.finalIntervalsWithoutControl, excludedIntervals: d.excludedIntervals, tradedWh: d.tradedWh, ...(d.costs ? { ...d.costs, ...ratios(d.costs) } : {}) })),
       total: counted.length > 0 ? { days: counted.length, ...total, ...ratios(total), controlCheaperThanMarket: total.marketControlMinor < total.marketMinor } : null,
     }),
   );
